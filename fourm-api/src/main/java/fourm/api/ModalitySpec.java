@@ -1,0 +1,340 @@
+package fourm.api;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything the framework needs to know about a modality to embed, mask, decode and generate it.
+ *
+ * <p>Build one with {@link #builder(String, ModalityKind)} ({@code setX} for required values, {@code optX} for
+ * optional ones; {@link Builder#build()} checks the invariants of the kind) or read one from a configuration node with
+ * {@link #fromConfig(Config)}.
+ *
+ * @param key         the modality key, as in the reference ({@code tok_rgb@224}, {@code caption})
+ * @param kind        how tokens are laid out
+ * @param vocabSize   vocabulary size, for discrete kinds
+ * @param maxTokens   token count of a grid, or maximum token count of a sequence (masking budget cap)
+ * @param maxLength   rows of the positional table the embedding uses (equals maxTokens unless set; sequences only)
+ * @param imageSize   input side in pixels, for grid kinds
+ * @param patchSize   pixels per token side, for grid kinds ({@code maxTokens = (imageSize / patchSize)^2})
+ * @param valueDim    channels per pixel (pixel patches) or vector size (embedding sequences)
+ * @param positional  positional scheme
+ * @param encoder     whether the modality can be an input
+ * @param decoder     whether the modality can be a target
+ * @param generation  default generation settings; present exactly when {@code decoder} is true
+ * @param masking     training-time masking policy
+ */
+public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize, int maxTokens, int maxLength,
+                           OptionalInt imageSize, OptionalInt patchSize, OptionalInt valueDim,
+                           PositionalScheme positional, boolean encoder, boolean decoder,
+                           Optional<DecoderStrategy> generation, MaskingPolicy masking) {
+
+    /** The configuration keys {@link #fromConfig(Config)} reads; any other key in the node is an error. */
+    public static final Set<String> CONFIG_KEYS = Set.of("key", "kind", "vocab-size", "max-tokens", "max-length",
+            "image-size", "patch-size", "value-dim", "positional", "encoder", "decoder", "generation", "masking");
+
+    private static final Set<String> GENERATION_KEYS = Set.of("scheme", "steps", "temperature",
+            "temperature-schedule", "cfg-scale", "top-p");
+
+    /** Validates the invariants (see {@link Builder#build()}). */
+    public ModalitySpec {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(vocabSize, "vocabSize");
+        Objects.requireNonNull(imageSize, "imageSize");
+        Objects.requireNonNull(patchSize, "patchSize");
+        Objects.requireNonNull(valueDim, "valueDim");
+        Objects.requireNonNull(positional, "positional");
+        Objects.requireNonNull(generation, "generation");
+        Objects.requireNonNull(masking, "masking");
+        validate(key, kind, vocabSize, maxTokens, maxLength, imageSize, patchSize, valueDim, encoder, decoder,
+                generation, masking);
+    }
+
+    /** The reference's 15-bit modality id of {@link #key()} (see {@link ModalityIds}). */
+    public int modalityId() {
+        return ModalityIds.of(key);
+    }
+
+    /** Tokens per grid side, for grid kinds. */
+    public OptionalInt gridSide() {
+        return imageSize.isPresent() && patchSize.isPresent()
+                ? OptionalInt.of(imageSize.getAsInt() / patchSize.getAsInt()) : OptionalInt.empty();
+    }
+
+    /** A builder with the two values every modality has. */
+    public static Builder builder(String key, ModalityKind kind) {
+        return new Builder(key, kind);
+    }
+
+    /**
+     * Reads a specification from a configuration node (the provider's node, for example
+     * {@code fourm.modality.rgb.tokens}). Every key is read eagerly; a missing, mistyped, unknown or inconsistent
+     * value is reported as a {@link ConfigException} that names the key and the file it came from.
+     */
+    public static ModalitySpec fromConfig(Config node) {
+        rejectUnknownKeys(node, "", CONFIG_KEYS);
+        ModalityKind kind = parse(node, "kind", ModalityKind::fromConfigName);
+        Builder b = builder(node.getString("key"), kind)
+                .setPositional(parse(node, "positional", PositionalScheme::fromConfigName))
+                .setEncoder(node.getBoolean("encoder"))
+                .setDecoder(node.getBoolean("decoder"))
+                .setMasking(parse(node, "masking", MaskingPolicy::fromConfigName));
+        if (node.hasPath("vocab-size")) {
+            b.optVocabSize(node.getInt("vocab-size"));
+        }
+        if (node.hasPath("image-size")) {
+            b.optImageSize(node.getInt("image-size"));
+        }
+        if (node.hasPath("patch-size")) {
+            b.optPatchSize(node.getInt("patch-size"));
+        }
+        if (node.hasPath("max-tokens")) {
+            b.setMaxTokens(node.getInt("max-tokens"));
+        }
+        if (node.hasPath("max-length")) {
+            b.optMaxLength(node.getInt("max-length"));
+        }
+        if (node.hasPath("value-dim")) {
+            b.optValueDim(node.getInt("value-dim"));
+        }
+        if (node.hasPath("generation")) {
+            Config g = node.getConfig("generation");
+            rejectUnknownKeys(g, "generation.", GENERATION_KEYS);
+            try {
+                b.optGeneration(new DecoderStrategy(parse(g, "scheme", GenerationScheme::fromConfigName),
+                        g.getInt("steps"), g.getDouble("temperature"), g.getString("temperature-schedule"),
+                        g.getDouble("cfg-scale"), g.getDouble("top-p")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(g.origin(), "generation", e.getMessage());
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.origin(), node.hasPath("key") ? node.getString("key") : "key",
+                    e.getMessage());
+        }
+    }
+
+    private static <T> T parse(Config node, String path, java.util.function.Function<String, T> parser) {
+        String raw = node.getString(path);
+        try {
+            return parser.apply(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.getValue(path).origin(), path, e.getMessage());
+        }
+    }
+
+    private static void rejectUnknownKeys(Config node, String prefix, Set<String> allowed) {
+        for (Map.Entry<String, ConfigValue> e : node.root().entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw new ConfigException.BadPath(e.getValue().origin(), prefix + e.getKey(),
+                        "unknown key; expected one of " + new TreeSet<>(allowed));
+            }
+        }
+    }
+
+    private static void validate(String key, ModalityKind kind, OptionalInt vocabSize, int maxTokens, int maxLength,
+                                 OptionalInt imageSize, OptionalInt patchSize, OptionalInt valueDim,
+                                 boolean encoder, boolean decoder, Optional<DecoderStrategy> generation,
+                                 MaskingPolicy masking) {
+        if (!key.matches("[A-Za-z0-9_]+(@[0-9]+)?")) {
+            throw new IllegalArgumentException("key '" + key + "' must be letters, digits and '_', optionally followed"
+                    + " by '@<resolution>'");
+        }
+        String where = key + " (" + kind.configName() + "): ";
+        if (kind.isDiscrete() != vocabSize.isPresent()) {
+            throw new IllegalArgumentException(where + (kind.isDiscrete() ? "vocab-size is required"
+                    : "vocab-size does not apply: values enter the model directly"));
+        }
+        if (vocabSize.isPresent() && vocabSize.getAsInt() < 2) {
+            throw new IllegalArgumentException(where + "vocab-size must be >= 2, got " + vocabSize.getAsInt());
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException(where + "max-tokens must be >= 1, got " + maxTokens);
+        }
+        if (kind.isImageLike()) {
+            if (imageSize.isEmpty() || patchSize.isEmpty()) {
+                throw new IllegalArgumentException(where + "image-size and patch-size are required for a grid");
+            }
+            int img = imageSize.getAsInt();
+            int patch = patchSize.getAsInt();
+            if (img < 1 || patch < 1 || img % patch != 0) {
+                throw new IllegalArgumentException(where + "image-size " + img + " must be a positive multiple of"
+                        + " patch-size " + patch);
+            }
+            int side = img / patch;
+            if (maxTokens != side * side) {
+                throw new IllegalArgumentException(where + "max-tokens must be (image-size / patch-size)^2 = "
+                        + side * side + ", got " + maxTokens);
+            }
+            if (maxLength != maxTokens) {
+                throw new IllegalArgumentException(where + "max-length does not apply to a grid");
+            }
+            if (masking != MaskingPolicy.RANDOM_TOKENS) {
+                throw new IllegalArgumentException(where + "a grid is masked with random-tokens, got "
+                        + masking.configName());
+            }
+        } else {
+            if (imageSize.isPresent() || patchSize.isPresent()) {
+                throw new IllegalArgumentException(where + "image-size and patch-size apply to grids only");
+            }
+            if (maxLength < 1) {
+                throw new IllegalArgumentException(where + "max-length must be >= 1, got " + maxLength);
+            }
+            if (masking == MaskingPolicy.RANDOM_TOKENS) {
+                throw new IllegalArgumentException(where + "a sequence is masked with span or chunk-span");
+            }
+        }
+        boolean needsValueDim = kind == ModalityKind.PIXEL_PATCHES || kind == ModalityKind.EMBEDDING_SEQUENCE;
+        if (needsValueDim != valueDim.isPresent()) {
+            throw new IllegalArgumentException(where + (needsValueDim ? "value-dim is required"
+                    : "value-dim applies to pixel-patches and embedding-sequence only"));
+        }
+        if (valueDim.isPresent() && valueDim.getAsInt() < 1) {
+            throw new IllegalArgumentException(where + "value-dim must be >= 1, got " + valueDim.getAsInt());
+        }
+        if (!encoder && !decoder) {
+            throw new IllegalArgumentException(where + "a modality must be usable as input, target or both");
+        }
+        if (decoder && !kind.isDiscrete()) {
+            throw new IllegalArgumentException(where + "only discrete modalities can be targets (decoder = false)");
+        }
+        if (decoder != generation.isPresent()) {
+            throw new IllegalArgumentException(where + (decoder ? "a target modality needs generation settings"
+                    : "generation settings apply only when decoder = true"));
+        }
+        if (generation.isPresent()) {
+            GenerationScheme scheme = generation.get().scheme();
+            if (kind == ModalityKind.TOKEN_SEQUENCE && scheme != GenerationScheme.AUTOREGRESSIVE) {
+                throw new IllegalArgumentException(where + "a token sequence is generated autoregressively, got "
+                        + scheme.configName());
+            }
+            if (kind.isImageLike() && scheme == GenerationScheme.AUTOREGRESSIVE) {
+                throw new IllegalArgumentException(where + "a grid is generated with maskgit or roar");
+            }
+        }
+    }
+
+    /** Builds a {@link ModalitySpec}; {@link #build()} checks the invariants and says what is wrong. */
+    public static final class Builder {
+        private final String key;
+        private final ModalityKind kind;
+        private OptionalInt vocabSize = OptionalInt.empty();
+        private Integer maxTokens;
+        private OptionalInt maxLength = OptionalInt.empty();
+        private OptionalInt imageSize = OptionalInt.empty();
+        private OptionalInt patchSize = OptionalInt.empty();
+        private OptionalInt valueDim = OptionalInt.empty();
+        private PositionalScheme positional;
+        private Boolean encoder;
+        private Boolean decoder;
+        private Optional<DecoderStrategy> generation = Optional.empty();
+        private MaskingPolicy masking;
+
+        private Builder(String key, ModalityKind kind) {
+            this.key = Objects.requireNonNull(key, "key");
+            this.kind = Objects.requireNonNull(kind, "kind");
+        }
+
+        /** Vocabulary size (discrete kinds). */
+        public Builder optVocabSize(int v) {
+            vocabSize = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Token count (grids; derived from image and patch size when not set) or maximum length (sequences). */
+        public Builder setMaxTokens(int v) {
+            maxTokens = v;
+            return this;
+        }
+
+        /** Positional-table rows of a sequence embedding, when they differ from max-tokens. */
+        public Builder optMaxLength(int v) {
+            maxLength = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Input side in pixels (grids). */
+        public Builder optImageSize(int v) {
+            imageSize = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Pixels per token side (grids). */
+        public Builder optPatchSize(int v) {
+            patchSize = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Channels per pixel (pixel patches) or vector size (embedding sequences). */
+        public Builder optValueDim(int v) {
+            valueDim = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Positional scheme. */
+        public Builder setPositional(PositionalScheme v) {
+            positional = v;
+            return this;
+        }
+
+        /** Whether the modality can be an input. */
+        public Builder setEncoder(boolean v) {
+            encoder = v;
+            return this;
+        }
+
+        /** Whether the modality can be a target. */
+        public Builder setDecoder(boolean v) {
+            decoder = v;
+            return this;
+        }
+
+        /** Default generation settings (targets only). */
+        public Builder optGeneration(DecoderStrategy v) {
+            generation = Optional.of(v);
+            return this;
+        }
+
+        /** Training-time masking policy. */
+        public Builder setMasking(MaskingPolicy v) {
+            masking = v;
+            return this;
+        }
+
+        /** Checks every invariant of the kind and returns the specification. */
+        public ModalitySpec build() {
+            require(positional, "positional");
+            require(encoder, "encoder");
+            require(decoder, "decoder");
+            require(masking, "masking");
+            int tokens;
+            if (maxTokens != null) {
+                tokens = maxTokens;
+            } else if (kind.isImageLike() && imageSize.isPresent() && patchSize.isPresent()
+                    && patchSize.getAsInt() > 0) {
+                int side = imageSize.getAsInt() / patchSize.getAsInt();
+                tokens = side * side;
+            } else {
+                throw new IllegalArgumentException(key + ": max-tokens is required");
+            }
+            return new ModalitySpec(key, kind, vocabSize, tokens, maxLength.orElse(tokens), imageSize, patchSize,
+                    valueDim, positional, encoder, decoder, generation, masking);
+        }
+
+        private void require(Object value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException(key + ": " + name + " is required");
+            }
+        }
+    }
+}

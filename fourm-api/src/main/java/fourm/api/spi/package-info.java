@@ -1,0 +1,4 @@
+/**
+ * The service interface a modality plugin implements, discovered with {@link java.util.ServiceLoader}.
+ */
+package fourm.api.spi;

@@ -1,0 +1,21 @@
+/**
+ * The fourm Modality SPI.
+ *
+ * <p>A modality plugin is a module that {@code requires fourm.api} and declares
+ * {@code provides fourm.api.spi.ModalityProvider with ...}. The framework discovers it at run time;
+ * nothing in {@code fourm.core} names a modality.
+ *
+ * <ul>
+ *   <li>{@link fourm.api} - what a modality is: {@link fourm.api.ModalitySpec}, {@link fourm.api.Modality},
+ *       {@link fourm.api.ModalityTokenizer}.</li>
+ *   <li>{@link fourm.api.spi} - what a plugin implements: {@link fourm.api.spi.ModalityProvider}.</li>
+ * </ul>
+ *
+ * <p>The API depends on Typesafe Config (a provider receives its config node) and on no tensor engine.
+ */
+module fourm.api {
+    requires transitive typesafe.config;
+
+    exports fourm.api;
+    exports fourm.api.spi;
+}

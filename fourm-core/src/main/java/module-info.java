@@ -1,0 +1,18 @@
+/**
+ * The fourm core: discovers modality plugins ({@link fourm.core.ModalityRegistry}), loads and validates
+ * configuration ({@link fourm.core.Fourm}), and wires them with Guice.
+ */
+module fourm.core {
+    requires transitive fourm.api;
+    requires transitive com.google.guice;
+    requires jakarta.inject;
+    requires ai.djl.api;
+    requires com.google.gson;
+    requires org.yaml.snakeyaml;
+
+    exports fourm.core;
+
+    opens fourm.core to com.google.guice;
+
+    uses fourm.api.spi.ModalityProvider;
+}

@@ -11,6 +11,7 @@ module fourm.core {
     requires org.yaml.snakeyaml;
 
     exports fourm.core;
+    exports fourm.core.batch;
 
     opens fourm.core to com.google.guice;
 

@@ -1,0 +1,2 @@
+/** The color palette modality provider: {@code color_palette}. */
+package fourm.modality.color.palette;

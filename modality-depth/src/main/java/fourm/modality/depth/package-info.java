@@ -1,0 +1,2 @@
+/** The depth modality provider: {@code tok_depth@224}. */
+package fourm.modality.depth;

@@ -1,0 +1,2 @@
+/** The bounding boxes modality provider: {@code det}. */
+package fourm.modality.det;

@@ -1,0 +1,10 @@
+/**
+ * DINOv2 global embedding for fourm: {@code tok_dinov2_global}, 16 Memcodes ids of the DINOv2-B/14 global embedding, on
+ * a 4x4 pseudo-grid with learned positions. Values arrive pre-tokenized until the modality's tokenizer is ported.
+ */
+module fourm.modality.dinov2.global {
+    requires fourm.api;
+
+    provides fourm.api.spi.ModalityProvider with
+            fourm.modality.dinov2.global.Dinov2GlobalTokensProvider;
+}

@@ -1,0 +1,46 @@
+package fourm.modality.dinov2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fourm.api.DecoderStrategy;
+import fourm.api.GenerationScheme;
+import fourm.api.MaskingPolicy;
+import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.PositionalScheme;
+import fourm.api.spi.ModalityProvider;
+import fourm.testing.ModalityProviderContract;
+import fourm.testing.ReferenceFacts;
+import org.junit.jupiter.api.Test;
+
+class Dinov2TokensProviderTest extends ModalityProviderContract {
+    @Override
+    protected ModalityProvider provider() {
+        return new Dinov2TokensProvider();
+    }
+
+    @Override
+    protected ReferenceFacts expected() {
+        return ReferenceFacts.discrete("tok_dinov2@224", ModalityKind.IMAGE_TOKENS, 8192, 256,
+                PositionalScheme.SINCOS_2D, GenerationScheme.ROAR);
+    }
+
+    @Test
+    void defaultsStateTheRestOfTheReferenceFacts() {
+        ModalitySpec spec = provider().create(node()).spec();
+        assertThat(spec.modalityId()).as("reference modality id").isEqualTo(26275);
+        assertThat(spec.masking()).isEqualTo(MaskingPolicy.RANDOM_TOKENS);
+        assertThat(spec.imageSize()).hasValue(224);
+        assertThat(spec.patchSize()).hasValue(14);
+        assertThat(spec.gridSide()).hasValue(16);
+        assertThat(spec.valueDim()).isEmpty();
+        assertThat(spec.generation()).contains(new DecoderStrategy(
+                GenerationScheme.ROAR, 1, 0.01, "constant", 2.0, 0.8));
+    }
+
+    @Test
+    void valuesArrivePretokenized() {
+        assertThat(provider().create(node()).tokenizer()).hasValueSatisfying(
+                t -> assertThat(t.pretokenizedOnly()).as("pre-tokenized only").isTrue());
+    }
+}

@@ -1,0 +1,2 @@
+/** The ImageBind global embedding modality provider: {@code tok_imagebind_global}. */
+package fourm.modality.imagebind.global;

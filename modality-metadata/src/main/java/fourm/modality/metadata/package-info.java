@@ -1,0 +1,2 @@
+/** The metadata modality provider: {@code metadata}. */
+package fourm.modality.metadata;

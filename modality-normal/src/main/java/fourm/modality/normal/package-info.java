@@ -1,0 +1,2 @@
+/** The surface normals modality provider: {@code tok_normal@224}. */
+package fourm.modality.normal;

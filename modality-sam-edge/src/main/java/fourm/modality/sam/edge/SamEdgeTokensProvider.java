@@ -1,0 +1,29 @@
+package fourm.modality.sam.edge;
+
+import com.typesafe.config.Config;
+import fourm.api.Modality;
+import fourm.api.ModalitySpec;
+import fourm.api.spi.ModalityProvider;
+
+/**
+ * {@code tok_sam_edge@224}: a 14x14 grid of ids from the shared edge DiVAE tokenizer (8192 codes).
+ *
+ * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
+ * the token count until the modality's tokenizer is ported.
+ */
+public final class SamEdgeTokensProvider implements ModalityProvider {
+    @Override
+    public String key() {
+        return "tok_sam_edge@224";
+    }
+
+    @Override
+    public String configPath() {
+        return "fourm.modality.sam-edge.tokens";
+    }
+
+    @Override
+    public Modality create(Config node) {
+        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * SAM edges for fourm: {@code tok_sam_edge@224}, a 14x14 grid of ids from the shared edge DiVAE tokenizer (8192 codes).
+ * Values arrive pre-tokenized until the modality's tokenizer is ported.
+ */
+module fourm.modality.sam.edge {
+    requires fourm.api;
+
+    provides fourm.api.spi.ModalityProvider with
+            fourm.modality.sam.edge.SamEdgeTokensProvider;
+}

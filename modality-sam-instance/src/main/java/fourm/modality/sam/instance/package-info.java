@@ -1,0 +1,2 @@
+/** The SAM instances modality provider: {@code sam_instance}. */
+package fourm.modality.sam.instance;

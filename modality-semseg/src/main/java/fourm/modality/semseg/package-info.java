@@ -1,0 +1,2 @@
+/** The semantic segmentation modality provider: {@code tok_semseg@224}. */
+package fourm.modality.semseg;

@@ -1,0 +1,10 @@
+/**
+ * Semantic segmentation for fourm: {@code tok_semseg@224}, a 14x14 grid of ids from the semantic-segmentation VQ-VAE
+ * (4096 codes). Values arrive pre-tokenized until the modality's tokenizer is ported.
+ */
+module fourm.modality.semseg {
+    requires fourm.api;
+
+    provides fourm.api.spi.ModalityProvider with
+            fourm.modality.semseg.SemsegTokensProvider;
+}

@@ -1,0 +1,2 @@
+/** The text (captions and web text) modality provider: {@code caption}. */
+package fourm.modality.text;

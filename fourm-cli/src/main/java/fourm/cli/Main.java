@@ -1,0 +1,148 @@
+package fourm.cli;
+
+import fourm.core.Offline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code fourm} command: global options and the list of subcommands.
+ *
+ * <p>Exit codes: {@value #OK} on success, {@value #FAILED} when a check or the program itself failed (a bug or a broken
+ * installation; the message says which), {@value #USER_ERROR} for every user mistake (unknown option, bad or missing
+ * file, unknown modality, mistyped or missing setting, two providers of one modality key). User errors print one line
+ * on stderr; {@code --verbose} adds the cause chain.
+ *
+ * <p>To add a subcommand, write one {@code @Command} class and add it to the {@code subcommands} list below.
+ */
+@Command(name = "fourm",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        usageHelpAutoWidth = true,
+        description = "Any-to-any multimodal masked modeling (4M / 4M-21) on the JVM.",
+        subcommands = {
+            ModalitiesCommand.class,
+            ConfigCommand.class,
+            DoctorCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    /** Exit code of a successful run. */
+    public static final int OK = 0;
+    /** Exit code when a check or the program failed for a reason that is not the user's input. */
+    public static final int FAILED = 1;
+    /** Exit code of a user error: bad usage, bad or missing file, bad configuration, conflicting plugins. */
+    public static final int USER_ERROR = 2;
+
+    private static final String CUDA_LOG_LEVEL = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
+
+    static {
+        // Before anything can touch DJL: its Engine class contacts the network unless offline mode is set.
+        Offline.enforce();
+        // DJL logs through SLF4J; keep its INFO chatter off the terminal unless the user asks for it.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        // A CPU-only machine is the normal case, not worth a warning on every engine start.
+        if (System.getProperty(CUDA_LOG_LEVEL) == null) {
+            System.setProperty(CUDA_LOG_LEVEL, "error");
+        }
+    }
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Experiment configuration file (HOCON), layered over every module's reference.conf.")
+    Path config;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On errors, print the cause chain and stack trace.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Picocli instantiates commands reflectively; use {@link #main(String[])} or {@link #run(String...)}. */
+    Main() {
+    }
+
+    /** Without a subcommand: print the usage on stderr and fail as a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Runs the command line and exits with its exit code. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line on {@code System.out} and {@code System.err} and returns the exit code. */
+    static int run(String... args) {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    }
+
+    /** The configured picocli command line: output streams, error handling, exit codes. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(Main::handleExecutionException);
+        cl.setExitCodeExceptionMapper(e -> USER_ERROR);
+        return cl;
+    }
+
+    private static int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean verbose = parsed.commandSpec().root().userObject() instanceof Main m && m.verbose;
+        UserError user = UserError.classify(e);
+        if (user != null) {
+            err.println("fourm: error: " + user.getMessage());
+            if (verbose) {
+                UserError.printCauses(err, user.getCause());
+                if (user.getCause() != null) {
+                    user.getCause().printStackTrace(err);
+                }
+            }
+            err.flush();
+            return USER_ERROR;
+        }
+        err.println("fourm: internal error: " + e + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return FAILED;
+    }
+
+    /** {@code fourm --version}: the project version, from a resource filtered at build time. */
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"fourm " + version(), "Java " + Runtime.version() + " ("
+                    + System.getProperty("java.vendor") + ")"};
+        }
+
+        static String version() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                p.load(in);
+            } catch (IOException e) {
+                return "unknown";
+            }
+            return p.getProperty("version", "unknown");
+        }
+    }
+}

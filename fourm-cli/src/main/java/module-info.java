@@ -1,0 +1,17 @@
+/**
+ * The fourm command line: {@code fourm modalities}, {@code fourm config} and {@code fourm doctor}.
+ *
+ * <p>Runs on the module path (see {@code bin/fourm}); modality plugins are found through
+ * {@code fourm.core}'s service discovery, so adding or removing a plugin's jar from the module path adds or removes
+ * its modalities without any change here. The entry point is {@link fourm.cli.Main}.
+ */
+module fourm.cli {
+    requires fourm.core;
+    requires info.picocli;
+    requires com.google.gson;
+    requires ai.djl.api;
+    requires ai.djl.pytorch_engine;
+
+    // picocli reads and writes the annotated command fields reflectively.
+    opens fourm.cli to info.picocli;
+}

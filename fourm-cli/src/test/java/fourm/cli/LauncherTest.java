@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ class LauncherTest {
         // Whatever the caller's environment says, the script must turn DJL's offline mode on.
         env.put("DJL_OFFLINE", "false");
         env.putAll(extraEnv);
-        List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
         return ModulePathRun.run(command, env, TIMEOUT);
     }

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ class ModalitiesEndToEndTest {
     @Test
     void addingTheExamplePluginsJarAddsTokThermal() {
         Path example = ModulePathRun.jar(ModulePathRun.TEST_PLUGINS, "example-custom-modality");
-        List<Path> jars = new java.util.ArrayList<>(ModulePathRun.libJars());
+        List<Path> jars = new ArrayList<>(ModulePathRun.libJars());
         assertThat(jars).noneMatch(p -> p.getFileName().toString().startsWith("example-custom-modality"));
         Map<String, JsonObject> before = byKey(run(ModulePathRun.modulePath(jars)));
         jars.add(example);

@@ -9,6 +9,7 @@
  *   <li>{@link fourm.api} - what a modality is: {@link fourm.api.ModalitySpec}, {@link fourm.api.Modality},
  *       {@link fourm.api.ModalityTokenizer}.</li>
  *   <li>{@link fourm.api.spi} - what a plugin implements: {@link fourm.api.spi.ModalityProvider}.</li>
+ *   <li>{@link fourm.api.label} - pseudo-labelers, the pretrained models that label photos for a modality.</li>
  * </ul>
  *
  * <p>The API depends on Typesafe Config (a provider receives its config node) and on no tensor engine.
@@ -18,4 +19,8 @@ module fourm.api {
 
     exports fourm.api;
     exports fourm.api.spi;
+    exports fourm.api.label;
+
+    uses fourm.api.label.PseudoLabelerProvider;
+    uses fourm.api.label.LabelImages;
 }

@@ -6,12 +6,15 @@ module fourm.core {
     requires transitive fourm.api;
     requires transitive com.google.guice;
     requires jakarta.inject;
-    requires ai.djl.api;
+    requires transitive ai.djl.api;
     requires com.google.gson;
     requires org.yaml.snakeyaml;
 
     exports fourm.core;
     exports fourm.core.batch;
+    exports fourm.core.io;
+    exports fourm.core.model;
+    exports fourm.core.masking;
 
     opens fourm.core to com.google.guice;
 

@@ -1,0 +1,117 @@
+package fourm.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.List;
+
+/**
+ * The reference's building blocks as functions of NDArrays (spec section 2.2). Every function returns arrays owned by
+ * the manager of its first activation argument, never by a parameter's manager, so a forward pass leaves nothing
+ * behind in the model's manager.
+ *
+ * <p>Shape legend: B batch, N query tokens, M context tokens, D width, H heads, Dh head width, F MLP width, K rows.
+ */
+final class Layers {
+    private Layers() {
+    }
+
+    /** {@code x W^T + b}: [..., in] to [..., out]; {@code b} may be null. */
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /** LayerNorm over the last axis with eps 1e-6 (torch's layer_norm kernel). */
+    static NDArray layerNorm(NDArray x, NDArray w, NDArray b) {
+        long width = x.getShape().get(x.getShape().dimension() - 1);
+        return LayerNorm.layerNorm(x, new Shape(width), w, b, FourMConfig.LAYER_NORM_EPS).singletonOrThrow();
+    }
+
+    /** Rows of {@code table} [R, D] at {@code index} [...] (int64): [..., D]; differentiable in the table. */
+    static NDArray rows(NDArray index, NDArray table) {
+        return Embedding.embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** {@code param} reshaped, as an array of {@code m} (a view: gradients flow to the parameter). */
+    static NDArray view(NDManager m, NDArray param, long... shape) {
+        NDArray v = param.reshape(shape);
+        v.attach(m);
+        return v;
+    }
+
+    /**
+     * Rows {@code index} of {@code pieces} stacked, with -1 giving a zero row: [B*N] indices to [B, N, D].
+     *
+     * @param m      manager of the result
+     * @param pieces row blocks [K_i, D] in order; row r of the stack is row r - offset of its block
+     * @param rowOf  for each of the B*N slots, a row of the stack or -1 for a zero row
+     */
+    static NDArray assemble(NDManager m, List<NDArray> pieces, int[] rowOf, int b, int n, int d) {
+        long total = 0;
+        for (NDArray p : pieces) {
+            total += p.getShape().get(0);
+        }
+        NDList stack = new NDList();
+        stack.addAll(pieces);
+        stack.add(m.zeros(new Shape(1, d)));
+        NDArray table = stack.size() == 1 ? stack.get(0) : NDArrays.concat(stack, 0);
+        long[] idx = new long[rowOf.length];
+        for (int i = 0; i < rowOf.length; i++) {
+            idx[i] = rowOf[i] < 0 ? total : rowOf[i];
+        }
+        return rows(m.create(idx), table).reshape(b, n, d);
+    }
+
+    /**
+     * Multi-head attention core: softmax(q k^T * Dh^-0.5, masked with -FLT_MAX where {@code mask} is true) v.
+     *
+     * @param q    [B, H, N, Dh]
+     * @param k    [B, H, M, Dh]
+     * @param v    [B, H, M, Dh]
+     * @param mask boolean, broadcastable to [B, H, N, M], true = may not attend; or null
+     * @return [B, N, H*Dh]
+     */
+    static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        if (mask != null) {
+            NDArray negMax = q.getManager().create(-Float.MAX_VALUE);
+            NDArray keep = mask.logicalNot().broadcast(scores.getShape());
+            scores = NDArrays.where(keep, scores, negMax);
+        }
+        NDArray attn = scores.softmax(-1);
+        NDArray out = attn.matMul(v);
+        Shape s = out.getShape();
+        return out.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /** Exact (erf) GELU. */
+    static NDArray gelu(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    /** SiLU, {@code x * sigmoid(x)}. */
+    static NDArray silu(NDArray x) {
+        return x.mul(Activation.sigmoid(x));
+    }
+
+    /** A boolean array of {@code m}. */
+    static NDArray bools(NDManager m, boolean[] values, long... shape) {
+        return m.create(values, new Shape(shape));
+    }
+
+    /** Checks that an array is float32 (guards against silent dtype changes). */
+    static NDArray requireFloat(NDArray x, String what) {
+        if (x.getDataType() != DataType.FLOAT32) {
+            throw new IllegalStateException(what + " is " + x.getDataType() + ", expected FLOAT32");
+        }
+        return x;
+    }
+}

@@ -2,14 +2,14 @@ package fourm.modality.text;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
 
 /**
  * {@code caption}: captions and C4 web text as WordPiece ids, at most 256.
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>The tokenizer is a {@link SequenceTokenizer} of {@link CaptionSerializer} over the text tokenizer the node's
+ * {@code tokenizer} setting names (fourm's built-in one by default; see {@link TokenizerSetting}); with
+ * {@code tokenizer = none} values arrive pre-tokenized.
  */
 public final class CaptionProvider implements ModalityProvider {
     @Override
@@ -24,6 +24,6 @@ public final class CaptionProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return SequenceModalities.create(node, CaptionSerializer.INSTANCE);
     }
 }

@@ -2,14 +2,13 @@ package fourm.modality.det;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.modality.text.SequenceModalities;
 
 /**
- * {@code det}: detected boxes serialised as WordPiece ids, at most 256.
- *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * {@code det}: detected boxes serialised as text ({@link DetectionSerializer}) and encoded with the shared text
+ * tokenizer, at most 256 ids. The tokenizer's value type is {@link Detections}. With {@code tokenizer = none}, values
+ * arrive pre-tokenized.
  */
 public final class DetectionProvider implements ModalityProvider {
     @Override
@@ -24,6 +23,6 @@ public final class DetectionProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return SequenceModalities.create(node, DetectionSerializer.reference());
     }
 }

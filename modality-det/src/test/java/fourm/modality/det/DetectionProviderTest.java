@@ -11,6 +11,9 @@ import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
 import fourm.testing.ModalityProviderContract;
 import fourm.testing.ReferenceFacts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DetectionProviderTest extends ModalityProviderContract {
@@ -37,9 +40,23 @@ class DetectionProviderTest extends ModalityProviderContract {
                 GenerationScheme.AUTOREGRESSIVE, 0, 0.3, "constant", 2.0, 0.8));
     }
 
+    /** Detections the text keeps exactly: boxes on the 1000-bin grid, in serialisation order, without scores. */
+    @Override
+    protected List<Object> sampleValues(ModalitySpec spec) {
+        SplittableRandom r = new SplittableRandom(42);
+        List<Object> values = new ArrayList<>();
+        for (int n = 0; n < 5; n++) {
+            values.add(DetectionSerializerTest.expected(DetectionSerializerTest.random(r)));
+        }
+        values.add(Detections.none());
+        return values;
+    }
+
     @Test
-    void valuesArrivePretokenized() {
-        assertThat(provider().create(node()).tokenizer()).hasValueSatisfying(
-                t -> assertThat(t.pretokenizedOnly()).as("pre-tokenized only").isTrue());
+    void theTokenizerIsARealOneForDetections() {
+        assertThat(provider().create(node()).tokenizer()).hasValueSatisfying(t -> {
+            assertThat(t.pretokenizedOnly()).isFalse();
+            assertThat(t.valueType()).isEqualTo(Detections.class);
+        });
     }
 }

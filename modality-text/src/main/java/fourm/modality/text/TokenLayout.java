@@ -40,6 +40,8 @@ public final class TokenLayout {
     public static final int FIRST_CLASS = FIRST_COORDINATE + COORDINATE_AXES * COORDINATE_BINS;
     /** The id of the first learned WordPiece token. */
     public static final int FIRST_WORDPIECE = FIRST_CLASS + CocoClasses.COUNT;
+    /** Codes below this are written on axis 0, the others on axis 1 ({@link #codeToken(int)}). */
+    public static final int CODE_SPLIT = 512;
     /** The reference vocabulary size. */
     public static final int REFERENCE_VOCAB_SIZE = 30000;
 
@@ -114,5 +116,36 @@ public final class TokenLayout {
             value = value * 10 + (ch - '0');
         }
         return OptionalInt.of(axis * COORDINATE_BINS + value);
+    }
+
+    /**
+     * The token of a code of a 1024-entry codebook (human pose tokens, SAM mask tokens), split over two coordinate
+     * axes as the reference does: codes below 512 are {@code v0=code}, the others {@code v1=code-512}.
+     */
+    public static String codeToken(int code) {
+        if (code < 0 || code >= 2 * CODE_SPLIT) {
+            throw new IllegalArgumentException("codebook token must be in [0, " + 2 * CODE_SPLIT + "), got " + code);
+        }
+        return code < CODE_SPLIT ? "v0=" + code : "v1=" + (code - CODE_SPLIT);
+    }
+
+    /** Reads a token written by {@link #codeToken(int)}; -1 when the word is not one. */
+    public static int parseCodeToken(String word) {
+        OptionalInt c = parseCoordinate(word);
+        if (c.isEmpty()) {
+            return -1;
+        }
+        int axis = c.getAsInt() / COORDINATE_BINS;
+        int value = c.getAsInt() % COORDINATE_BINS;
+        if (axis > 1 || value >= CODE_SPLIT) {
+            return -1;
+        }
+        return axis * CODE_SPLIT + value;
+    }
+
+    /** Reads {@code v<axis>=<value>} for the given axis; -1 when the word is not that. */
+    public static int parseCoordinate(String word, int axis) {
+        OptionalInt c = parseCoordinate(word);
+        return c.isPresent() && c.getAsInt() / COORDINATE_BINS == axis ? c.getAsInt() % COORDINATE_BINS : -1;
     }
 }

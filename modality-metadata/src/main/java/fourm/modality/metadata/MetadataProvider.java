@@ -2,14 +2,14 @@ package fourm.modality.metadata;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.modality.text.SequenceModalities;
 
 /**
  * {@code metadata}: semantic, geometric and image metadata as WordPiece ids of {@code v1=K v0=V} chunks, at most 40.
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>Written as text by {@link MetadataSerializer} and encoded with the shared text tokenizer (see
+ * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized.
  */
 public final class MetadataProvider implements ModalityProvider {
     @Override
@@ -24,6 +24,6 @@ public final class MetadataProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return SequenceModalities.create(node, MetadataSerializer.INSTANCE);
     }
 }

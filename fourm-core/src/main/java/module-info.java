@@ -14,6 +14,7 @@ module fourm.core {
     exports fourm.core.batch;
     exports fourm.core.io;
     exports fourm.core.model;
+    exports fourm.core.masking;
 
     opens fourm.core to com.google.guice;
 

@@ -427,20 +427,23 @@ public final class FourMModel implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ decoder
 
     /**
-     * Embeds the decoder side of {@code batch} with the modalities concatenated in {@code order}: image targets as
+     * Embeds the decoder side of {@code batch} with the modalities of {@code order} concatenated in that order (the
+     * full forward uses every output modality of the batch; generation may name a subset): image targets as
      * {@code mask_token}, sequences teacher-forced ({@code x[:, :-1]}, targets {@code ids[:, 1:]}, valid where
      * {@code tm[:, 1:] | tm[:, :-1]} is false, positions beyond max length mapped to 0). Keeps the first
      * {@code numDecoderTokens} slots of a stable valid-first partition and builds the self-attention mask (cumulative
      * attention counts, plus modality separation computed before padded ids become -1).
      *
-     * @throws IllegalArgumentException if {@code order} is not a permutation of the batch's output modalities, the
-     *                                  batch does not fit the model, or N exceeds the batch's decoder positions
+     * @throws IllegalArgumentException if {@code order} repeats a modality or names one that is not an output
+     *                                  modality of the batch, the batch does not fit the model, or N exceeds the
+     *                                  batch's decoder positions
      */
     public DecoderInput embedDecoder(NDManager m, MaskedBatch batch, List<String> order, int numDecoderTokens) {
         List<String> present = decoderModalities(batch);
-        if (order.size() != present.size() || !new java.util.HashSet<>(order).containsAll(present)) {
-            throw new IllegalArgumentException("decoder order " + order + " must be a permutation of the batch's "
-                    + "output modalities " + present);
+        if (order.isEmpty() || new java.util.HashSet<>(order).size() != order.size()
+                || !present.containsAll(order)) {
+            throw new IllegalArgumentException("decoder order " + order + " must list distinct output modalities of "
+                    + "the batch " + present);
         }
         int bsz = batch.batchSize();
         int n = numDecoderTokens;
@@ -681,6 +684,10 @@ public final class FourMModel implements AutoCloseable {
                     + config.domainsOut());
         }
         List<String> order = options.decoderOrder().orElseGet(() -> shuffled(outputs, options.shuffleSeed()));
+        if (order.size() != outputs.size() || !order.containsAll(outputs)) {
+            throw new IllegalArgumentException("decoder order " + order + " must be a permutation of the batch's "
+                    + "output modalities " + outputs);
+        }
         int nEnc = options.numEncoderTokens().orElseGet(() -> maxValidEncoderTokens(batch));
         int nDec = options.numDecoderTokens().orElseGet(() -> maxValidDecoderTokens(batch));
         EncoderInput ei = embedEncoder(m, batch, nEnc);

@@ -1,0 +1,230 @@
+package fourm.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import fourm.core.batch.MaskedBatch;
+import fourm.core.io.MaskedBatchFiles;
+import fourm.core.io.SafetensorsDType;
+import fourm.core.io.SafetensorsReader;
+import fourm.core.io.SafetensorsWriter;
+import fourm.core.io.TensorInfo;
+import fourm.testing.SharedFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints: bit-for-bit round trips, strict loading, the reference's config layouts. */
+class CheckpointsTest {
+    @TempDir
+    Path dir;
+
+    private static Path golden(String variant) {
+        return SharedFiles.require("reference/golden/" + variant + "/model.safetensors");
+    }
+
+    @Test
+    void configComesFromMetadataWithVocabulariesFromShapes() throws IOException {
+        FourMConfig c = Checkpoints.readConfig(golden("swiglu_nobias"), ModalityCatalog.reference());
+        assertThat(c.dim()).isEqualTo(64);
+        assertThat(c.encoderDepth()).isEqualTo(2);
+        assertThat(c.numHeads()).isEqualTo(2);
+        assertThat(c.mlp()).isEqualTo(MlpKind.SWIGLU);
+        assertThat(c.mlpHidden()).isEqualTo(170);
+        assertThat(c.qkvBias()).isFalse();
+        assertThat(c.normBias()).isFalse();
+        assertThat(c.domainsIn()).containsExactly("caption", "tok_depth@224", "tok_rgb@224");
+        assertThat(c.modality("tok_rgb@224").vocabSize()).isEqualTo(256);
+        assertThat(c.modality("tok_depth@224").vocabSize()).isEqualTo(128);
+        assertThat(c.modality("caption").vocabSize()).isEqualTo(128);
+        assertThat(c.modality("caption").maxLength()).isEqualTo(256);
+        assertThat(c.modality("caption").posRows()).isEqualTo(512);
+        FourMConfig g = Checkpoints.readConfig(golden("gelu"), ModalityCatalog.reference());
+        assertThat(g.mlp()).isEqualTo(MlpKind.GELU);
+        assertThat(g.mlpHidden()).isEqualTo(256);
+        assertThat(g.qkvBias()).isTrue();
+    }
+
+    @Test
+    void aSavedCheckpointLoadsBackBitForBit() throws IOException {
+        Path src = golden("gelu");
+        Path first = dir.resolve("first.safetensors");
+        Path second = dir.resolve("second.safetensors");
+        try (FourMModel m = Checkpoints.load(src)) {
+            assertThat(m.parameters().parameterCount()).isEqualTo(336_704);
+            Checkpoints.save(m, first, Map.of("variant", "gelu"));
+        }
+        try (SafetensorsReader a = SafetensorsReader.open(src); SafetensorsReader b = SafetensorsReader.open(first)) {
+            assertThat(b.keys()).containsExactlyInAnyOrderElementsOf(a.keys());
+            for (String k : a.keys()) {
+                assertThat(b.bytes(k)).as(k).isEqualTo(a.bytes(k));
+            }
+            assertThat(b.metadata().get("config")).isEqualTo(a.metadata().get("config"));
+            assertThat(b.metadata()).containsEntry("variant", "gelu").containsKey(ReferenceConfig.MODALITIES_KEY);
+        }
+        try (FourMModel m = Checkpoints.load(first)) {
+            Checkpoints.save(m, second, Map.of("variant", "gelu"));
+        }
+        assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
+    }
+
+    @Test
+    void aNewModelRoundTripsAndReloadsItsOwnModalityTable() throws IOException {
+        FourMConfig c = FourMModelTest.smallConfig(MlpKind.SWIGLU, true);
+        Path p = dir.resolve("new.safetensors");
+        try (FourMModel m = FourMModel.create(c, 5)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        try (FourMModel back = Checkpoints.load(p, key -> java.util.Optional.empty())) {
+            assertThat(back.config()).isEqualTo(c);
+            try (SafetensorsReader r = SafetensorsReader.open(p); FourMModel again = FourMModel.create(c, 5)) {
+                for (String k : back.parameters().stateDictKeys()) {
+                    assertThat(back.parameters().get(k).toFloatArray()).as(k).containsExactly(r.floats(k));
+                    assertThat(again.parameters().get(k).toFloatArray()).as(k).containsExactly(r.floats(k));
+                }
+            }
+        }
+    }
+
+    /** Copies the golden model with per-key changes: the function returns null to drop a key. */
+    private Path rewrite(Path src, String name, Map<String, String> metadata,
+                         BiFunction<SafetensorsReader, TensorInfo, Object[]> change, Object[]... extra)
+            throws IOException {
+        Path out = dir.resolve(name);
+        SafetensorsWriter w = new SafetensorsWriter().putMetadata(metadata);
+        try (SafetensorsReader r = SafetensorsReader.open(src)) {
+            for (TensorInfo t : r.tensors().values()) {
+                Object[] e = change.apply(r, t);
+                if (e != null) {
+                    w.add((String) e[0], (SafetensorsDType) e[1], (long[]) e[2], (ByteBuffer) e[3]);
+                }
+            }
+            for (Object[] e : extra) {
+                w.add((String) e[0], (SafetensorsDType) e[1], (long[]) e[2], (ByteBuffer) e[3]);
+            }
+            w.write(out);
+        }
+        return out;
+    }
+
+    private static Object[] same(SafetensorsReader r, TensorInfo t) {
+        try {
+            return new Object[] {t.name(), t.dtype(), t.shape(), r.bytes(t.name())};
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> metadataOf(Path p) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            return r.metadata();
+        }
+    }
+
+    @Test
+    void strictLoadingListsEveryProblemAtOnce() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Path broken = rewrite(src, "broken.safetensors", metadataOf(src), (r, t) -> switch (t.name()) {
+            case "encoder.0.attn.proj.weight" -> null;
+            case "decoder_norm.weight" -> null;
+            case "encoder.1.attn.qkv.weight" ->
+                    new Object[] {t.name(), SafetensorsDType.F32, new long[] {64, 192}, same(r, t)[3]};
+            case "mask_token" -> new Object[] {t.name(), SafetensorsDType.I32, t.shape(), same(r, t)[3]};
+            default -> same(r, t);
+        }, new Object[] {"encoder.9.attn.qkv.weight", SafetensorsDType.F32, new long[] {1},
+                ByteBuffer.allocate(4)});
+        assertThatThrownBy(() -> Checkpoints.load(broken)).isInstanceOfSatisfying(CheckpointException.class, e -> {
+            assertThat(e.problems()).containsExactlyInAnyOrder(
+                    "missing: encoder.0.attn.proj.weight [64, 64]",
+                    "missing: decoder_norm.weight [64]",
+                    "unexpected: encoder.9.attn.qkv.weight [1]",
+                    "shape mismatch: encoder.1.attn.qkv.weight: file [64, 192], model [192, 64]",
+                    "wrong dtype: mask_token: dtype I32, expected F32 (or F16/BF16)");
+            assertThat(e.getMessage()).contains("broken.safetensors", "5 problems");
+        });
+    }
+
+    @Test
+    void tiedTensorsThatDifferAreRejected() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Path p = rewrite(src, "tied.safetensors", metadataOf(src), (r, t) ->
+                t.name().equals("decoder_embeddings.caption.mod_emb")
+                        ? new Object[] {t.name(), t.dtype(), t.shape(), ByteBuffer.allocate(256)} : same(r, t));
+        assertThatThrownBy(() -> Checkpoints.load(p)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("tied tensors differ: decoder_embeddings.caption.mod_emb");
+    }
+
+    @Test
+    void missingConfigAndUnknownModalitiesAreClearErrors() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Path bare = rewrite(src, "bare.safetensors", Map.of(), CheckpointsTest::same);
+        assertThatThrownBy(() -> Checkpoints.load(bare)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no model config");
+        assertThatThrownBy(() -> Checkpoints.load(src, key -> java.util.Optional.empty()))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("unknown modalities")
+                .hasMessageContaining("tok_rgb@224");
+    }
+
+    @Test
+    void releasedLayoutWithOneYamlValuePerKeyLoadsAndRunsLikeTheJsonLayout() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("domains_in", "['caption', 'tok_depth@224', 'tok_rgb@224']");
+        md.put("domains_out", "[caption, tok_depth@224, tok_rgb@224]");
+        md.put("image_size", "224");
+        md.put("patch_size", "16");
+        md.put("dim", "64");
+        md.put("encoder_depth", "2");
+        md.put("decoder_depth", "2");
+        md.put("num_heads", "2");
+        md.put("mlp_ratio", "4.0");
+        md.put("qkv_bias", "False");
+        md.put("proj_bias", "False");
+        md.put("mlp_bias", "False");
+        md.put("norm_bias", "False");
+        md.put("act_layer", "SiLU");
+        md.put("gated_mlp", "True");
+        md.put("qk_norm", "False");
+        md.put("num_register_tokens", "0");
+        md.put("decoder_sep_mask", "True");
+        md.put("tokenizer_path", "None");
+        Path released = rewrite(src, "released.safetensors", md, CheckpointsTest::same);
+        FourMConfig fromJson = Checkpoints.readConfig(src, ModalityCatalog.reference());
+        assertThat(Checkpoints.readConfig(released, ModalityCatalog.reference())).isEqualTo(fromJson);
+        MaskedBatch batch = MaskedBatchFiles.read(SharedFiles.require("reference/golden/inputs.safetensors"));
+        ForwardOptions o = ForwardOptions.defaults().withNumEncoderTokens(48).withNumDecoderTokens(48)
+                .withDecoderOrder(List.of("tok_depth@224", "caption", "tok_rgb@224"));
+        try (FourMModel a = Checkpoints.load(src); FourMModel b = Checkpoints.load(released);
+             NDManager m = a.newStepManager()) {
+            float[] la = a.forward(m, batch, o).lossMod().toFloatArray();
+            float[] lb = b.forward(m, batch, o).lossMod().toFloatArray();
+            assertThat(lb).containsExactly(la);
+        }
+    }
+
+    @Test
+    void explicitConfigMustMatchTheShapes() throws IOException {
+        Path src = golden("swiglu_nobias");
+        FourMConfig c = Checkpoints.readConfig(src, ModalityCatalog.reference());
+        FourMConfig wrong = c.toBuilder().putModality(c.modality("tok_rgb@224").withVocabSize(300)).build();
+        assertThatThrownBy(() -> Checkpoints.load(src, wrong)).isInstanceOfSatisfying(CheckpointException.class,
+                e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "shape mismatch: encoder_embeddings.tok_rgb@224.token_emb.weight: file [256, 64], model "
+                                + "[300, 64]",
+                        "shape mismatch: decoder_embeddings.tok_rgb@224.token_emb.weight: file [256, 64], model "
+                                + "[300, 64]",
+                        "shape mismatch: decoder_embeddings.tok_rgb@224.to_logits.weight: file [256, 64], model "
+                                + "[300, 64]"));
+        try (FourMModel m = Checkpoints.load(src, c)) {
+            assertThat(m.config()).isEqualTo(c);
+        }
+    }
+}

@@ -1,9 +1,12 @@
 /**
  * 3D human poses for fourm: {@code human_poses}, humans with SMPL pose, shape and camera serialised as WordPiece ids:
- * at most 275 tokens, a 263-row positional table. Values arrive pre-tokenized until the modality's tokenizer is ported.
+ * at most 275 tokens, a 263-row positional table. Encoded with the shared 4M text tokenizer.
  */
 module fourm.modality.pose {
     requires fourm.api;
+    requires fourm.modality.text;
+
+    exports fourm.modality.pose;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.pose.HumanPosesProvider;

@@ -2,15 +2,15 @@ package fourm.modality.pose;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.modality.text.SequenceModalities;
 
 /**
  * {@code human_poses}: humans with SMPL pose, shape and camera serialised as WordPiece ids: at most 275 tokens, a
  * 263-row positional table.
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>Written as text by {@link HumanPosesSerializer} and encoded with the shared text tokenizer (see
+ * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized.
  */
 public final class HumanPosesProvider implements ModalityProvider {
     @Override
@@ -25,6 +25,6 @@ public final class HumanPosesProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return SequenceModalities.create(node, HumanPosesSerializer.INSTANCE);
     }
 }

@@ -1,9 +1,11 @@
 /**
- * SAM instances for fourm: {@code sam_instance}, SAM instances serialised as WordPiece ids, at most 290. Values arrive
- * pre-tokenized until the modality's tokenizer is ported.
+ * SAM instances for fourm: {@code sam_instance}, SAM instances serialised as WordPiece ids, at most 290. Encoded with the shared 4M text tokenizer.
  */
 module fourm.modality.sam.instance {
     requires fourm.api;
+    requires fourm.modality.text;
+
+    exports fourm.modality.sam.instance;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.sam.instance.SamInstanceProvider;

@@ -2,14 +2,14 @@ package fourm.modality.sam.instance;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.modality.text.SequenceModalities;
 
 /**
  * {@code sam_instance}: SAM instances serialised as WordPiece ids, at most 290.
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>Written as text by {@link SamInstancesSerializer} and encoded with the shared text tokenizer (see
+ * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized.
  */
 public final class SamInstanceProvider implements ModalityProvider {
     @Override
@@ -24,6 +24,6 @@ public final class SamInstanceProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return SequenceModalities.create(node, SamInstancesSerializer.INSTANCE);
     }
 }

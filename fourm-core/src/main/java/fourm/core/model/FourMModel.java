@@ -749,14 +749,12 @@ public final class FourMModel implements AutoCloseable {
                 Collections.unmodifiableMap(modLoss), lossMod, lossToken);
     }
 
-    /** A seeded Fisher-Yates shuffle of {@code keys}. */
+    /**
+     * The reference's decoder modality shuffle: Python's {@code random.seed(seed)} then
+     * {@code random.sample(keys, len(keys))}.
+     */
     static List<String> shuffled(List<String> keys, long seed) {
-        List<String> out = new ArrayList<>(keys);
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = out.size() - 1; i > 0; i--) {
-            Collections.swap(out, i, rng.nextInt(i + 1));
-        }
-        return List.copyOf(out);
+        return List.copyOf(new PythonRandom(seed).sample(keys, keys.size()));
     }
 
     // ------------------------------------------------------------------------------------------------ blocks

@@ -1,5 +1,6 @@
 /**
- * The fourm command line: {@code fourm modalities}, {@code fourm config} and {@code fourm doctor}.
+ * The fourm command line: {@code fourm modalities}, {@code fourm config}, {@code fourm doctor}, and the text
+ * tokenizer commands {@code tokenize}, {@code detokenize} and {@code tokenizer build|train}.
  *
  * <p>Runs on the module path (see {@code bin/fourm}); modality plugins are found through
  * {@code fourm.core}'s service discovery, so adding or removing a plugin's jar from the module path adds or removes
@@ -7,6 +8,7 @@
  */
 module fourm.cli {
     requires fourm.core;
+    requires fourm.modality.text;
     requires info.picocli;
     requires com.google.gson;
     requires ai.djl.api;

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             ModalitiesCommand.class,
             ConfigCommand.class,
             DoctorCommand.class,
+            TokenizeCommand.class, DetokenizeCommand.class, TokenizerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,61 @@
+package fourm.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueFactory;
+import fourm.api.Modality;
+import fourm.api.ModalityTokenizer;
+import fourm.core.ModalityRegistry;
+import fourm.modality.text.SequenceTokenizer;
+import fourm.modality.text.TokenizerSetting;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the text tokenizer of a sequence modality for {@code tokenize} and {@code detokenize}: the modality's provider
+ * is discovered and created from the configuration, with its {@code tokenizer} setting replaced by
+ * {@code --tokenizer FILE} when given. Only that modality is created.
+ */
+final class TextModalities {
+    private TextModalities() {
+    }
+
+    /** The sequence tokenizer of modality {@code key}; every failure the user can fix is a {@link UserError}. */
+    static SequenceTokenizer<?> resolve(Path config, String key, Path tokenizerFile) {
+        Config root = Startup.loadConfig(config);
+        ModalityRegistry registry = ModalityRegistry.discover();
+        ModalityRegistry.Entry entry = registry.find(key).orElseThrow(() -> new UserError("unknown modality '" + key
+                + "'; the modalities found on the module path are " + registry.keys()));
+        String path = entry.provider().configPath();
+        Modality modality;
+        try {
+            Config node = root.getConfig(path);
+            if (tokenizerFile != null) {
+                node = node.withValue(TokenizerSetting.KEY, ConfigValueFactory.fromAnyRef(tokenizerFile.toString(),
+                        "--tokenizer"));
+            }
+            modality = entry.provider().create(node);
+        } catch (ConfigException e) {
+            throw new UserError("modality '" + key + "' (" + path + "): " + e.getMessage(), e);
+        }
+        ModalityTokenizer<?> t = modality.tokenizer().orElse(null);
+        if (t instanceof SequenceTokenizer<?> sequence) {
+            return sequence;
+        }
+        throw new UserError("modality '" + key + "' has no text tokenizer" + (t != null && t.pretokenizedOnly()
+                ? " (its tokenizer setting is 'none': values are pre-tokenized)" : "")
+                + "; tokenize and detokenize work on the text sequence modalities " + textKeys(registry, root));
+    }
+
+    private static List<String> textKeys(ModalityRegistry registry, Config root) {
+        List<String> keys = new ArrayList<>();
+        for (ModalityRegistry.Entry e : registry.entries()) {
+            Config node = root.hasPath(e.provider().configPath()) ? root.getConfig(e.provider().configPath()) : null;
+            if (node != null && node.hasPath(TokenizerSetting.KEY)) {
+                keys.add(e.provider().key());
+            }
+        }
+        return keys;
+    }
+}

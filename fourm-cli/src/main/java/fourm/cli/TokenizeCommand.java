@@ -1,0 +1,78 @@
+package fourm.cli;
+
+import com.google.gson.Gson;
+import fourm.modality.text.CaptionSerializer;
+import fourm.modality.text.Decoded;
+import fourm.modality.text.SequenceTokenizer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fourm tokenize [--tokenizer FILE] [--modality KEY] [--json] TEXT...}: the token ids of each text.
+ *
+ * <p>For a structured modality (det, metadata, ...) the text must be a well-formed sequence of that modality (for
+ * example {@code v0=1 v1=2 v2=30 v3=40 person} for det); it is checked with the modality's serializer and encoded as
+ * written.
+ */
+@Command(name = "tokenize", description = {
+    "Print the token ids of each TEXT, one line of space-separated ids per text.",
+    "--json prints one JSON array holding one array of ids per text, in input order."})
+final class TokenizeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in).")
+    Path tokenizer;
+
+    @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
+            description = "The sequence modality whose text this is (default: ${DEFAULT-VALUE}).")
+    String modality;
+
+    @Option(names = "--json", description = "Print a JSON array of arrays of ids.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The texts to tokenize.")
+    List<String> texts;
+
+    @Override
+    public Integer call() {
+        SequenceTokenizer<?> t = TextModalities.resolve(main.config, modality, tokenizer);
+        List<int[]> all = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (t.serializer() != CaptionSerializer.INSTANCE) {
+                Decoded<?> d = t.serializer().fromText(text);
+                if (!d.clean()) {
+                    throw new UserError("text " + (i + 1) + " is not a well-formed '" + modality + "' sequence: "
+                            + d.skipped() + " word(s) do not fit its format (text: '" + text + "')");
+                }
+            }
+            all.add(t.textTokenizer().encode(text));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new Gson().toJson(all));
+        } else {
+            for (int[] ids : all) {
+                out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
+            }
+        }
+        out.flush();
+        return Main.OK;
+    }
+}

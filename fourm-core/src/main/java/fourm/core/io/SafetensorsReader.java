@@ -344,9 +344,11 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /**
-     * Copies tensor {@code key} into a new NDArray of {@code manager}: floating types become FLOAT32, the others keep
-     * their type (I64 INT64, I32 INT32, I16 INT16, U8 UINT8, BOOL BOOLEAN). The data is copied once, from the mapped
-     * file straight into engine memory, and the result owns its memory (it may be updated in place).
+     * Copies tensor {@code key} into a new NDArray of {@code manager}: floating types become FLOAT32, I16 becomes
+     * INT32, the others keep their type (I64 INT64, I32 INT32, U8 UINT8, BOOL BOOLEAN). F32, F16 and the integer types
+     * are copied once, from the mapped file straight into engine memory; BF16 and I16 are converted on the host first
+     * (DJL's PyTorch engine aborts the JVM on tensors of those types). The result owns its memory (it may be updated
+     * in place).
      *
      * @throws SafetensorsFormatException if the key is missing or the tensor cannot be mapped
      */
@@ -354,11 +356,12 @@ public final class SafetensorsReader implements AutoCloseable {
         TensorInfo t = info(key);
         Shape shape = new Shape(t.shape());
         DataType fileType = djlType(t.dtype());
-        DataType target = t.dtype().isFloating() ? DataType.FLOAT32 : fileType;
+        DataType target = t.dtype().isFloating() ? DataType.FLOAT32
+                : t.dtype() == SafetensorsDType.I16 ? DataType.INT32 : fileType;
         if (t.numel() == 0) {
             return manager.zeros(shape, target);
         }
-        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN || fileType == null) {
             return fromHeapCopy(manager, t, shape, target);
         }
         ByteBuffer mapped = bytes(key);
@@ -371,23 +374,31 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private NDArray fromHeapCopy(NDManager manager, TensorInfo t, Shape shape, DataType target) throws IOException {
+        NDArray staged;
         if (t.dtype().isFloating()) {
-            return manager.create(floats(t.name()), shape);
+            staged = manager.create(floats(t.name()), shape);
+        } else if (t.dtype() == SafetensorsDType.I16 || t.dtype() == SafetensorsDType.I32) {
+            staged = manager.create(ints(t.name()), shape);
+        } else if (t.dtype() == SafetensorsDType.BOOL) {
+            staged = manager.create(booleans(t.name()), shape);
+        } else {
+            try (NDArray l = manager.create(longs(t.name()), shape)) {
+                staged = l.toType(target, true);
+            }
         }
-        long[] v = longs(t.name());
-        try (NDArray l = manager.create(v, shape)) {
-            return l.toType(target, true);
+        try (NDArray s = staged) {
+            return s.duplicate();
         }
     }
 
+    /** The engine type a tensor is mapped as, or null when it must be converted on the host. */
     private static DataType djlType(SafetensorsDType d) {
         return switch (d) {
             case F32 -> DataType.FLOAT32;
             case F16 -> DataType.FLOAT16;
-            case BF16 -> DataType.BFLOAT16;
+            case BF16, I16 -> null;
             case I64 -> DataType.INT64;
             case I32 -> DataType.INT32;
-            case I16 -> DataType.INT16;
             case U8 -> DataType.UINT8;
             case BOOL -> DataType.BOOLEAN;
         };

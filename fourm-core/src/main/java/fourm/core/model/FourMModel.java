@@ -399,10 +399,8 @@ public final class FourMModel implements AutoCloseable {
 
     /** {@code pos_emb[positions] + mod_emb}: [K, D]. */
     private NDArray embRows(NDManager m, String prefix, long[] positions) {
-        NDArray pos = params.get(prefix + "pos_emb");
-        long rows = pos.getShape().get(1);
-        NDArray table = Layers.view(m, pos, rows, config.dim());
-        NDArray mod = Layers.view(m, params.get(prefix + "mod_emb"), 1, config.dim());
+        NDArray table = Layers.first(m, params.get(prefix + "pos_emb"));
+        NDArray mod = Layers.first(m, params.get(prefix + "mod_emb"));
         return Layers.rows(m.create(positions), table).add(mod);
     }
 
@@ -525,7 +523,7 @@ public final class FourMModel implements AutoCloseable {
                 }
                 xs.add(tokenRows(m, params.get(prefix + "token_emb.weight"), ids, true));
             } else {
-                NDArray maskToken = Layers.view(m, p("mask_token"), 1, d);
+                NDArray maskToken = Layers.first(m, p("mask_token"));
                 xs.add(Layers.rows(m.zeros(new Shape(s.size()), DataType.INT64), maskToken));
             }
             es.add(embRows(m, prefix, s.positions()));
@@ -635,7 +633,7 @@ public final class FourMModel implements AutoCloseable {
             tokens = tokenRows(m, params.get(prefix + "token_emb.weight"), inputIds, true);
         } else {
             tokens = Layers.rows(m.zeros(new Shape(positions.length), DataType.INT64),
-                    Layers.view(m, p("mask_token"), 1, d));
+                    Layers.first(m, p("mask_token")));
         }
         NDArray emb = embRows(m, prefix, positions);
         return new DecoderQuery(tokens.reshape(batch, k, d), emb.reshape(batch, k, d));

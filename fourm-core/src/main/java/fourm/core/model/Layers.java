@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -40,11 +41,12 @@ final class Layers {
         return Embedding.embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    /** {@code param} reshaped, as an array of {@code m} (a view: gradients flow to the parameter). */
-    static NDArray view(NDManager m, NDArray param, long... shape) {
-        NDArray v = param.reshape(shape);
-        v.attach(m);
-        return v;
+    /**
+     * {@code param[0]} as an array of {@code m}: [1, R, D] to [R, D]. A view (gradients flow to the parameter) that is
+     * created directly in {@code m}, so the parameter's manager is never touched (it may even be capped).
+     */
+    static NDArray first(NDManager m, NDArray param) {
+        return param.get(m, new NDIndex(0));
     }
 
     /**

@@ -119,6 +119,38 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void everyDtypeBecomesAnNDArrayWithoutCrashingTheEngine() throws IOException {
+        ByteBuffer bf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3F80)
+                .putShort((short) 0xC0A0);
+        ByteBuffer half = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3C00)
+                .putShort((short) 0xC000);
+        Path p = dir.resolve("types.safetensors");
+        new SafetensorsWriter().add("bf", SafetensorsDType.BF16, new long[] {2}, bf.flip())
+                .add("h", SafetensorsDType.F16, new long[] {2}, half.flip())
+                .addShorts("s", new long[] {2}, new short[] {-3, 300})
+                .addInts("i", new long[] {2}, new int[] {-4, 5})
+                .add("u", SafetensorsDType.U8, new long[] {2}, ByteBuffer.wrap(new byte[] {(byte) 200, 1}))
+                .addBooleans("b", new long[] {2}, new boolean[] {true, false})
+                .addLongs("empty", new long[] {0}, new long[0]).write(p);
+        Offline.enforce();
+        try (SafetensorsReader r = SafetensorsReader.open(p); NDManager m = NDManager.newBaseManager()) {
+            NDArray a = r.toNDArray(m, "bf");
+            assertThat(a.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(a.toFloatArray()).containsExactly(1f, -5f);
+            assertThat(r.toNDArray(m, "h").toFloatArray()).containsExactly(1f, -2f);
+            NDArray s = r.toNDArray(m, "s");
+            assertThat(s.getDataType()).isEqualTo(DataType.INT32);
+            assertThat(s.toIntArray()).containsExactly(-3, 300);
+            assertThat(r.toNDArray(m, "i").toIntArray()).containsExactly(-4, 5);
+            NDArray u = r.toNDArray(m, "u");
+            assertThat(u.getDataType()).isEqualTo(DataType.UINT8);
+            assertThat(u.toUint8Array()).containsExactly(200, 1);
+            assertThat(r.toNDArray(m, "b").toBooleanArray()).containsExactly(true, false);
+            assertThat(r.toNDArray(m, "empty").getShape().getShape()).containsExactly(0);
+        }
+    }
+
+    @Test
     void fileShorterThanTheLengthField() throws IOException {
         Path p = dir.resolve("tiny.safetensors");
         Files.write(p, new byte[] {1, 2, 3});

@@ -227,4 +227,48 @@ class CheckpointsTest {
             assertThat(m.config()).isEqualTo(c);
         }
     }
+
+    @Test
+    void halfPrecisionCheckpointsAreWidenedOnLoad() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Path bf16 = rewrite(src, "bf16.safetensors", metadataOf(src), (r, t) -> {
+            try {
+                float[] v = r.floats(t.name());
+                ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (float x : v) {
+                    b.putShort((short) (Float.floatToRawIntBits(x) >>> 16));
+                }
+                return new Object[] {t.name(), SafetensorsDType.BF16, t.shape(), b.flip()};
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (FourMModel m = Checkpoints.load(bf16); SafetensorsReader r = SafetensorsReader.open(src)) {
+            float[] w = m.parameters().get("encoder.0.attn.qkv.weight").toFloatArray();
+            float[] g = r.floats("encoder.0.attn.qkv.weight");
+            for (int i = 0; i < w.length; i++) {
+                assertThat(w[i]).isEqualTo(Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & 0xffff0000));
+            }
+        }
+    }
+
+    @Test
+    void corruptFilesAndMetadataAreCleanErrors() throws IOException {
+        Path src = golden("gelu");
+        byte[] all = Files.readAllBytes(src);
+        Path cut = dir.resolve("cut.safetensors");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
+        assertThatThrownBy(() -> Checkpoints.load(cut)).isInstanceOf(fourm.core.io.SafetensorsFormatException.class)
+                .hasMessageContaining("cut.safetensors").hasMessageContaining("truncated");
+        Map<String, String> md = new LinkedHashMap<>(metadataOf(src));
+        md.put(ReferenceConfig.MODALITIES_KEY, "[{\"key\": \"caption\"}]");
+        Path table = rewrite(src, "table.safetensors", md, CheckpointsTest::same);
+        assertThatThrownBy(() -> Checkpoints.load(table)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("table.safetensors").hasMessageContaining("fourm_modalities");
+        md.put(ReferenceConfig.MODALITIES_KEY, "[]");
+        md.put(ReferenceConfig.CONFIG_KEY, "{\"domains_in\": [\"caption\"], \"dim\": 64");
+        Path json = rewrite(src, "json.safetensors", md, CheckpointsTest::same);
+        assertThatThrownBy(() -> Checkpoints.load(json)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("json.safetensors").hasMessageContaining("not valid JSON");
+    }
 }

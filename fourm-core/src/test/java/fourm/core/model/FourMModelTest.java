@@ -306,6 +306,7 @@ class FourMModelTest {
     void aForwardLeavesNothingInTheModelsManager() {
         try (FourMModel model = FourMModel.create(smallConfig(MlpKind.GELU, true), 7)) {
             int before = model.manager().getManagedArrays().size();
+            model.manager().cap();
             for (int i = 0; i < 2; i++) {
                 try (NDManager m = model.newStepManager()) {
                     model.forward(m, smallBatch(i, false), ForwardOptions.defaults().withFullLogits(true));

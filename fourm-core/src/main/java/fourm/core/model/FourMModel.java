@@ -96,9 +96,9 @@ public final class FourMModel implements AutoCloseable {
             case ONES:
                 return m.ones(sh);
             case SINCOS_1D:
-                return SinCos.table1d(m, (int) shape[1], (int) shape[2]);
+                return engineOwned(SinCos.table1d(m, (int) shape[1], (int) shape[2]));
             case SINCOS_2D:
-                return SinCos.table2d(m, (int) Math.round(Math.sqrt(shape[1])), (int) shape[2]);
+                return engineOwned(SinCos.table2d(m, (int) Math.round(Math.sqrt(shape[1])), (int) shape[2]));
             default:
                 break;
         }
@@ -118,7 +118,17 @@ public final class FourMModel implements AutoCloseable {
                 v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
             }
         }
-        return m.create(v, sh);
+        return engineOwned(m.create(v, sh));
+    }
+
+    /**
+     * A copy in engine memory: arrays created from Java data are backed by JVM direct buffers, which count against the
+     * JVM's direct-memory limit; weights of a large model must not.
+     */
+    private static NDArray engineOwned(NDArray staged) {
+        try (staged) {
+            return staged.duplicate();
+        }
     }
 
     /** The configuration. */

@@ -1,0 +1,185 @@
+package fourm.core.data;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes a pre-tokenized dataset: {@code root/<modality>/shard-00000.tar}, {@code shard-00001.tar}, ... with
+ * {@code samplesPerShard} samples each and the same keys, in the same order, in every modality.
+ *
+ * <p>Each shard is written under a temporary name ({@code .shard-00000.tar.tmp}) and renamed into place only when it
+ * is complete, so a reader never sees a half-written shard; an interrupted writer leaves only temporary files behind.
+ * The writer refuses to overwrite existing shards.
+ */
+public final class ShardedDatasetWriter implements Closeable {
+    /** The shard file name of index {@code i}. */
+    public static String shardName(int i) {
+        return String.format("shard-%05d.tar", i);
+    }
+
+    private final Path root;
+    private final List<String> modalities;
+    private final int samplesPerShard;
+    private final Map<String, TarWriter> open = new LinkedHashMap<>();
+    private final Map<String, Path> temps = new LinkedHashMap<>();
+    private final Set<String> keysInShard = new HashSet<>();
+    private final List<Path> written = new ArrayList<>();
+    private int shard;
+    private int inShard;
+    private boolean closed;
+
+    /**
+     * @param root            the dataset root (created if missing)
+     * @param modalities      modality folder names; every sample must have a file for each
+     * @param samplesPerShard samples per shard, &gt;= 1
+     * @throws IOException if a folder cannot be created or already holds shards
+     */
+    public ShardedDatasetWriter(Path root, List<String> modalities, int samplesPerShard) throws IOException {
+        if (modalities.isEmpty() || new HashSet<>(modalities).size() != modalities.size()) {
+            throw new IllegalArgumentException("modalities must be non-empty and distinct, got " + modalities);
+        }
+        if (samplesPerShard < 1) {
+            throw new IllegalArgumentException("samplesPerShard must be >= 1, got " + samplesPerShard);
+        }
+        this.root = root;
+        this.modalities = List.copyOf(modalities);
+        this.samplesPerShard = samplesPerShard;
+        for (String m : modalities) {
+            if (!m.matches("[A-Za-z0-9_@.-]+")) {
+                throw new IllegalArgumentException("modality folder '" + m + "' must be letters, digits, _ @ . -");
+            }
+            Path dir = root.resolve(m);
+            Files.createDirectories(dir);
+            try (var files = Files.list(dir)) {
+                var existing = files.map(p -> p.getFileName().toString())
+                        .filter(n -> ShardedDatasetReader.SHARD_NAME.matcher(n).matches()).findFirst();
+                if (existing.isPresent()) {
+                    throw new IOException(dir.resolve(existing.get()) + " already exists; write a dataset into"
+                            + " empty modality folders");
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a sample.
+     *
+     * @param key   the sample key: letters, digits, {@code _} and {@code -}, unique within its shard
+     * @param files one file per modality
+     * @throws IllegalArgumentException for a bad key, a duplicate key, or missing or unknown modalities
+     */
+    public void write(String key, Map<String, SampleFile> files) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the writer is closed");
+        }
+        if (key == null || !key.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("sample key '" + key + "' must be letters, digits, _ and - (the key is"
+                    + " the member name up to its first dot)");
+        }
+        if (!files.keySet().equals(new HashSet<>(modalities))) {
+            throw new IllegalArgumentException("sample '" + key + "' has files for " + new TreeSet<>(files.keySet())
+                    + ", expected exactly " + new TreeSet<>(modalities));
+        }
+        if (!keysInShard.add(key)) {
+            throw new IllegalArgumentException("sample key '" + key + "' is already in " + shardName(shard));
+        }
+        try {
+            if (open.isEmpty()) {
+                openShard();
+            }
+            for (String m : modalities) {
+                SampleFile f = files.get(m);
+                open.get(m).add(key + "." + f.extension(), f.bytes());
+            }
+            if (++inShard == samplesPerShard) {
+                closeShard();
+            }
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    /** Drops the shard being written: closes and deletes its temporary files; the writer is closed. */
+    private void abort() {
+        closed = true;
+        for (TarWriter w : open.values()) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // the file is deleted next
+            }
+        }
+        for (Path temp : temps.values()) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // best effort: a leftover temporary file is never read as a shard
+            }
+        }
+        open.clear();
+        temps.clear();
+    }
+
+    private void openShard() throws IOException {
+        for (String m : modalities) {
+            Path temp = root.resolve(m).resolve("." + shardName(shard) + ".tmp");
+            temps.put(m, temp);
+            open.put(m, new TarWriter(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)));
+        }
+    }
+
+    private void closeShard() throws IOException {
+        for (String m : modalities) {
+            open.get(m).close();
+        }
+        for (String m : modalities) {
+            Path target = root.resolve(m).resolve(shardName(shard));
+            try {
+                Files.move(temps.get(m), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temps.get(m), target);
+            }
+            written.add(target);
+        }
+        open.clear();
+        temps.clear();
+        keysInShard.clear();
+        inShard = 0;
+        shard++;
+    }
+
+    /** The shard files renamed into place so far. */
+    public List<Path> shards() {
+        return List.copyOf(written);
+    }
+
+    /** Completes the last, partial shard. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!open.isEmpty()) {
+            try {
+                closeShard();
+            } catch (IOException | RuntimeException e) {
+                abort();
+                throw e;
+            }
+        }
+    }
+}

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -107,13 +106,5 @@ final class Layers {
     /** A boolean array of {@code m}. */
     static NDArray bools(NDManager m, boolean[] values, long... shape) {
         return m.create(values, new Shape(shape));
-    }
-
-    /** Checks that an array is float32 (guards against silent dtype changes). */
-    static NDArray requireFloat(NDArray x, String what) {
-        if (x.getDataType() != DataType.FLOAT32) {
-            throw new IllegalStateException(what + " is " + x.getDataType() + ", expected FLOAT32");
-        }
-        return x;
     }
 }

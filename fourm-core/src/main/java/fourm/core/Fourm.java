@@ -68,7 +68,7 @@ public final class Fourm {
         Config parsed = ConfigFactory.parseFile(file.toFile(),
                 com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
         return ConfigFactory.systemProperties().withFallback(parsed)
-                .withFallback(ConfigFactory.defaultReference()).resolve();
+                .withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
     }
 
     /** Checks the {@code fourm} tree against the reference defaults: types and required keys. */

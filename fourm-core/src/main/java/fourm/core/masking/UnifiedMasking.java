@@ -3,8 +3,6 @@ package fourm.core.masking;
 import com.typesafe.config.Config;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +120,6 @@ public final class UnifiedMasking implements Masking {
 
     /** The modalities in encoder order. */
     public List<ModalitySpec> modalities() {
-        return Collections.unmodifiableList(new ArrayList<>(specs));
+        return specs;
     }
 }

@@ -169,6 +169,23 @@ public final class TfjsModel implements AutoCloseable {
         return Optional.ofNullable(nodes.get(node)).map(NodeDef::getOp);
     }
 
+    /**
+     * The declared shape of a placeholder ({@code node} or {@code node:0}), -1 for unknown dimensions.
+     *
+     * @throws TfjsModelException if the graph has no placeholder of that name or it declares no shape
+     */
+    public long[] inputShape(String input) {
+        NodeDef node = nodes.get(nodeOf(input));
+        if (node == null || !node.getOp().equals("Placeholder")) {
+            throw new TfjsModelException(file, nodeOf(input), "the graph has no placeholder of that name");
+        }
+        AttrValue shape = node.getAttrMap().get("shape");
+        if (shape == null || !shape.hasShape() || shape.getShape().getUnknownRank()) {
+            throw new TfjsModelException(file, node.getName(), "the placeholder declares no shape");
+        }
+        return shape.getShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+    }
+
     /** The imported GraphDef (after weights, rewrites and validation). */
     public GraphDef graphDef() {
         return graphDef;

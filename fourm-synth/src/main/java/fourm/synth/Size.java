@@ -2,8 +2,8 @@ package fourm.synth;
 
 /** Object sizes: the half-extent of the shape in metres (sphere radius, half side of a cube, ...). */
 enum Size {
-    SMALL(0.4),
-    LARGE(0.7);
+    SMALL(0.45),
+    LARGE(0.75);
 
     final double half;
 

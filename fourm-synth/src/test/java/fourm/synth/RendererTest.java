@@ -7,14 +7,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RendererTest {
-    /** A large sphere (radius 0.7) on the ground at the origin, the camera level with its centre, 5 m away. */
+    private static final double R = Size.LARGE.half;
+    private static final Vec3 CENTRE = new Vec3(0, R, 0);
+
+    /** A large sphere (radius R) on the ground at the origin, the camera level with its centre, 5 m away. */
     private static Scene sphereScene(int size, List<SceneObject> extra) {
-        Vec3 eye = new Vec3(0, 0.7, 5);
-        Camera cam = new Camera(eye, new Vec3(0, 0.7, 0), 50, size, size);
+        Vec3 eye = new Vec3(0, R, 5);
+        Camera cam = new Camera(eye, CENTRE, 50, size, size);
         List<SceneObject> objects = new java.util.ArrayList<>();
         objects.add(SceneObject.shaped(Shape.SPHERE, NamedColor.RED, Material.MATTE, Size.LARGE, 0, 0, 0));
         objects.addAll(extra);
-        return new Scene(cam, new Vec3(0.3, 0.8, 0.5).normalized(), objects, 0, 0, 5, new Vec3(0, 0.7, 0), 60);
+        return new Scene(cam, new Vec3(0.3, 0.8, 0.5).normalized(), objects, 0, 0, 5, CENTRE, 60);
     }
 
     @Test
@@ -22,7 +25,7 @@ class RendererTest {
         int size = 65; // odd: the centre pixel's ray is the optical axis
         RenderMaps maps = Renderer.render(sphereScene(size, List.of()), 1);
         int c = (size / 2) * size + size / 2;
-        assertThat((double) maps.depth[c]).isCloseTo(5 - 0.7, within(1e-5));
+        assertThat((double) maps.depth[c]).isCloseTo(5 - R, within(1e-5));
         assertThat((double) maps.normals[3 * c]).isCloseTo(0, within(1e-6));
         assertThat((double) maps.normals[3 * c + 1]).isCloseTo(0, within(1e-6));
         assertThat((double) maps.normals[3 * c + 2]).isCloseTo(1, within(1e-6));
@@ -39,11 +42,11 @@ class RendererTest {
         for (int i : new int[] {30 * size + 28, 33 * size + 36, 25 * size + 32}) {
             Vec3 d = cam.ray(i % size + 0.5, i / size + 0.5);
             // Ray-sphere: |eye + t d - c|^2 = r^2.
-            Vec3 oc = cam.eye.minus(new Vec3(0, 0.7, 0));
-            double b = oc.dot(d), t = -b - Math.sqrt(b * b - (oc.dot(oc) - 0.49));
+            Vec3 oc = cam.eye.minus(CENTRE);
+            double b = oc.dot(d), t = -b - Math.sqrt(b * b - (oc.dot(oc) - R * R));
             assertThat(maps.segments[i]).isEqualTo(RenderMaps.SEGMENT_FIRST_OBJECT);
             assertThat((double) maps.depth[i]).isCloseTo(t * d.dot(cam.forward), within(1e-5));
-            Vec3 n = cam.eye.plusScaled(d, t).minus(new Vec3(0, 0.7, 0)).normalized();
+            Vec3 n = cam.eye.plusScaled(d, t).minus(CENTRE).normalized();
             Vec3 nc = cam.toGlFrame(n);
             assertThat((double) maps.normals[3 * i]).isCloseTo(nc.x(), within(1e-5));
             assertThat((double) maps.normals[3 * i + 1]).isCloseTo(nc.y(), within(1e-5));
@@ -66,7 +69,7 @@ class RendererTest {
         assertThat((double) maps.normals[3 * bottom + 1]).isCloseTo(up.y(), within(1e-6));
         // Ground depth: the ray meets y = 0 where eye.y + t d.y = 0.
         Vec3 d = scene.camera().ray(0.5, size - 0.5);
-        double t = -0.7 / d.y();
+        double t = -R / d.y();
         assertThat((double) maps.depth[bottom]).isCloseTo(t * d.dot(scene.camera().forward), within(1e-4));
     }
 

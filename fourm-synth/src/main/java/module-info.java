@@ -5,7 +5,7 @@
  */
 module fourm.synth {
     requires com.google.gson;
-    requires typesafe.config;
+    requires transitive typesafe.config;
 
     exports fourm.synth;
 }

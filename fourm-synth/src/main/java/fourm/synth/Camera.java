@@ -32,7 +32,7 @@ final class Camera {
         this.width = width;
         this.height = height;
         this.fovDegrees = fovDegrees;
-        this.focal = (width / 2.0) / Math.tan(Math.toRadians(fovDegrees) / 2);
+        this.focal = (width / 2.0) / StrictMath.tan(Math.toRadians(fovDegrees) / 2);
     }
 
     double cx() {

@@ -8,8 +8,8 @@ import java.util.ArrayDeque;
  * to a strong one). Borders are replicated for the filters; the one-pixel image border is never an edge.
  */
 final class Canny {
-    private static final double TAN_22_5 = Math.tan(Math.toRadians(22.5));
-    private static final double TAN_67_5 = Math.tan(Math.toRadians(67.5));
+    private static final double TAN_22_5 = StrictMath.tan(Math.toRadians(22.5));
+    private static final double TAN_67_5 = StrictMath.tan(Math.toRadians(67.5));
 
     private Canny() {
     }
@@ -52,7 +52,7 @@ final class Canny {
                 int i = y * width + x;
                 gx[i] = sx;
                 gy[i] = sy;
-                mag[i] = Math.hypot(sx, sy);
+                mag[i] = StrictMath.hypot(sx, sy);
             }
         }
         // Non-maximum suppression, then classify.
@@ -125,7 +125,7 @@ final class Canny {
         double[] k = new double[2 * r + 1];
         double sum = 0;
         for (int i = -r; i <= r; i++) {
-            k[i + r] = Math.exp(-i * i / (2 * sigma * sigma));
+            k[i + r] = StrictMath.exp(-i * i / (2 * sigma * sigma));
             sum += k[i + r];
         }
         for (int i = 0; i < k.length; i++) {

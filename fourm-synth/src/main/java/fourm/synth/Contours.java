@@ -135,7 +135,7 @@ final class Contours {
         int[] a = ring.get(0);
         for (int i = 1; i < ring.size(); i++) {
             int[] p = ring.get(i);
-            double d = Math.hypot(p[0] - a[0], p[1] - a[1]);
+            double d = StrictMath.hypot(p[0] - a[0], p[1] - a[1]);
             if (d > farDist) {
                 farDist = d;
                 far = i;
@@ -184,6 +184,6 @@ final class Contours {
         double wx = p[0] - a[0], wy = p[1] - a[1];
         double len2 = vx * vx + vy * vy;
         double t = len2 == 0 ? 0 : Math.max(0, Math.min(1, (wx * vx + wy * vy) / len2));
-        return Math.hypot(wx - t * vx, wy - t * vy);
+        return StrictMath.hypot(wx - t * vx, wy - t * vy);
     }
 }

@@ -136,7 +136,7 @@ final class HumanFigure {
         for (Primitive s : solids) {
             lowest = Math.min(lowest, s.minY());
             Vec3 c = s.boundCenter();
-            reach = Math.max(reach, Math.hypot(c.x(), c.z()) + s.boundRadius());
+            reach = Math.max(reach, StrictMath.hypot(c.x(), c.z()) + s.boundRadius());
         }
         this.pelvisHeight = -lowest;
         this.footprint = reach;
@@ -281,6 +281,6 @@ final class HumanFigure {
     static double gaussian(SplittableRandom rng) {
         double u1 = 1 - rng.nextDouble();
         double u2 = rng.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 }

@@ -65,7 +65,7 @@ final class ImageStats {
         for (int c : hist) {
             if (c > 0) {
                 double p = (double) c / gray.length;
-                e -= p * Math.log(p) / Math.log(2);
+                e -= p * StrictMath.log(p) / StrictMath.log(2);
             }
         }
         return e;

@@ -18,19 +18,19 @@ final class Mat3 {
 
     /** Rotation by {@code a} radians about the x axis (right-handed). */
     static Mat3 rotX(double a) {
-        double c = Math.cos(a), s = Math.sin(a);
+        double c = StrictMath.cos(a), s = StrictMath.sin(a);
         return new Mat3(1, 0, 0, 0, c, -s, 0, s, c);
     }
 
     /** Rotation by {@code a} radians about the y axis (right-handed). */
     static Mat3 rotY(double a) {
-        double c = Math.cos(a), s = Math.sin(a);
+        double c = StrictMath.cos(a), s = StrictMath.sin(a);
         return new Mat3(c, 0, s, 0, 1, 0, -s, 0, c);
     }
 
     /** Rotation by {@code a} radians about the z axis (right-handed). */
     static Mat3 rotZ(double a) {
-        double c = Math.cos(a), s = Math.sin(a);
+        double c = StrictMath.cos(a), s = StrictMath.sin(a);
         return new Mat3(c, -s, 0, s, c, 0, 0, 0, 1);
     }
 

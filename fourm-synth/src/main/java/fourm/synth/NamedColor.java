@@ -43,12 +43,12 @@ enum NamedColor {
 
     /** The sRGB transfer function, inverted. */
     static double toLinear(double c) {
-        return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+        return c <= 0.04045 ? c / 12.92 : StrictMath.pow((c + 0.055) / 1.055, 2.4);
     }
 
     /** The sRGB transfer function (gamma encoding) of a linear value clamped to [0, 1]. */
     static double toSrgb(double linear) {
         double c = Math.max(0, Math.min(1, linear));
-        return c <= 0.0031308 ? 12.92 * c : 1.055 * Math.pow(c, 1 / 2.4) - 0.055;
+        return c <= 0.0031308 ? 12.92 * c : 1.055 * StrictMath.pow(c, 1 / 2.4) - 0.055;
     }
 }

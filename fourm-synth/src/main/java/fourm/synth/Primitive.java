@@ -254,7 +254,7 @@ sealed interface Primitive {
 
         @Override
         public double boundRadius() {
-            return Math.hypot(radius, height / 2);
+            return StrictMath.hypot(radius, height / 2);
         }
 
         @Override
@@ -325,7 +325,7 @@ sealed interface Primitive {
 
         @Override
         public double boundRadius() {
-            return Math.hypot(radius, height / 2);
+            return StrictMath.hypot(radius, height / 2);
         }
 
         @Override

@@ -225,7 +225,7 @@ final class Renderer {
         Vec3 c = albedo.times(light);
         if (lit && material.specular > 0) {
             Vec3 half = l.minus(d).normalized();
-            double spec = material.specular * Math.pow(Math.max(0, n.dot(half)), material.shininess);
+            double spec = material.specular * StrictMath.pow(Math.max(0, n.dot(half)), material.shininess);
             c = c.plus(SUN.times(spec));
         }
         if (hit.object == Hit.GROUND) {
@@ -237,6 +237,6 @@ final class Renderer {
 
     private static Vec3 sky(Vec3 d) {
         double e = Math.max(0, d.y());
-        return HORIZON.lerp(ZENITH, Math.pow(e, 0.6));
+        return HORIZON.lerp(ZENITH, StrictMath.pow(e, 0.6));
     }
 }

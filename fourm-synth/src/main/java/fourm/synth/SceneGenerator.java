@@ -23,13 +23,13 @@ final class SceneGenerator {
         double dist = s.minDistance() + rng.nextDouble() * (s.maxDistance() - s.minDistance());
         Vec3 target = new Vec3(rng.nextDouble() - 0.5, 0.6, rng.nextDouble() - 0.5);
         double elr = Math.toRadians(el), azr = Math.toRadians(az);
-        Vec3 eye = target.plus(new Vec3(Math.cos(elr) * Math.sin(azr), Math.sin(elr), Math.cos(elr) * Math.cos(azr))
+        Vec3 eye = target.plus(new Vec3(StrictMath.cos(elr) * StrictMath.sin(azr), StrictMath.sin(elr), StrictMath.cos(elr) * StrictMath.cos(azr))
                 .times(dist));
         Camera camera = new Camera(eye, target, s.fovDegrees(), s.resolution(), s.resolution());
 
         double sunAz = Math.toRadians(rng.nextDouble() * 360);
         double sunEl = Math.toRadians(35 + rng.nextDouble() * 35);
-        Vec3 toSun = new Vec3(Math.cos(sunEl) * Math.sin(sunAz), Math.sin(sunEl), Math.cos(sunEl) * Math.cos(sunAz));
+        Vec3 toSun = new Vec3(StrictMath.cos(sunEl) * StrictMath.sin(sunAz), StrictMath.sin(sunEl), StrictMath.cos(sunEl) * StrictMath.cos(sunAz));
 
         int nObjects = s.minObjects() + rng.nextInt(s.maxObjects() - s.minObjects() + 1);
         int nHumans = 0;
@@ -62,8 +62,8 @@ final class SceneGenerator {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             double r = s.sceneRadius() * Math.sqrt(rng.nextDouble());
             double a = rng.nextDouble() * 2 * Math.PI;
-            double x = target.x() + r * Math.cos(a);
-            double z = target.z() + r * Math.sin(a);
+            double x = target.x() + r * StrictMath.cos(a);
+            double z = target.z() + r * StrictMath.sin(a);
             double yaw = rng.nextDouble() * 2 * Math.PI;
             if (!clear(placed, x, z, footprint)) {
                 continue;
@@ -79,7 +79,7 @@ final class SceneGenerator {
     private static boolean clear(List<SceneObject> placed, double x, double z, double footprint) {
         for (SceneObject o : placed) {
             double dx = o.ground().x() - x, dz = o.ground().z() - z;
-            if (Math.hypot(dx, dz) < o.footprint() + footprint + GAP) {
+            if (StrictMath.hypot(dx, dz) < o.footprint() + footprint + GAP) {
                 return false;
             }
         }

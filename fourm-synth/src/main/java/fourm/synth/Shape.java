@@ -33,7 +33,7 @@ enum Shape {
             case CONE -> new Primitive.Cone(new Vec3(x, 0, z), h, 2.2 * h);
             case CAPSULE -> {
                 double r = h / 2;
-                Vec3 axis = new Vec3(Math.cos(yaw), 0, Math.sin(yaw)).times(h);
+                Vec3 axis = new Vec3(StrictMath.cos(yaw), 0, StrictMath.sin(yaw)).times(h);
                 Vec3 c = new Vec3(x, r, z);
                 yield new Primitive.Capsule(c.minus(axis), c.plus(axis), r);
             }

@@ -62,7 +62,7 @@ public final class SynthPreview {
             if (d[i] >= s.far()) {
                 continue;
             }
-            double t = hi > lo ? 1 - (Math.log(d[i]) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : 1;
+            double t = hi > lo ? 1 - (StrictMath.log(d[i]) - StrictMath.log(lo)) / (StrictMath.log(hi) - StrictMath.log(lo)) : 1;
             double x = t * (RAMP.length - 1);
             int a = (int) Math.min(RAMP.length - 2, Math.floor(x));
             double f = x - a;

@@ -93,10 +93,10 @@ public final class SynthWorld {
                     }
                     return null;
                 }));
-                futures.removeIf(f -> f.isDone() && succeeded(f, settings));
+                futures.removeIf(f -> f.isDone() && succeeded(f));
             }
             for (Future<?> f : futures) {
-                succeeded(f, settings);
+                succeeded(f);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -112,7 +112,7 @@ public final class SynthWorld {
     }
 
     /** Waits for {@code f}; rethrows its failure (IOExceptions wrapped unchecked, to be unwrapped by the caller). */
-    private static boolean succeeded(Future<?> f, SynthSettings settings) {
+    private static boolean succeeded(Future<?> f) {
         try {
             f.get();
             return true;

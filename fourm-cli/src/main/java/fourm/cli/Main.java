@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             ConfigCommand.class,
             DoctorCommand.class,
             TokenizeCommand.class, DetokenizeCommand.class, TokenizerCommand.class,
+            LabelCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -15,6 +15,7 @@ module fourm.core {
     exports fourm.core.io;
     exports fourm.core.model;
     exports fourm.core.masking;
+    exports fourm.core.generate;
     exports fourm.core.data;
 
     opens fourm.core to com.google.guice;

@@ -1,0 +1,166 @@
+package fourm.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The decoder of a {@link FourMModel} run one token at a time with a key-value cache, for autoregressive generation.
+ *
+ * <p>The reference re-runs the decoder over the whole prefix for every new token. This class keeps, per decoder block,
+ * the self-attention keys and values of the tokens decoded so far (in buffers sized for {@code capacity} tokens) and
+ * the cross-attention keys and values of the encoder context (computed once and shared with
+ * {@link FourMModel#decode}, which caches them in the {@link EncoderOutput}); each {@link #step} runs only the new
+ * token. The result equals the last row of {@code decode} over the whole prefix with a causal mask (the new token
+ * attends to every earlier token and itself), up to float rounding.
+ *
+ * <p>The buffers live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or with that
+ * manager). Each step's temporaries live in the manager the caller passes.
+ *
+ * <p>Shape legend: B batch, D width, H heads, Dh head width, C capacity.
+ */
+public final class IncrementalDecoder implements AutoCloseable {
+    private final FourMModel model;
+    private final FourMConfig config;
+    private final EncoderOutput enc;
+    private final NDManager cache;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int capacity;
+    private final long batch;
+    private final float scale;
+    private int length;
+
+    private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity) {
+        this.model = model;
+        this.config = model.config();
+        this.enc = enc;
+        this.capacity = capacity;
+        this.batch = enc.context().getShape().get(0);
+        this.scale = (float) Math.pow(config.headDim(), -0.5);
+        this.cache = enc.context().getManager().newSubManager();
+        int depth = config.decoderDepth();
+        this.keys = new NDArray[depth];
+        this.values = new NDArray[depth];
+        Shape s = new Shape(batch, config.numHeads(), capacity, config.headDim());
+        for (int i = 0; i < depth; i++) {
+            keys[i] = cache.zeros(s);
+            values[i] = cache.zeros(s);
+        }
+    }
+
+    /**
+     * A decoder over {@code enc} with room for {@code capacity} tokens.
+     *
+     * @throws IllegalArgumentException if the capacity is below 1
+     */
+    public static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        }
+        return new IncrementalDecoder(model, enc, capacity);
+    }
+
+    /** Tokens decoded so far. */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * Runs the decoder blocks and {@code decoder_norm} for the next token.
+     *
+     * @param m      manager of the step's temporaries and of the result
+     * @param tokens [B, 1, D] the token's input embedding
+     * @param emb    [B, 1, D] its positional + modality embedding
+     * @return [B, 1, D], owned by {@code m}
+     * @throws IllegalStateException if the capacity is exhausted
+     */
+    public NDArray step(NDManager m, NDArray tokens, NDArray emb) {
+        if (length == capacity) {
+            throw new IllegalStateException("the key-value cache is full (" + capacity + " tokens)");
+        }
+        ParameterStore params = model.parameters();
+        int heads = config.numHeads();
+        int hd = config.headDim();
+        int t = length;
+        NDIndex slot = new NDIndex(":, :, {}:{}", t, t + 1);
+        NDIndex prefix = new NDIndex(":, :, :{}", t + 1);
+        NDArray x = tokens.add(emb);
+        for (int i = 0; i < config.decoderDepth(); i++) {
+            String pre = "decoder." + i + ".";
+            String sa = pre + "self_attn.";
+            NDArray h = norm(params, x, pre + "norm1");
+            NDArray qkv = Layers.linear(h, params.get(sa + "qkv.weight"), opt(params, sa + "qkv.bias"))
+                    .reshape(batch, 1, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+            NDArray q = qkv.get(0);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
+            if (config.qkNorm()) {
+                q = norm(params, q, sa + "q_norm");
+                k = norm(params, k, sa + "k_norm");
+            }
+            keys[i].set(slot, k);
+            values[i].set(slot, v);
+            NDArray kAll = keys[i].get(m, prefix);
+            NDArray vAll = values[i].get(m, prefix);
+            NDArray o = Layers.attend(q, kAll, vAll, null, scale);
+            x = x.add(Layers.linear(o, params.get(sa + "proj.weight"), opt(params, sa + "proj.bias")));
+            x = x.add(crossAttention(params, norm(params, x, pre + "query_norm"), i));
+            x = x.add(mlp(params, norm(params, x, pre + "norm2"), pre + "mlp."));
+        }
+        length++;
+        return norm(params, x, "decoder_norm");
+    }
+
+    private NDArray crossAttention(ParameterStore params, NDArray h, int i) {
+        String pre = "decoder." + i + ".cross_attn.";
+        int heads = config.numHeads();
+        int hd = config.headDim();
+        NDArray q = Layers.linear(h, params.get(pre + "q.weight"), opt(params, pre + "q.bias"))
+                .reshape(batch, 1, heads, hd).transpose(0, 2, 1, 3);
+        if (config.qkNorm()) {
+            q = norm(params, q, pre + "q_norm");
+        }
+        NDArray k = enc.cachedKeys(i);
+        NDArray v = enc.cachedValues(i);
+        if (k == null) {
+            NDArray ctx = norm(params, enc.context(), "decoder." + i + ".context_norm");
+            long mlen = ctx.getShape().get(1);
+            NDArray kv = Layers.linear(ctx, params.get(pre + "kv.weight"), opt(params, pre + "kv.bias"))
+                    .reshape(batch, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4);
+            k = kv.get(0);
+            v = kv.get(1);
+            if (config.qkNorm()) {
+                k = norm(params, k, pre + "k_norm");
+            }
+            enc.cache(i, k, v);
+        }
+        NDArray o = Layers.attend(q, k, v, enc.crossMask(), scale);
+        return Layers.linear(o, params.get(pre + "proj.weight"), opt(params, pre + "proj.bias"));
+    }
+
+    private NDArray mlp(ParameterStore params, NDArray h, String pre) {
+        NDArray a = Layers.linear(h, params.get(pre + "fc1.weight"), opt(params, pre + "fc1.bias"));
+        if (config.mlp() == MlpKind.GELU) {
+            a = Layers.gelu(a);
+        } else {
+            a = Layers.silu(a).mul(Layers.linear(h, params.get(pre + "fc3.weight"), opt(params, pre + "fc3.bias")));
+        }
+        return Layers.linear(a, params.get(pre + "fc2.weight"), opt(params, pre + "fc2.bias"));
+    }
+
+    private static NDArray norm(ParameterStore params, NDArray x, String prefix) {
+        return Layers.layerNorm(x, params.get(prefix + ".weight"), params.get(prefix + ".bias"));
+    }
+
+    private static NDArray opt(ParameterStore params, String name) {
+        return params.has(name) ? params.get(name) : null;
+    }
+
+    /** Frees the key-value buffers. */
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

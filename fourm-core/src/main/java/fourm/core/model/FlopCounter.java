@@ -1,7 +1,10 @@
 package fourm.core.model;
 
+import fourm.core.batch.MaskedBatch;
+import fourm.core.batch.ModalityTensors;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -75,6 +78,57 @@ public final class FlopCounter {
     /** The shape of a forward pass that ran. */
     public static StepShape shapeOf(FourMConfig config, ForwardOutput out) {
         return shapeOf(config, out.encoderInput(), out.decoderInput());
+    }
+
+    /**
+     * The shape a forward pass of {@code batch} will have, computed on the host without running it: per sample, the
+     * first {@code numEncoderTokens} valid inputs (modalities in batch order) and the first {@code numDecoderTokens}
+     * valid targets (modalities in {@code decoderOrder}), as {@link FourMModel#embedEncoder} and
+     * {@link FourMModel#embedDecoder} select them.
+     *
+     * @throws IllegalArgumentException if the order names a modality that is not an output of the batch
+     */
+    public static StepShape shapeOf(FourMConfig config, MaskedBatch batch, List<String> decoderOrder,
+                                    int numEncoderTokens, int numDecoderTokens) {
+        Map<String, Long> enc = new LinkedHashMap<>();
+        Map<String, Long> dec = new LinkedHashMap<>();
+        for (int b = 0; b < batch.batchSize(); b++) {
+            int left = numEncoderTokens;
+            for (Map.Entry<String, ModalityTensors> e : batch.modalities().entrySet()) {
+                if (!config.isInput(e.getKey()) || left == 0) {
+                    continue;
+                }
+                ModalityTensors t = e.getValue();
+                int valid = 0;
+                for (int p = 0; p < t.length(); p++) {
+                    valid += t.inputMask()[b * t.length() + p] ? 0 : 1;
+                }
+                int taken = Math.min(valid, left);
+                left -= taken;
+                if (taken > 0) {
+                    enc.merge(e.getKey(), (long) taken, Long::sum);
+                }
+            }
+            left = numDecoderTokens;
+            for (String key : decoderOrder) {
+                ModalityTensors t = batch.modalities().get(key);
+                if (t == null || !config.isOutput(key)) {
+                    throw new IllegalArgumentException("decoder order " + decoderOrder + " names '" + key
+                            + "', not an output modality of the batch");
+                }
+                boolean seq = modality(config, key).isSequence();
+                int valid = 0;
+                for (int c = 0; c < FourMModel.candidates(t, seq); c++) {
+                    valid += FourMModel.decoderValid(t, seq, b, c) ? 1 : 0;
+                }
+                int taken = Math.min(valid, left);
+                left -= taken;
+                if (taken > 0) {
+                    dec.merge(key, (long) taken, Long::sum);
+                }
+            }
+        }
+        return new StepShape(batch.batchSize(), numEncoderTokens, numDecoderTokens, enc, dec);
     }
 
     private static Map<String, Long> rowsById(FourMConfig config, int[] modIds) {

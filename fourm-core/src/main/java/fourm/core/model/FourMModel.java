@@ -550,11 +550,11 @@ public final class FourMModel implements AutoCloseable {
         return new DecoderInput(tokens, emb, mask, attention, targets, modIds, bsz, n, List.copyOf(order));
     }
 
-    private static int candidates(ModalityTensors t, boolean seq) {
+    static int candidates(ModalityTensors t, boolean seq) {
         return seq ? t.length() - 1 : t.length();
     }
 
-    private static boolean decoderValid(ModalityTensors t, boolean seq, int b, int c) {
+    static boolean decoderValid(ModalityTensors t, boolean seq, int b, int c) {
         boolean[] tm = t.targetMask();
         int i = b * t.length() + c;
         return seq ? !(tm[i] || tm[i + 1]) : !tm[i];

@@ -64,6 +64,17 @@ class FlopCounterTest {
                         .isEqualTo(out.lossTargets().get(e.getKey()).getShape().get(0));
             }
             assertThat(s.targetRows()).containsOnlyKeys("cap", "glob", "tok_x@8");
+            FlopCounter.StepShape host = FlopCounter.shapeOf(model.config(), FourMModelTest.smallBatch(1, false),
+                    java.util.List.of("cap", "glob", "tok_x@8"), 9, 7);
+            assertThat(host).isEqualTo(s);
+            for (int n : new int[] {2, 4}) {
+                ForwardOutput small = model.forward(m, FourMModelTest.smallBatch(1, false), ForwardOptions.defaults()
+                        .withDecoderOrder(java.util.List.of("glob", "tok_x@8", "cap")).withNumEncoderTokens(n)
+                        .withNumDecoderTokens(n));
+                assertThat(FlopCounter.shapeOf(model.config(), FourMModelTest.smallBatch(1, false),
+                        java.util.List.of("glob", "tok_x@8", "cap"), n, n))
+                        .as("truncated to %d slots", n).isEqualTo(FlopCounter.shapeOf(model.config(), small));
+            }
         }
     }
 

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             DoctorCommand.class,
             TokenizeCommand.class, DetokenizeCommand.class, TokenizerCommand.class,
             LabelCommand.class,
+            ForwardCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -22,7 +22,8 @@ import org.tensorflow.proto.TensorShapeProto;
  *
  * <ul>
  *   <li>{@link #attachWeights}: every Const node gets its weight as its {@code value}; int32-stored weights of int64
- *       nodes are widened back to int64 (TF.js has no int64).</li>
+ *       nodes are widened back to int64 and float32-stored weights of float64 nodes to float64 (TF.js has neither
+ *       type).</li>
  *   <li>{@link #rewriteOps}: TF.js's fused ops become plain TensorFlow ops. {@code _FusedConv2D},
  *       {@code FusedDepthwiseConv2dNative} and {@code _FusedMatMul} become {@code Conv2D} /
  *       {@code DepthwiseConv2dNative} / {@code MatMul}, then {@code BiasAdd}, then the activation
@@ -99,6 +100,17 @@ final class GraphRewriter {
                 b.asIntBuffer().put(w.ints());
                 return b.array();
             }
+            case DT_DOUBLE -> {
+                // TF.js has no float64 either: double constants are stored as float32.
+                if (w.floats() == null) {
+                    throw mismatch(file, node, dtype, w);
+                }
+                ByteBuffer b = ByteBuffer.allocate(w.floats().length * 8).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : w.floats()) {
+                    b.putDouble(v);
+                }
+                return b.array();
+            }
             case DT_INT64 -> {
                 // TF.js has no int64: the converter stores int64 constants as int32. Widen them back, or TensorFlow
                 // reads 4-byte values as 8-byte ones.
@@ -118,7 +130,7 @@ final class GraphRewriter {
                 return w.bools();
             }
             default -> throw new TfjsModelException(w.file(), node, "the Const node's dtype is " + dtype
-                    + "; weights can only be loaded into DT_FLOAT, DT_INT32, DT_INT64 or DT_BOOL nodes");
+                    + "; weights can only be loaded into DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 or DT_BOOL nodes");
         }
     }
 
@@ -126,7 +138,7 @@ final class GraphRewriter {
         return new TfjsModelException(w.file(), node, "the weight is stored as " + w.dtype()
                 + ", which cannot be loaded into a " + dtype + " Const node (expected "
                 + switch (dtype) {
-                    case DT_FLOAT -> "float32";
+                    case DT_FLOAT, DT_DOUBLE -> "float32";
                     case DT_INT32, DT_INT64 -> "int32";
                     default -> "bool";
                 } + ")");

@@ -46,7 +46,10 @@ final class ModelJson {
     final Path file;
     final GraphDef.Builder graph;
     final List<Group> groups;
-    /** Signature inputs and outputs: tensor name (e.g. {@code input:0}) to dtype name; empty if there is none. */
+    /**
+     * Signature inputs and outputs: graph tensor name (each entry's {@code name}, e.g. {@code Identity:0}, not its
+     * alias) to dtype name; empty if there is none.
+     */
     final Map<String, String> inputs;
     final Map<String, String> outputs;
 
@@ -138,10 +141,12 @@ final class ModelJson {
         if (!sig.has(key) || !sig.get(key).isJsonObject()) {
             return;
         }
+        // Keys are aliases (e.g. "output_0"); each entry's "name" is the graph tensor (e.g. "Identity:0").
         for (Map.Entry<String, JsonElement> e : sig.getAsJsonObject(key).entrySet()) {
-            String dtype = e.getValue().isJsonObject() && e.getValue().getAsJsonObject().has("dtype")
-                    ? e.getValue().getAsJsonObject().get("dtype").getAsString() : "";
-            into.put(e.getKey(), dtype);
+            JsonObject entry = e.getValue().isJsonObject() ? e.getValue().getAsJsonObject() : new JsonObject();
+            String dtype = entry.has("dtype") ? entry.get("dtype").getAsString() : "";
+            String tensor = entry.has("name") ? entry.get("name").getAsString() : e.getKey();
+            into.put(tensor, dtype);
         }
     }
 

@@ -22,10 +22,14 @@ import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.TensorShapeProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
 
 /**
  * A TensorFlow.js graph model loaded into TensorFlow Java and ready to run.
@@ -96,9 +100,14 @@ public final class TfjsModel implements AutoCloseable {
             throw new TfjsModelException(modelJson, nodeNamedIn(e.getMessage(), def),
                     "TensorFlow refused the graph: " + e.getMessage(), e);
         }
+        // Grappler's remapper is off: on BlazePose-heavy it fuses Pad + Conv2D + BiasAdd + Add + Relu6, and TensorFlow
+        // 2.18's oneDNN layout pass then crashes the process (SIGSEGV) rewriting that node. Without the remapper
+        // every model of the package runs, and the labelers' timings did not change measurably.
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(threads)
                 .setInterOpParallelismThreads(1)
+                .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+                        RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)))
                 .build();
         Session session;
         try {
@@ -149,12 +158,15 @@ public final class TfjsModel implements AutoCloseable {
         return file;
     }
 
-    /** The signature's inputs (tensor name to dtype name, e.g. {@code input:0 -> DT_INT32}); empty if none. */
+    /**
+     * The signature's inputs: graph tensor name (the entry's {@code name}, not its alias) to dtype name, e.g.
+     * {@code input:0 -> DT_INT32}; empty if the model has no signature.
+     */
     public Map<String, String> signatureInputs() {
         return inputs;
     }
 
-    /** The signature's outputs (tensor name to dtype name); empty if none. */
+    /** The signature's outputs: graph tensor name (e.g. {@code Identity:0}) to dtype name; empty if none. */
     public Map<String, String> signatureOutputs() {
         return outputs;
     }
@@ -195,7 +207,8 @@ public final class TfjsModel implements AutoCloseable {
      * Runs the graph once.
      *
      * @param feeds   input tensor name ({@code node} or {@code node:0}) to value; the values are converted to the
-     *                placeholder's dtype (float32 or int32) and must match its known dimensions
+     *                placeholder's dtype (float32, int32, int64 or uint8, rounded and clamped) and must match its
+     *                known dimensions
      * @param fetches tensor names to compute ({@code node} or {@code node:index})
      * @return the fetched tensors, by the names given
      * @throws TfjsModelException    naming the node, for an unknown input or fetch, a shape that does not match or a
@@ -281,8 +294,22 @@ public final class TfjsModel implements AutoCloseable {
                 }
                 return TInt32.tensorOf(Shape.of(shape), DataBuffers.of(ints, true, false));
             }
+            case DT_INT64 -> {
+                long[] longs = new long[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    longs[i] = Math.round((double) v[i]);
+                }
+                return TInt64.tensorOf(Shape.of(shape), DataBuffers.of(longs, true, false));
+            }
+            case DT_UINT8 -> {
+                byte[] bytes = new byte[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    bytes[i] = (byte) Math.max(0, Math.min(255, Math.round(v[i])));
+                }
+                return TUint8.tensorOf(Shape.of(shape), DataBuffers.of(bytes, true, false));
+            }
             default -> throw new TfjsModelException(file, node.getName(), "inputs of type " + dtype
-                    + " are not supported; expected DT_FLOAT or DT_INT32");
+                    + " are not supported; expected DT_FLOAT, DT_INT32, DT_INT64 or DT_UINT8");
         }
     }
 
@@ -307,11 +334,18 @@ public final class TfjsModel implements AutoCloseable {
                     v[i] = longs[i];
                 }
             }
-            case DT_BOOL -> {
+            case DT_BOOL, DT_UINT8 -> {
                 byte[] b = new byte[n];
                 data.read(b);
                 for (int i = 0; i < n; i++) {
-                    v[i] = b[i] != 0 ? 1f : 0f;
+                    v[i] = t.dataType() == DataType.DT_BOOL ? (b[i] != 0 ? 1f : 0f) : b[i] & 0xff;
+                }
+            }
+            case DT_DOUBLE -> {
+                double[] d = new double[n];
+                data.asDoubles().read(d);
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) d[i];
                 }
             }
             default -> throw new TfjsModelException(file, nodeOf(name), "cannot fetch '" + name + "': tensors of"

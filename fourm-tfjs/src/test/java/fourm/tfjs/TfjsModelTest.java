@@ -37,6 +37,42 @@ class TfjsModelTest {
     }
 
     @Test
+    void float64ConstantsAreWidenedAndUint8InputsAreFed() throws IOException {
+        TinyModel m = new TinyModel();
+        var nodes = m.json.getAsJsonObject("modelTopology").getAsJsonArray("node");
+        JsonObject u = TinyModel.node("u", "Placeholder");
+        u.remove("input");
+        u.getAsJsonObject("attr").remove("T");
+        u.getAsJsonObject("attr").add("dtype", TinyModel.type("DT_UINT8"));
+        nodes.add(u);
+        nodes.add(TinyModel.constant("d", "DT_DOUBLE", 3));
+        for (String[] cast : new String[][] {{"uf", "u", "DT_UINT8"}, {"df", "d", "DT_DOUBLE"}}) {
+            JsonObject c = TinyModel.node(cast[0], "Cast", cast[1]);
+            c.getAsJsonObject("attr").remove("T");
+            c.getAsJsonObject("attr").add("SrcT", TinyModel.type(cast[2]));
+            c.getAsJsonObject("attr").add("DstT", TinyModel.type("DT_FLOAT"));
+            nodes.add(c);
+        }
+        nodes.add(TinyModel.node("sum", "AddV2", "uf", "df"));
+        JsonObject w = new JsonObject();
+        w.addProperty("name", "d");
+        com.google.gson.JsonArray shape = new com.google.gson.JsonArray();
+        shape.add(3);
+        w.add("shape", shape);
+        w.addProperty("dtype", "float32");
+        m.json.getAsJsonArray("weightsManifest").get(0).getAsJsonObject().getAsJsonArray("weights").add(w);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putFloat(0.5f).putFloat(-1f).putFloat(2.25f);
+        m.bin.writeBytes(b.array());
+        try (TfjsModel model = TfjsModel.load(m.write(dir))) {
+            HostTensor sum = model.run(Map.of("u", HostTensor.of(new float[] {3f, 300f, -4f}, 3)), List.of("sum"))
+                    .get("sum");
+            assertThat(sum.values()).as("uint8 inputs are rounded and clamped to 0..255")
+                    .containsExactly(3.5f, 254f, 2.25f);
+        }
+    }
+
+    @Test
     void truncatedWeightFileNamesTheFileAndTheWeightThatDoesNotFit() throws IOException {
         Path json = new TinyModel().write(dir, 12 + 3 + 4);
         assertThatThrownBy(() -> TfjsModel.load(json))

@@ -186,7 +186,18 @@ public final class AwtLabelImages implements LabelImages {
                             Math.round(1.2f * r));
                 }
             }
-            caption(g, "person " + String.format("%.2f", pose.score()), 4 * unit, 4 * unit, Color.DARK_GRAY, unit);
+            // The caption goes above the topmost drawn keypoint, so that it does not cover a box's caption.
+            float top = Float.MAX_VALUE;
+            float left = 0;
+            for (Keypoints.Point p : pose.points()) {
+                if (p.score() >= KEYPOINT_THRESHOLD && p.y() * photo.height() < top) {
+                    top = p.y() * photo.height();
+                    left = p.x() * photo.width();
+                }
+            }
+            if (top != Float.MAX_VALUE) {
+                caption(g, "person " + String.format("%.2f", pose.score()), left, top - 2 * r, Color.DARK_GRAY, unit);
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import fourm.api.label.Keypoints;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,9 +15,12 @@ import org.junit.jupiter.api.Test;
 class MoveNetLabelerTest {
     private static PseudoLabeler labeler;
 
-    @BeforeAll
-    static void open() {
-        labeler = Fixtures.open(new MoveNetProvider(), "movenet-lightning.json");
+    /** Opened on first use, so that each test is skipped with the reason when the model is absent. */
+    private static PseudoLabeler labeler() {
+        if (labeler == null) {
+            labeler = Fixtures.open(new MoveNetProvider(), "movenet-lightning.json");
+        }
+        return labeler;
     }
 
     @AfterAll
@@ -31,7 +33,7 @@ class MoveNetLabelerTest {
     @Test
     void putsTheAstronautsEyesAndShouldersWithinFivePercentOfTheImageSize() {
         Rgb8Image photo = Fixtures.photo("astronaut.png");
-        Keypoints k = (Keypoints) labeler.label(photo);
+        Keypoints k = (Keypoints) labeler().label(photo);
         assertThat(k.poses()).as(k.toJson()).hasSize(1);
         Keypoints.Pose pose = k.poses().get(0);
         // Hand-checked pixel positions in the 512 x 512 photo ("left" is the person's left, on the image's right).
@@ -53,7 +55,7 @@ class MoveNetLabelerTest {
 
     @Test
     void findsNoPersonOnACupOfCoffee() {
-        Keypoints k = (Keypoints) labeler.label(Fixtures.photo("coffee.png"));
+        Keypoints k = (Keypoints) labeler().label(Fixtures.photo("coffee.png"));
         assertThat(k.poses()).as(k.toJson()).isEmpty();
         assertThat(k.names()).isEqualTo(CocoNames.KEYPOINTS);
     }

@@ -8,7 +8,6 @@ import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
 import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +24,12 @@ class NanoDetLabelerTest {
 
     private static PseudoLabeler labeler;
 
-    @BeforeAll
-    static void open() {
-        labeler = Fixtures.open(new NanoDetProvider(), "nanodet.json");
+    /** Opened on first use, so that each test is skipped with the reason when the model is absent. */
+    private static PseudoLabeler labeler() {
+        if (labeler == null) {
+            labeler = Fixtures.open(new NanoDetProvider(), "nanodet.json");
+        }
+        return labeler;
     }
 
     @AfterAll
@@ -51,7 +53,7 @@ class NanoDetLabelerTest {
     @Test
     void findsTheAstronaut() {
         Rgb8Image photo = Fixtures.photo("astronaut.png");
-        Detections d = (Detections) labeler.label(photo);
+        Detections d = (Detections) labeler().label(photo);
         Detection person = best(d, "person");
         assertThat(person.iou(box(ASTRONAUT_PERSON, photo, "person"))).as("IoU with the hand-checked box, %s",
                 d.toJson()).isGreaterThanOrEqualTo(0.7f);
@@ -61,7 +63,7 @@ class NanoDetLabelerTest {
     @Test
     void findsTheMotorcycle() {
         Rgb8Image photo = Fixtures.photo("motorcycle_left.png");
-        Detections d = (Detections) labeler.label(photo);
+        Detections d = (Detections) labeler().label(photo);
         Detection moto = best(d, "motorcycle");
         assertThat(moto.iou(box(MOTORCYCLE, photo, "motorcycle"))).as("IoU with the hand-checked box, %s",
                 d.toJson()).isGreaterThanOrEqualTo(0.7f);
@@ -71,7 +73,7 @@ class NanoDetLabelerTest {
 
     @Test
     void findsNoPersonOnACupOfCoffeeAndKeepsBoxesInsideThePhoto() {
-        Detections d = (Detections) labeler.label(Fixtures.photo("coffee.png"));
+        Detections d = (Detections) labeler().label(Fixtures.photo("coffee.png"));
         assertThat(d.instances()).noneMatch(x -> x.className().equals("person"));
         assertThat(d.instances()).allSatisfy(x -> {
             assertThat(x.score()).isGreaterThanOrEqualTo(0.35f);
@@ -81,8 +83,8 @@ class NanoDetLabelerTest {
 
     @Test
     void readsTheStridesAndTheNameFromTheModel() {
-        assertThat(((NanoDetLabeler) labeler).strides()).containsExactly(8, 16, 32);
-        assertThat(labeler.name()).isEqualTo("det:nanodet");
-        assertThat(labeler.modalityKey()).isEqualTo("det");
+        assertThat(((NanoDetLabeler) labeler()).strides()).containsExactly(8, 16, 32);
+        assertThat(labeler().name()).isEqualTo("det:nanodet");
+        assertThat(labeler().modalityKey()).isEqualTo("det");
     }
 }

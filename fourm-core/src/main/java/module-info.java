@@ -14,6 +14,7 @@ module fourm.core {
     exports fourm.core.batch;
     exports fourm.core.io;
     exports fourm.core.model;
+    exports fourm.core.bench;
     exports fourm.core.masking;
     exports fourm.core.generate;
     exports fourm.core.data;

@@ -1,0 +1,86 @@
+package fourm.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import fourm.core.Offline;
+import fourm.core.model.ForwardOutput;
+import fourm.core.model.FourMModel;
+import fourm.core.model.LossType;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One training step of the 4M transformer: forward with the 'mod' loss, backward, optimizer update, on a masked batch
+ * of {@link BenchConfig} (cycling through {@value #BATCHES} seeded batches). The score is the time of one step.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 15)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"})
+public class TrainStepBenchmark {
+    static {
+        Offline.enforce();
+    }
+
+    /** Distinct masked batches a run cycles through. */
+    public static final int BATCHES = 8;
+    /** Learning rate of the update (the value does not change the cost). */
+    public static final float LR = 1e-4f;
+
+    /** The configuration: {@code tiny} or {@code micro}. */
+    @Param({"tiny", "micro"})
+    public String config;
+
+    private BenchConfig cfg;
+    private List<BenchConfig.Batch> batches;
+    private FourMModel model;
+    private Sgd optimizer;
+    private int next;
+
+    /** Builds the model (seeded), the batches and the optimizer. */
+    @Setup(Level.Trial)
+    public void setUp() {
+        cfg = BenchConfig.byName(config);
+        batches = cfg.batches(BATCHES);
+        model = FourMModel.create(cfg.model(), BenchConfig.SEED);
+        optimizer = new Sgd(model.parameters().trainable(), LR);
+    }
+
+    /** Forward, backward, update; returns the loss. */
+    @Benchmark
+    public float step() {
+        BenchConfig.Batch b = batches.get(next++ % batches.size());
+        float loss;
+        try (NDManager m = model.newStepManager();
+             GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
+            ForwardOutput out = model.forward(m, b.batch(), Steps.options(cfg, b));
+            NDArray l = out.loss(LossType.MOD);
+            gc.backward(l);
+            loss = l.getFloat();
+        }
+        optimizer.step();
+        return loss;
+    }
+
+    /** Frees the model and its gradients. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        model.close();
+    }
+}

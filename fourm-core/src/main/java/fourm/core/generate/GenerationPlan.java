@@ -147,6 +147,34 @@ public record GenerationPlan(List<String> conditions, Map<String, Step> targets,
     }
 
     /**
+     * Reads a plan file (HOCON). Substitutions resolve against {@code root} (so a file may say
+     * {@code temps = ${fourm.generate.presets.t2cr.temps}}), and a top-level {@code preset = <name>} starts from that
+     * preset of {@code root}, the file's other keys replacing the preset's.
+     *
+     * @param known the modalities to check the plan against, or null for none
+     * @throws com.typesafe.config.ConfigException naming the file and the key that is missing, unknown or wrong
+     */
+    public static GenerationPlan fromFile(java.nio.file.Path file, Config root, ModalityCatalog known) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new com.typesafe.config.ConfigException.IO(ConfigFactory.empty(file.toString()).origin(),
+                    "plan file " + file + " does not exist or is not a file");
+        }
+        Config parsed = ConfigFactory.parseFile(file.toFile(),
+                com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
+        Config merged = parsed.withFallback(root).resolve();
+        com.typesafe.config.ConfigObject own = ConfigFactory.empty().root();
+        for (String key : parsed.root().keySet()) {
+            own = own.withValue(key, merged.root().get(key));
+        }
+        Config c = own.toConfig();
+        if (c.hasPath("preset")) {
+            String name = c.getString("preset");
+            c = c.withoutPath("preset").withFallback(PlanConfig.presetNode(root, name));
+        }
+        return PlanConfig.parse(c, known);
+    }
+
+    /**
      * A preset from the default configuration stack ({@code fourm.generate.presets.<name>}).
      *
      * @throws com.typesafe.config.ConfigException if there is no such preset or it is malformed

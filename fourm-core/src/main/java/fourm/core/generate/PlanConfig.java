@@ -117,7 +117,7 @@ final class PlanConfig {
         List<Object> tempSchedules = perTarget(c, "temp_schedules", targets);
         List<Object> cfgScales = perTarget(c, "cfg_scales", targets);
         List<Object> cfgSchedules = perTarget(c, "cfg_schedules", targets);
-        boolean grow = c.hasPath("cfg_grow_conditioning") && c.getBoolean("cfg_grow_conditioning");
+        boolean grow = bool(c, "cfg_grow_conditioning");
 
         Map<String, Step> plan = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -218,6 +218,27 @@ final class PlanConfig {
             String key = e.getMessage().contains("top-p") ? "top_p" : "cfg_scales";
             throw bad(c, key, e.getMessage());
         }
+    }
+
+    /** A boolean, also as the reference's YAML spells it ({@code True}, {@code False}); false when absent. */
+    private static boolean bool(Config c, String key) {
+        if (!c.hasPath(key)) {
+            return false;
+        }
+        ConfigValue v = c.getValue(key);
+        if (v.valueType() == ConfigValueType.BOOLEAN) {
+            return (Boolean) v.unwrapped();
+        }
+        if (v.valueType() == ConfigValueType.STRING) {
+            String s = ((String) v.unwrapped()).trim().toLowerCase(Locale.ROOT);
+            if (s.equals("true") || s.equals("yes")) {
+                return true;
+            }
+            if (s.equals("false") || s.equals("no")) {
+                return false;
+            }
+        }
+        throw bad(c, key, "expected true or false, got " + v.render());
     }
 
     private static void checkKnown(Config c, String key, List<String> keys, ModalityCatalog known) {

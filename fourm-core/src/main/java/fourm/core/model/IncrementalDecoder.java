@@ -2,20 +2,18 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The decoder of a {@link FourMModel} run one token at a time with a key-value cache, for autoregressive generation.
  *
  * <p>The reference re-runs the decoder over the whole prefix for every new token. This class keeps, per decoder block,
- * the self-attention keys and values of the tokens decoded so far (in buffers sized for {@code capacity} tokens) and
- * the cross-attention keys and values of the encoder context (computed once and shared with
- * {@link FourMModel#decode}, which caches them in the {@link EncoderOutput}); each {@link #step} runs only the new
- * token. The result equals the last row of {@code decode} over the whole prefix with a causal mask (the new token
+ * the self-attention keys (transposed) and values of the tokens decoded so far and the cross-attention keys and values
+ * of the encoder context (computed once and shared with {@link FourMModel#decode}, which caches them in the
+ * {@link EncoderOutput}); each {@link #step} runs only the new token, with the fewest tensor operations one query
+ * needs (no cross-attention mask when the encoder has no padded slot, no transposes of a single query). The result equals the last row of {@code decode} over the whole prefix with a causal mask (the new token
  * attends to every earlier token and itself), up to float rounding.
  *
- * <p>The buffers live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or with that
+ * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or with that
  * manager). Each step's temporaries live in the manager the caller passes.
  *
  * <p>Shape legend: B batch, D width, H heads, Dh head width, C capacity.
@@ -25,8 +23,11 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final FourMConfig config;
     private final EncoderOutput enc;
     private final NDManager cache;
-    private final NDArray[] keys;
+    private final NDArray[] keysT;
     private final NDArray[] values;
+    private final NDArray[] crossKeysT;
+    private final NDArray[] crossValues;
+    private final boolean crossMasked;
     private final int capacity;
     private final long batch;
     private final float scale;
@@ -41,12 +42,22 @@ public final class IncrementalDecoder implements AutoCloseable {
         this.scale = (float) Math.pow(config.headDim(), -0.5);
         this.cache = enc.context().getManager().newSubManager();
         int depth = config.decoderDepth();
-        this.keys = new NDArray[depth];
+        this.keysT = new NDArray[depth];
         this.values = new NDArray[depth];
-        Shape s = new Shape(batch, config.numHeads(), capacity, config.headDim());
-        for (int i = 0; i < depth; i++) {
-            keys[i] = cache.zeros(s);
-            values[i] = cache.zeros(s);
+        this.crossKeysT = new NDArray[depth];
+        this.crossValues = new NDArray[depth];
+        boolean padded = false;
+        for (int id : enc.input().modIds()) {
+            padded |= id == -1;
+        }
+        this.crossMasked = padded;
+        try {
+            for (int i = 0; i < depth; i++) {
+                crossKeys(i);
+            }
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
         }
     }
 
@@ -83,28 +94,26 @@ public final class IncrementalDecoder implements AutoCloseable {
         ParameterStore params = model.parameters();
         int heads = config.numHeads();
         int hd = config.headDim();
-        int t = length;
-        NDIndex slot = new NDIndex(":, :, {}:{}", t, t + 1);
-        NDIndex prefix = new NDIndex(":, :, :{}", t + 1);
+        int d = config.dim();
         NDArray x = tokens.add(emb);
         for (int i = 0; i < config.decoderDepth(); i++) {
             String pre = "decoder." + i + ".";
             String sa = pre + "self_attn.";
             NDArray h = norm(params, x, pre + "norm1");
+            // one token: [B, 1, 3D] viewed as [B, 3, H, 1, Dh] is the reference's (3, B, H, N, Dh) split, transposed
             NDArray qkv = Layers.linear(h, params.get(sa + "qkv.weight"), opt(params, sa + "qkv.bias"))
-                    .reshape(batch, 1, 3, heads, hd).transpose(2, 0, 3, 1, 4);
-            NDArray q = qkv.get(0);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
+                    .reshape(batch, 3, heads, 1, hd);
+            NDArray q = qkv.get(":, 0");
+            NDArray k = qkv.get(":, 1");
+            NDArray v = qkv.get(":, 2");
             if (config.qkNorm()) {
                 q = norm(params, q, sa + "q_norm");
                 k = norm(params, k, sa + "k_norm");
             }
-            keys[i].set(slot, k);
-            values[i].set(slot, v);
-            NDArray kAll = keys[i].get(m, prefix);
-            NDArray vAll = values[i].get(m, prefix);
-            NDArray o = Layers.attend(q, kAll, vAll, null, scale);
+            NDArray kT = k.reshape(batch, heads, hd, 1);
+            keysT[i] = append(keysT[i], kT, 3);
+            values[i] = append(values[i], v, 2);
+            NDArray o = attendOne(q, keysT[i], values[i], null);
             x = x.add(Layers.linear(o, params.get(sa + "proj.weight"), opt(params, sa + "proj.bias")));
             x = x.add(crossAttention(params, norm(params, x, pre + "query_norm"), i));
             x = x.add(mlp(params, norm(params, x, pre + "norm2"), pre + "mlp."));
@@ -113,15 +122,39 @@ public final class IncrementalDecoder implements AutoCloseable {
         return norm(params, x, "decoder_norm");
     }
 
-    private NDArray crossAttention(ParameterStore params, NDArray h, int i) {
+    /** {@code previous} concatenated with {@code next} along {@code axis}, kept in the cache's manager. */
+    private NDArray append(NDArray previous, NDArray next, int axis) {
+        NDArray all;
+        if (previous == null) {
+            all = next.duplicate();
+        } else {
+            all = previous.concat(next, axis);
+            previous.close();
+        }
+        all.attach(cache);
+        return all;
+    }
+
+    /**
+     * Attention of one query per head: softmax(q k^T * Dh^-0.5) v with q [B, H, 1, Dh], kT [B, H, Dh, M] and
+     * v [B, H, M, Dh]; masked scores ({@code mask} true) set to -FLT_MAX. Returns [B, 1, H*Dh] (with one query the
+     * reference's transpose before the reshape moves nothing).
+     */
+    private NDArray attendOne(NDArray q, NDArray kT, NDArray v, NDArray mask) {
+        NDArray scores = q.matMul(kT).mul(scale);
+        if (mask != null) {
+            NDArray negMax = q.getManager().create(-Float.MAX_VALUE);
+            scores = ai.djl.ndarray.NDArrays.where(mask.logicalNot().broadcast(scores.getShape()), scores, negMax);
+        }
+        return scores.softmax(-1).matMul(v).reshape(batch, 1, config.dim());
+    }
+
+    /** Computes (or takes from the encoder output) block {@code i}'s cross-attention keys and values. */
+    private void crossKeys(int i) {
+        ParameterStore params = model.parameters();
         String pre = "decoder." + i + ".cross_attn.";
         int heads = config.numHeads();
         int hd = config.headDim();
-        NDArray q = Layers.linear(h, params.get(pre + "q.weight"), opt(params, pre + "q.bias"))
-                .reshape(batch, 1, heads, hd).transpose(0, 2, 1, 3);
-        if (config.qkNorm()) {
-            q = norm(params, q, pre + "q_norm");
-        }
         NDArray k = enc.cachedKeys(i);
         NDArray v = enc.cachedValues(i);
         if (k == null) {
@@ -136,7 +169,20 @@ public final class IncrementalDecoder implements AutoCloseable {
             }
             enc.cache(i, k, v);
         }
-        NDArray o = Layers.attend(q, k, v, enc.crossMask(), scale);
+        NDArray kT = k.transpose(0, 1, 3, 2);
+        kT.attach(cache);
+        crossKeysT[i] = kT;
+        crossValues[i] = v;
+    }
+
+    private NDArray crossAttention(ParameterStore params, NDArray h, int i) {
+        String pre = "decoder." + i + ".cross_attn.";
+        NDArray q = Layers.linear(h, params.get(pre + "q.weight"), opt(params, pre + "q.bias"))
+                .reshape(batch, config.numHeads(), 1, config.headDim());
+        if (config.qkNorm()) {
+            q = norm(params, q, pre + "q_norm");
+        }
+        NDArray o = attendOne(q, crossKeysT[i], crossValues[i], crossMasked ? enc.crossMask() : null);
         return Layers.linear(o, params.get(pre + "proj.weight"), opt(params, pre + "proj.bias"));
     }
 

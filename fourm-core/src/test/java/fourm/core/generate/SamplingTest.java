@@ -91,4 +91,37 @@ class SamplingTest {
             assertThat(d.ids()).containsOnly(2L);
         }
     }
+
+    @Test
+    void theHostPathKeepsTheSameTokensAndSamplesTheSameIdsAsTheEnginePath() {
+        SplittableRandom gen = new SplittableRandom(99);
+        int rows = 40;
+        int vocab = 500;
+        float[] l = new float[rows * vocab];
+        for (int i = 0; i < l.length; i++) {
+            // peaked rows and flat rows
+            l[i] = (float) (gen.nextGaussian() * (i / vocab % 2 == 0 ? 4.0 : 0.3));
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(l, new Shape(rows, vocab));
+            for (TopK k : new TopK[] {TopK.NONE, TopK.count(37), TopK.fraction(0.5)}) {
+                for (double p : new double[] {0, 0.05, 0.5, 0.8, 0.95, 1.0}) {
+                    float[] device = Sampling.filter(logits, k, p).toFloatArray();
+                    for (int r = 0; r < rows; r++) {
+                        boolean[] host = Sampling.hostKeep(l, r * vocab, vocab, k, p);
+                        for (int v = 0; v < vocab; v++) {
+                            assertThat(host[v]).as("top-k %s, top-p %s, row %d, token %d", k, p, r, v)
+                                    .isEqualTo(Float.isFinite(device[r * vocab + v]));
+                        }
+                    }
+                    Sampling.Samples a = Sampling.sample(logits, 0.7, k, p, new SplittableRandom(5), true);
+                    Sampling.Samples b = Sampling.sample(logits, 0.7, k, p, new SplittableRandom(5), false);
+                    assertThat(a.ids()).as("top-k %s, top-p %s", k, p).containsExactly(b.ids());
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(a.probs()[r]).isCloseTo(b.probs()[r], org.assertj.core.api.Assertions.within(1e-5f));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             TokenizeCommand.class, DetokenizeCommand.class, TokenizerCommand.class,
             LabelCommand.class,
             ForwardCommand.class,
+            GenerateCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,147 @@
+package fourm.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import fourm.api.GenerationScheme;
+import fourm.core.batch.MaskedBatch;
+import fourm.core.batch.ModalityTensors;
+import fourm.core.generate.GenerationInputs;
+import fourm.core.generate.GenerationPlan;
+import fourm.core.generate.GenerationSampler;
+import fourm.core.generate.StepResult;
+import fourm.core.io.MaskedBatchFiles;
+import fourm.core.model.CheckpointException;
+import fourm.core.model.Checkpoints;
+import fourm.core.model.FourMConfig;
+import fourm.core.model.FourMModel;
+import fourm.core.model.ModalityCatalog;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fourm generate --model M.safetensors --plan plan.conf --inputs I.safetensors --out O.safetensors [--seed N]}:
+ * runs a generation plan on a masked batch.
+ *
+ * <p>{@code I} holds, per modality, {@code <key>.tensor}, {@code <key>.input_mask} and {@code <key>.target_mask} (and
+ * optionally {@code <key>.decoder_attention_mask}) in the golden inputs layout, targets prepared as empty targets.
+ * {@code O} receives every modality after generation in the same layout (final ids; sequences merged), so it can be
+ * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
+ */
+@Command(name = "generate", description = {
+    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
+    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets prepared empty;",
+    "the output file holds every modality after generation in the same layout."})
+final class GenerateCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "M.safetensors", description = "The 4M checkpoint.")
+    Path model;
+
+    @Option(names = "--plan", required = true, paramLabel = "plan.conf",
+            description = "The generation plan (HOCON, the reference's keys; 'preset = rgb2x' starts from a preset).")
+    Path plan;
+
+    @Option(names = "--inputs", required = true, paramLabel = "I.safetensors",
+            description = "The masked batch to start from.")
+    Path inputs;
+
+    @Option(names = "--out", required = true, paramLabel = "O.safetensors",
+            description = "Where to write the generated batch (written to a temporary name, then renamed).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--no-kv-cache", description = "Re-run the decoder over the whole prefix for every token.")
+    boolean noCache;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Config root = Startup.loadConfig(main.config);
+        for (Path p : new Path[] {model, inputs}) {
+            if (!Files.isRegularFile(p)) {
+                throw new UserError("file " + p + " does not exist or is not a file");
+            }
+        }
+        long t0 = System.nanoTime();
+        try (FourMModel m = loadModel()) {
+            FourMConfig cfg = m.config();
+            ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
+            GenerationPlan p;
+            try {
+                p = GenerationPlan.fromFile(plan, root, known);
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            MaskedBatch start;
+            try {
+                start = GenerationInputs.read(inputs);
+            } catch (IOException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            Map<String, int[]> perTarget = new LinkedHashMap<>();
+            GenerationSampler sampler = GenerationSampler.builder(m).kvCache(!noCache)
+                    .listener(r -> record(perTarget, r)).build();
+            MaskedBatch result;
+            long t1 = System.nanoTime();
+            try {
+                sampler.validate(start, p);
+                result = sampler.generate(start, p, seed);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(inputs + ": " + e.getMessage(), e);
+            }
+            long t2 = System.nanoTime();
+            try {
+                MaskedBatchFiles.write(result, out, Map.of("seed", Long.toString(seed), "plan", plan.toString()));
+            } catch (IOException e) {
+                throw new UserError("cannot write " + out + ": " + e.getMessage(), e);
+            }
+            for (Map.Entry<String, int[]> e : perTarget.entrySet()) {
+                ModalityTensors t = result.modalities().get(e.getKey());
+                stdout.printf("%-22s %-15s %4d step(s), %d token(s) decoded per sample%n", e.getKey(),
+                        p.targets().get(e.getKey()).scheme().configName(), e.getValue()[0], e.getValue()[1]
+                                / Math.max(1, t.batchSize()));
+            }
+            stdout.printf("generated %d sample(s) in %.2f s (model loaded in %.2f s); wrote %s%n", result.batchSize(),
+                    (t2 - t1) / 1e9, (t1 - t0) / 1e9, out);
+            stdout.flush();
+        }
+        return Main.OK;
+    }
+
+    private FourMModel loadModel() {
+        try {
+            return Checkpoints.load(model);
+        } catch (CheckpointException e) {
+            throw new UserError(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UserError(model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void record(Map<String, int[]> perTarget, StepResult r) {
+        int[] c = perTarget.computeIfAbsent(r.step().target(), k -> new int[2]);
+        c[0]++;
+        for (int b = 0; b < r.tokens().length; b++) {
+            c[1] += r.step().scheme() == GenerationScheme.AUTOREGRESSIVE ? r.tokens()[b].length - 1
+                    : r.committed()[b].length;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package fourm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fourm.core.io.SafetensorsReader;
+import fourm.core.io.SafetensorsWriter;
+import fourm.core.model.Checkpoints;
+import fourm.core.model.FourMConfig;
+import fourm.core.model.FourMModel;
+import fourm.core.model.MlpKind;
+import fourm.core.model.ModelModality;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fourm generate} end to end, in process, on a tiny random model: inputs written with the safetensors writer,
+ * the output read back; and the errors a user can make.
+ */
+class GenerateCommandTest {
+    static final int B = 2;
+    static final int GRID = 16;
+    static final int CAP = 10;
+
+    @TempDir
+    Path dir;
+    Path model;
+    Path plan;
+    Path inputs;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run fourm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void files() throws IOException {
+        FourMConfig config = FourMConfig.builder().dim(16).encoderDepth(1).decoderDepth(1).numHeads(2)
+                .mlp(MlpKind.SWIGLU).qkvBias(false).projBias(false).mlpBias(false).normBias(false)
+                .modality(ModelModality.imageTokens("tok_rgb@224", 32, 4), true, true)
+                .modality(ModelModality.imageTokens("tok_depth@224", 24, 4), true, true)
+                .modality(ModelModality.tokenSequence("caption", 40, 12, 12), true, true)
+                .build();
+        model = dir.resolve("tiny.safetensors");
+        try (FourMModel m = FourMModel.create(config, 3)) {
+            Checkpoints.save(m, model, Map.of());
+        }
+        plan = dir.resolve("plan.conf");
+        Files.writeString(plan, """
+                cond_domains = ["tok_rgb@224"]
+                target_domains = ["tok_depth@224", caption]
+                autoregression_schemes = [roar, autoregressive]
+                decoding_steps = [3, null]
+                temps = [1.0, 0.7]
+                cfg_scales = [2.0, 1.0]
+                cfg_grow_conditioning = true
+                top_p = 0.9
+                """);
+        inputs = dir.resolve("in.safetensors");
+        writeInputs(inputs, true);
+    }
+
+    /** rgb in full, depth an empty grid, caption [S_1] [S_1] 0 ... 0 [S_2] with only the first token visible. */
+    static void writeInputs(Path file, boolean withTargetMask) throws IOException {
+        long[] rgb = new long[B * GRID];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (i * 7) % 32;
+        }
+        boolean[] allTrue = new boolean[B * GRID];
+        Arrays.fill(allTrue, true);
+        long[] cap = new long[B * CAP];
+        boolean[] capIn = new boolean[B * CAP];
+        boolean[] capTg = new boolean[B * CAP];
+        for (int b = 0; b < B; b++) {
+            cap[b * CAP] = 5;
+            cap[b * CAP + 1] = 5;
+            cap[b * CAP + CAP - 1] = 6;
+            for (int p = 0; p < CAP; p++) {
+                capIn[b * CAP + p] = p > 0;
+                capTg[b * CAP + p] = p == 0;
+            }
+        }
+        long[] bl = {B, GRID};
+        long[] bc = {B, CAP};
+        SafetensorsWriter w = new SafetensorsWriter()
+                .addLongs("tok_rgb@224.tensor", bl, rgb)
+                .addBooleans("tok_rgb@224.input_mask", bl, new boolean[B * GRID])
+                .addBooleans("tok_rgb@224.target_mask", bl, allTrue)
+                .addLongs("tok_depth@224.tensor", bl, new long[B * GRID])
+                .addBooleans("tok_depth@224.input_mask", bl, allTrue)
+                .addLongs("caption.tensor", bc, cap)
+                .addBooleans("caption.input_mask", bc, capIn)
+                .addBooleans("caption.target_mask", bc, capTg);
+        if (withTargetMask) {
+            w.addBooleans("tok_depth@224.target_mask", bl, new boolean[B * GRID]);
+        }
+        w.write(file);
+    }
+
+    @Test
+    void generatesEveryTargetAndWritesTheBatch() throws IOException {
+        Path out = dir.resolve("out.safetensors");
+        Run r = fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                inputs.toString(), "--out", out.toString(), "--seed", "17");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("tok_depth@224", "roar", "3 step(s), 16 token(s)", "caption", "autoregressive",
+                "wrote " + out);
+        try (SafetensorsReader o = SafetensorsReader.open(out)) {
+            assertThat(o.info("tok_depth@224.tensor").shape()).containsExactly(B, GRID);
+            long[] depth = o.longs("tok_depth@224.tensor");
+            assertThat(Arrays.stream(depth).allMatch(t -> t >= 0 && t < 24)).isTrue();
+            assertThat(o.booleans("tok_depth@224.input_mask")).doesNotContain(true);
+            assertThat(o.booleans("tok_depth@224.target_mask")).doesNotContain(false);
+            long[] rgb = o.longs("tok_rgb@224.tensor");
+            assertThat(rgb[3]).isEqualTo(21);
+            // the caption is merged: a full input without sentinels, right-padded with [PAD] (not an input)
+            long[] cap = o.longs("caption.tensor");
+            boolean[] capIn = o.booleans("caption.input_mask");
+            int width = (int) o.info("caption.tensor").shape()[1];
+            assertThat(width).isLessThanOrEqualTo(CAP - 1);
+            for (int i = 0; i < cap.length; i++) {
+                assertThat(cap[i] >= 4 && cap[i] < 204).as("no sentinel left at %d", i).isFalse();
+                if (capIn[i]) {
+                    assertThat(cap[i]).isZero();
+                }
+            }
+            assertThat(o.booleans("caption.target_mask")).doesNotContain(false);
+            assertThat(o.metadata()).containsEntry("seed", "17");
+        }
+        // the same seed gives the same file; the output is a valid input for another run (nothing left to decode)
+        Path again = dir.resolve("again.safetensors");
+        assertThat(fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                inputs.toString(), "--out", again.toString(), "--seed", "17", "--no-kv-cache").exit()).isZero();
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(out));
+    }
+
+    @Test
+    void userErrorsExitWithTwoAndNameWhatIsWrong() throws IOException {
+        Path bad = dir.resolve("bad.safetensors");
+        writeInputs(bad, false);
+        Run r = fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                bad.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains(bad.toString(), "tok_depth@224.target_mask", "missing");
+        assertThat(r.err().lines()).hasSize(1);
+
+        Path garbage = dir.resolve("garbage.safetensors");
+        Files.writeString(garbage, "not a safetensors file");
+        Run g = fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                garbage.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(g.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(g.err()).contains(garbage.toString());
+
+        Path unknown = dir.resolve("unknown.conf");
+        Files.writeString(unknown, Files.readString(plan).replace("caption]", "\"tok_normal@224\"]")
+                .replace("autoregressive", "roar").replace("null", "2"));
+        Run u = fourm("generate", "--model", model.toString(), "--plan", unknown.toString(), "--inputs",
+                inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(u.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(u.err()).contains("target_domains", "unknown modality 'tok_normal@224'");
+
+        Run missing = fourm("generate", "--model", dir.resolve("nope.safetensors").toString(), "--plan",
+                plan.toString(), "--inputs", inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(missing.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(missing.err()).contains("nope.safetensors", "does not exist");
+        assertThat(Files.exists(dir.resolve("x.safetensors"))).isFalse();
+    }
+
+    @Test
+    void theBenchmarkReportsBothPathsAndTheSpeedUp() {
+        Run r = fourm("bench", "generate", "--preset", "fm_tiny_6e_6d_swiglu_nobias", "--vocab", "64",
+                "--tokens", "3", "--warmup", "0", "--repeats", "1");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("kv cache", "no cache", "ms/token", "speed-up", "same tokens: yes");
+    }
+}

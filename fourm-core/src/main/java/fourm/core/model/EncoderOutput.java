@@ -15,6 +15,7 @@ public final class EncoderOutput {
     private final NDArray output;
     private final NDArray context;
     private final NDArray crossMask;
+    private NDArray crossBias;
     private final NDArray[] keys;
     private final NDArray[] values;
 
@@ -50,6 +51,14 @@ public final class EncoderOutput {
 
     NDArray crossMask() {
         return crossMask;
+    }
+
+    /** The cross-attention mask in additive form ({@link Layers#maskBias}), [B, 1, 1, M], built on first use. */
+    NDArray crossBias() {
+        if (crossBias == null) {
+            crossBias = Layers.maskBias(crossMask);
+        }
+        return crossBias;
     }
 
     NDArray cachedKeys(int block) {

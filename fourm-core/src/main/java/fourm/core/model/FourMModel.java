@@ -2,6 +2,7 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -420,10 +421,10 @@ public final class FourMModel implements AutoCloseable {
      */
     public EncoderOutput encode(EncoderInput in) {
         NDArray x = in.tokens().add(in.emb());
-        NDArray mask = in.mask().reshape(in.batch(), 1, 1, in.length());
+        NDArray bias = Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()));
         for (int i = 0; i < config.encoderDepth(); i++) {
             String pre = "encoder." + i + ".";
-            x = x.add(selfAttention(norm(x, pre + "norm1"), pre + "attn.", mask));
+            x = x.add(selfAttention(norm(x, pre + "norm1"), pre + "attn.", bias));
             x = x.add(mlp(norm(x, pre + "norm2"), pre + "mlp."));
         }
         NDArray out = norm(x, "encoder_norm");
@@ -660,7 +661,7 @@ public final class FourMModel implements AutoCloseable {
      */
     public NDArray decode(EncoderOutput enc, NDArray tokens, NDArray emb, NDArray selfAttentionMask) {
         NDArray x = tokens.add(emb);
-        NDArray sa = selfAttentionMask == null ? null : selfAttentionMask.expandDims(1);
+        NDArray sa = selfAttentionMask == null ? null : Layers.maskBias(selfAttentionMask.expandDims(1));
         for (int i = 0; i < config.decoderDepth(); i++) {
             String pre = "decoder." + i + ".";
             x = x.add(selfAttention(norm(x, pre + "norm1"), pre + "self_attn.", sa));
@@ -779,21 +780,25 @@ public final class FourMModel implements AutoCloseable {
         return Layers.layerNorm(x, p(prefix + ".weight"), p(prefix + ".bias"));
     }
 
-    /** Self-attention: [B, N, D] with a mask broadcastable to [B, H, N, N] (or null) to [B, N, D]. */
-    private NDArray selfAttention(NDArray h, String pre, NDArray mask) {
+    /**
+     * Self-attention: [B, N, D] with an additive mask broadcastable to [B, H, N, N] (or null) to [B, N, D]. The fused
+     * qkv projection is split into views (its backward concatenates the three gradients, instead of scattering each
+     * into a zero tensor of the full size).
+     */
+    private NDArray selfAttention(NDArray h, String pre, NDArray bias) {
         Shape s = h.getShape();
         long b = s.get(0);
         long n = s.get(1);
-        NDArray qkv = Layers.linear(h, p(pre + "qkv.weight"), opt(pre + "qkv.bias"))
-                .reshape(b, n, 3, config.numHeads(), config.headDim()).transpose(2, 0, 3, 1, 4);
-        NDArray q = qkv.get(0);
-        NDArray k = qkv.get(1);
-        NDArray v = qkv.get(2);
+        NDList qkv = Layers.linear(h, p(pre + "qkv.weight"), opt(pre + "qkv.bias"))
+                .reshape(b, n, 3, config.numHeads(), config.headDim()).transpose(2, 0, 3, 1, 4).split(3, 0);
+        NDArray q = qkv.get(0).squeeze(0);
+        NDArray k = qkv.get(1).squeeze(0);
+        NDArray v = qkv.get(2).squeeze(0);
         if (config.qkNorm()) {
             q = norm(q, pre + "q_norm");
             k = norm(k, pre + "k_norm");
         }
-        NDArray o = Layers.attend(q, k, v, mask, scale);
+        NDArray o = Layers.attendBias(q, k, v, bias, scale);
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
     }
 
@@ -816,25 +821,35 @@ public final class FourMModel implements AutoCloseable {
             NDArray ctx = norm(enc.context(), "decoder." + i + ".context_norm");
             long cb = ctx.getShape().get(0);
             long mlen = ctx.getShape().get(1);
-            NDArray kv = Layers.linear(ctx, p(pre + "kv.weight"), opt(pre + "kv.bias"))
-                    .reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4);
-            k = kv.get(0);
-            v = kv.get(1);
+            NDList kv = Layers.linear(ctx, p(pre + "kv.weight"), opt(pre + "kv.bias"))
+                    .reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4).split(2, 0);
+            k = kv.get(0).squeeze(0);
+            v = kv.get(1).squeeze(0);
             if (config.qkNorm()) {
                 k = norm(k, pre + "k_norm");
             }
             enc.cache(i, k, v);
         }
-        NDArray o = Layers.attend(q, k, v, enc.crossMask(), scale);
+        NDArray o = Layers.attendBias(q, k, v, enc.crossBias(), scale);
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
     }
 
+    /**
+     * The MLP: {@code fc2(gelu(fc1(h)))}, or gated {@code fc2(silu(fc1(h)) * fc3(h))}. The gated form runs fc1 and fc3
+     * as one projection of twice the width (their weights concatenated for the pass, the result split into views):
+     * one larger matrix product instead of two, forward and backward.
+     */
     private NDArray mlp(NDArray h, String pre) {
-        NDArray a = Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias"));
+        NDArray a;
         if (config.mlp() == MlpKind.GELU) {
-            a = Layers.gelu(a);
+            a = Layers.gelu(Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias")));
         } else {
-            a = Layers.silu(a).mul(Layers.linear(h, p(pre + "fc3.weight"), opt(pre + "fc3.bias")));
+            NDManager m = h.getManager();
+            NDArray w = Layers.concat(m, p(pre + "fc1.weight"), p(pre + "fc3.weight"));
+            NDArray b = config.mlpBias() ? Layers.concat(m, p(pre + "fc1.bias"), p(pre + "fc3.bias")) : null;
+            NDArray both = Layers.linear(h, w, b);
+            NDList gateUp = both.split(2, both.getShape().dimension() - 1);
+            a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
         }
         return Layers.linear(a, p(pre + "fc2.weight"), opt(pre + "fc2.bias"));
     }

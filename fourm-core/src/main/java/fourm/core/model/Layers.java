@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -49,6 +50,16 @@ final class Layers {
     }
 
     /**
+     * {@code a} and {@code b} concatenated along axis 0, as an array of {@code m} (parameters are never given a result
+     * in their own manager); differentiable in both.
+     */
+    static NDArray concat(NDManager m, NDArray a, NDArray b) {
+        NDArray c = a.concat(b, 0);
+        c.attach(m);
+        return c;
+    }
+
+    /**
      * Rows {@code index} of {@code pieces} stacked, with -1 giving a zero row: [B*N] indices to [B, N, D].
      *
      * @param m      manager of the result
@@ -89,6 +100,37 @@ final class Layers {
         }
         NDArray attn = scores.softmax(-1);
         NDArray out = attn.matMul(v);
+        Shape s = out.getShape();
+        return out.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /**
+     * The additive form of a boolean attention mask: 0 where {@code mask} is false, {@code -Float.MAX_VALUE} where it is
+     * true (float32, same shape). Adding it to scores before the softmax gives exactly what the reference's
+     * {@code masked_fill(mask, -FLT_MAX)} gives: a finite score plus {@code -FLT_MAX} rounds to {@code -FLT_MAX}. Built
+     * once per pass and shared by every block, it replaces a per-block select (and its backward) by an addition.
+     */
+    static NDArray maskBias(NDArray mask) {
+        return mask.toType(DataType.FLOAT32, false).muli(-Float.MAX_VALUE);
+    }
+
+    /**
+     * Multi-head attention core with an additive mask: softmax((q * Dh^-0.5) k^T + bias) v. Scaling the queries
+     * instead of the scores touches Dh instead of M values per query row.
+     *
+     * @param q     [B, H, N, Dh]
+     * @param k     [B, H, M, Dh]
+     * @param v     [B, H, M, Dh]
+     * @param bias  float, broadcastable to [B, H, N, M] (see {@link #maskBias}); or null
+     * @param scale Dh^-0.5
+     * @return [B, N, H*Dh]
+     */
+    static NDArray attendBias(NDArray q, NDArray k, NDArray v, NDArray bias, float scale) {
+        NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));
+        if (bias != null) {
+            scores = scores.addi(bias);
+        }
+        NDArray out = scores.softmax(-1).matMul(v);
         Shape s = out.getShape();
         return out.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
     }

@@ -65,6 +65,7 @@ public final class GenerationSampler {
     private final SpecialTokens specials;
     private final boolean kvCache;
     private final boolean alwaysGuide;
+    private final boolean prefixHead;
     private final GenerationListener listener;
 
     private GenerationSampler(Builder b) {
@@ -74,6 +75,7 @@ public final class GenerationSampler {
         this.specials = b.specials;
         this.kvCache = b.kvCache;
         this.alwaysGuide = b.alwaysGuide;
+        this.prefixHead = b.prefixHead;
         this.listener = b.listener;
     }
 
@@ -480,6 +482,9 @@ public final class GenerationSampler {
         }
         DecoderQuery q = model.decoderQuery(m, target, bsz, pos, ids);
         NDArray y = model.decode(eo, q.tokens(), q.emb(), m.create(causal, new Shape(bsz, n, n)));
+        if (prefixHead) {
+            return model.logits(target, y).get(":, -1, :");
+        }
         return model.logits(target, y.get(":, -1, :"));
     }
 
@@ -584,6 +589,7 @@ public final class GenerationSampler {
         private SpecialTokens specials = SpecialTokens.REFERENCE;
         private boolean kvCache = true;
         private boolean alwaysGuide;
+        private boolean prefixHead;
         private GenerationListener listener = GenerationListener.NONE;
 
         private Builder(FourMModel model) {
@@ -599,6 +605,16 @@ public final class GenerationSampler {
         /** Whether autoregressive decoding uses the key-value cache (default true). */
         public Builder kvCache(boolean on) {
             this.kvCache = on;
+            return this;
+        }
+
+        /**
+         * Without the cache, also apply the head to every prefix position and keep the last row, exactly as the
+         * reference's loop does (default false: the head runs on the last position only). The tokens are the same;
+         * this exists to measure the reference's algorithm.
+         */
+        public Builder prefixHead(boolean on) {
+            this.prefixHead = on;
             return this;
         }
 

@@ -171,13 +171,19 @@ class GenerationSamplerTest {
         Recorder plain = new Recorder();
         MaskedBatch a = sampler(cached, true).generate(start(true, 24), plan, 2024);
         MaskedBatch b = sampler(plain, false).generate(start(true, 24), plan, 2024);
+        Recorder prefix = new Recorder();
+        GenerationSampler.builder(model).listener(prefix).kvCache(false).prefixHead(true).build()
+                .generate(start(true, 24), plan, 2024);
         StepResult x = cached.steps.get(0);
         StepResult y = plain.steps.get(0);
+        StepResult z = prefix.steps.get(0);
         assertThat(x.tokens()[0]).hasSizeGreaterThan(3);
         for (int s = 0; s < 2; s++) {
             assertThat(x.tokens()[s]).containsExactly(y.tokens()[s]);
             assertThat(x.tokens()[s][0]).isEqualTo(SpecialTokens.REFERENCE.sentinel(1));
             assertThat(maxAbsDiff(x.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
+            assertThat(z.tokens()[s]).containsExactly(y.tokens()[s]);
+            assertThat(maxAbsDiff(z.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
         }
         assertThat(a.modalities().get(CAPTION).ids()).containsExactly(b.modalities().get(CAPTION).ids());
     }

@@ -47,7 +47,8 @@ final class GenerateBenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--batch", defaultValue = "1", paramLabel = "B", description = "Samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "1", paramLabel = "B",
+            description = "Samples (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--vocab", defaultValue = "30000", paramLabel = "V",

@@ -27,7 +27,7 @@ import java.util.function.ToIntFunction;
  *         .topP(0.8)
  *         .build();
  * }</pre>
- * or load one from HOCON with the reference's keys ({@link #fromConfig(Config)}; see {@link PlanConfig} for the keys),
+ * or load one from HOCON with the reference's keys ({@link #fromConfig(Config)}),
  * or take a preset shipped in fourm-core's {@code reference.conf} ({@link #preset(String)}: {@code rgb2x},
  * {@code x2rgb}, {@code t2cr}).
  *
@@ -128,7 +128,41 @@ public record GenerationPlan(List<String> conditions, Map<String, Step> targets,
     }
 
     /**
-     * Reads a plan in the reference's format (see {@link PlanConfig}), checking its structure.
+     * Reads a plan in the reference's format (spec section 5, {@code cfgs/default/generation/settings_*}), checking
+     * its structure.
+     *
+     * <table>
+     *   <caption>Plan keys</caption>
+     *   <tr><th>key</th><th>value</th><th>default</th></tr>
+     *   <tr><td>{@code cond_domains}</td><td>modalities guidance removes (the conditions)</td><td>none</td></tr>
+     *   <tr><td>{@code target_domains}</td><td>targets, in chain order</td><td>required</td></tr>
+     *   <tr><td>{@code autoregression_schemes}</td><td>per target: maskgit, roar or autoregressive</td>
+     *       <td>required</td></tr>
+     *   <tr><td>{@code decoding_steps}</td><td>per target: steps of maskgit / roar (null for autoregressive)</td>
+     *       <td>required when a target is parallel</td></tr>
+     *   <tr><td>{@code tokens_per_target}</td><td>per target: tokens a grid decodes, or the length of an empty
+     *       sequence target</td><td>all masked tokens / the modality's maximum</td></tr>
+     *   <tr><td>{@code token_decoding_schedules}</td><td>per target: cosine or linear (roar: linear)</td>
+     *       <td>maskgit cosine, roar linear</td></tr>
+     *   <tr><td>{@code temps}</td><td>per target: starting temperature</td><td>1.0</td></tr>
+     *   <tr><td>{@code temp_schedules}</td><td>per target: constant, linear or onex:min:power</td>
+     *       <td>constant</td></tr>
+     *   <tr><td>{@code cfg_scales}</td><td>per target: a scale, or a list of weights (one per condition)</td>
+     *       <td>1.0</td></tr>
+     *   <tr><td>{@code cfg_schedules}</td><td>per target: constant (the only schedule the reference implements)</td>
+     *       <td>constant</td></tr>
+     *   <tr><td>{@code cfg_grow_conditioning}</td><td>finished targets join the conditions</td><td>false</td></tr>
+     *   <tr><td>{@code top_k}</td><td>0 (off), a count, or a fraction of the vocabulary in (0, 1]</td>
+     *       <td>0</td></tr>
+     *   <tr><td>{@code top_p}</td><td>nucleus threshold in [0, 1], 0 = off</td><td>0</td></tr>
+     *   <tr><td>{@code name}</td><td>free text</td><td></td></tr>
+     * </table>
+     *
+     * <p>A per-target value is a HOCON list with one entry per target, or one value for every target. The reference's
+     * hyphen-joined strings are accepted too ({@code temps = "6.0-0.5"},
+     * {@code target_domains = "tok_clip@224-tok_rgb@224"}, {@code temp_schedules = "onex:0.5:0.5-constant"}); a string
+     * without a hyphen applies to every target. Entries that do not apply (the step count of an autoregressive target)
+     * may be {@code null} or {@code None}.
      *
      * @throws com.typesafe.config.ConfigException naming the key that is missing, unknown or wrong
      */

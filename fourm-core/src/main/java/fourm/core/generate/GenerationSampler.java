@@ -385,14 +385,12 @@ public final class GenerationSampler {
         int outLen = 1;
         boolean done = allHaveEos(out, outLen, eos);
         int vocab = mm.vocabSize();
-        List<float[]>[] logitRows = null;
+        List<List<float[]>> logitRows = null;
         if (listener.wantsLogits()) {
-            @SuppressWarnings("unchecked")
-            List<float[]>[] rows = new List[bsz];
+            logitRows = new ArrayList<>();
             for (int b = 0; b < bsz; b++) {
-                rows[b] = new ArrayList<>();
+                logitRows.add(new ArrayList<>());
             }
-            logitRows = rows;
         }
         try (NDManager sm = model.newStepManager()) {
             List<MaskedBatch> passes = passes(state, s);
@@ -417,7 +415,7 @@ public final class GenerationSampler {
                     if (logitRows != null) {
                         float[] all = logits.toFloatArray();
                         for (int b = 0; b < bsz; b++) {
-                            logitRows[b].add(Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab));
+                            logitRows.get(b).add(Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab));
                         }
                     }
                     for (int b = 0; b < bsz; b++) {
@@ -436,9 +434,9 @@ public final class GenerationSampler {
         for (int b = 0; b < bsz; b++) {
             decoded[b] = Arrays.copyOf(out[b], outLen);
             if (hostLogits != null) {
-                hostLogits[b] = new float[logitRows[b].size() * vocab];
-                for (int j = 0; j < logitRows[b].size(); j++) {
-                    System.arraycopy(logitRows[b].get(j), 0, hostLogits[b], j * vocab, vocab);
+                hostLogits[b] = new float[logitRows.get(b).size() * vocab];
+                for (int j = 0; j < logitRows.get(b).size(); j++) {
+                    System.arraycopy(logitRows.get(b).get(j), 0, hostLogits[b], j * vocab, vocab);
                 }
             }
         }

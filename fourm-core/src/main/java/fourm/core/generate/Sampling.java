@@ -167,9 +167,9 @@ public final class Sampling {
     }
 
     /**
-     * The tokens {@link #filter} keeps in one row, computed on the host: top-k (ties with the k-th value kept), then the
-     * top-p nucleus of the softmax of what is left: the most probable tokens up to and including the first one whose
-     * cumulative probability exceeds {@code topP} (ties at that boundary taken in index order).
+     * The tokens {@link #filter} keeps in one row, computed on the host: top-k (ties with the k-th value kept), then
+     * the top-p nucleus of the softmax of what is left: the most probable tokens up to and including the first one
+     * whose cumulative probability exceeds {@code topP} (ties at that boundary taken in index order).
      */
     static boolean[] hostKeep(float[] logits, int offset, int vocab, TopK topK, double topP) {
         boolean[] keep = new boolean[vocab];

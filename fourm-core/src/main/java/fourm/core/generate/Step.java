@@ -96,7 +96,10 @@ public record Step(GenerationScheme scheme, int steps, TokenSchedule tokenSchedu
         return new Step(scheme, steps, tokenSchedule, temperature, s, cfgScale, cfgWeights, tokens);
     }
 
-    /** This step with a temperature schedule in plan notation ({@code constant}, {@code linear}, {@code onex:0.5:0.5}). */
+    /**
+     * This step with a temperature schedule in plan notation: {@code constant}, {@code linear} or
+     * {@code onex:0.5:0.5}.
+     */
     public Step temperatureSchedule(String s) {
         return temperatureSchedule(TemperatureSchedule.parse(s));
     }

@@ -15,7 +15,8 @@ package fourm.core.generate;
  * @param committed per sample, the positions written (parallel steps)
  * @param tokens    per sample, the ids written (parallel) or decoded (autoregressive)
  * @param logits    when the listener asked for them: per sample, the (guided) logits of each sampled row, row-major
- *                  {@code rows x vocab} (parallel: one row per queried position; autoregressive: one per decoded token);
+ *                  {@code rows x vocab} (parallel: one row per queried position; autoregressive: one per decoded
+ *                  token);
  *                  otherwise null
  * @param vocab     V, the target's vocabulary size
  */

@@ -10,13 +10,14 @@ import ai.djl.ndarray.NDManager;
  * the self-attention keys (transposed) and values of the tokens decoded so far and the cross-attention keys and values
  * of the encoder context (computed once and shared with {@link FourMModel#decode}, which caches them in the
  * {@link EncoderOutput}); each {@link #step} runs only the new token, with the fewest tensor operations one query
- * needs (no cross-attention mask when the encoder has no padded slot, no transposes of a single query). The result equals the last row of {@code decode} over the whole prefix with a causal mask (the new token
- * attends to every earlier token and itself), up to float rounding.
+ * needs (no cross-attention mask when the encoder has no padded slot, no transposes of a single query). The result
+ * equals the last row of {@code decode} over the whole prefix with a causal mask (the new token attends to every
+ * earlier token and itself), up to float rounding.
  *
- * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or with that
- * manager). Each step's temporaries live in the manager the caller passes.
+ * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or
+ * with that manager). Each step's temporaries live in the manager the caller passes.
  *
- * <p>Shape legend: B batch, D width, H heads, Dh head width, C capacity.
+ * <p>Shape legend: B batch, D width, H heads, Dh head width, M tokens attended to.
  */
 public final class IncrementalDecoder implements AutoCloseable {
     private final FourMModel model;

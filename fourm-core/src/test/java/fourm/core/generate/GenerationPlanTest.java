@@ -184,7 +184,8 @@ class GenerationPlanTest {
                 """))).isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("target_domains")
                 .hasMessageContaining("'tok_depth@224' is also in cond_domains");
         assertThatIllegalArgumentException().isThrownBy(() -> GenerationPlan.builder().condition("caption")
-                .target("caption", Step.autoregressive()).build()).withMessageContaining("both a condition and a target");
+                .target("caption", Step.autoregressive()).build())
+                .withMessageContaining("both a condition and a target");
     }
 
     @Test

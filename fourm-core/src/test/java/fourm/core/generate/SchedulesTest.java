@@ -50,7 +50,8 @@ class SchedulesTest {
                 .temperatures(3.0, TokenSchedule.LINEAR.tokensPerStep(8, 196));
         assertThat(t).containsExactly(new double[] {2.681122448979592, 1.9782314146468472, 1.536461597739193,
             1.2204851169165627, 0.9840939600086107, 0.7936119272593163, 0.635081670068907, 0.5}, within(1e-12));
-        double[] t50 = TemperatureSchedule.onex(0.5, 0.5).temperatures(5.0, TokenSchedule.LINEAR.tokensPerStep(50, 196));
+        double[] t50 = TemperatureSchedule.onex(0.5, 0.5)
+                .temperatures(5.0, TokenSchedule.LINEAR.tokensPerStep(50, 196));
         assertThat(t50).hasSize(50);
         assertThat(t50[0]).isCloseTo(4.908163265306122, within(1e-12));
         assertThat(t50[1]).isCloseTo(3.9262569227157056, within(1e-12));

@@ -815,23 +815,77 @@ public final class FourMModel implements AutoCloseable {
         if (config.qkNorm()) {
             q = norm(q, pre + "q_norm");
         }
-        NDArray k = enc.cachedKeys(i);
-        NDArray v = enc.cachedValues(i);
-        if (k == null) {
-            NDArray ctx = norm(enc.context(), "decoder." + i + ".context_norm");
-            long cb = ctx.getShape().get(0);
-            long mlen = ctx.getShape().get(1);
-            NDList kv = Layers.linear(ctx, p(pre + "kv.weight"), opt(pre + "kv.bias"))
-                    .reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4).split(2, 0);
-            k = kv.get(0).squeeze(0);
-            v = kv.get(1).squeeze(0);
+        if (enc.cachedKeys(i) == null) {
+            crossKeysAndValues(enc);
+        }
+        NDArray o = Layers.attendBias(q, enc.cachedKeys(i), enc.cachedValues(i), enc.crossBias(), scale);
+        return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
+    }
+
+    /**
+     * The cross-attention keys and values of every decoder block whose cache is empty, in one matrix product.
+     *
+     * <p>Block i projects {@code context_norm_i(ctx) = n * g_i + b_i} ({@code n} the normalised context, shared by all
+     * blocks) with {@code kv_i}: {@code (n * g_i + b_i) W_i^T + c_i = n (W_i * g_i)^T + (W_i b_i + c_i)}. So the
+     * blocks' weights, each scaled by its norm's weight, are stacked into one [depth * 2D, D] projection of {@code n}
+     * (differentiable in every weight, norm weight and bias), and the result is split per block. The same values as
+     * norm-then-project, up to float rounding; one large product instead of one small one per block.
+     */
+    private void crossKeysAndValues(EncoderOutput enc) {
+        NDArray ctx = enc.context();
+        NDManager m = ctx.getManager();
+        long cb = ctx.getShape().get(0);
+        long mlen = ctx.getShape().get(1);
+        int heads = config.numHeads();
+        int hd = config.headDim();
+        int d = config.dim();
+        List<Integer> blocks = new ArrayList<>();
+        for (int i = 0; i < config.decoderDepth(); i++) {
+            if (enc.cachedKeys(i) == null) {
+                blocks.add(i);
+            }
+        }
+        NDList weights = new NDList();
+        NDList biases = new NDList();
+        boolean anyBias = false;
+        for (int i : blocks) {
+            String pre = "decoder." + i + ".";
+            NDArray w = Layers.in(m, p(pre + "cross_attn.kv.weight"));
+            weights.add(w.mul(Layers.in(m, p(pre + "context_norm.weight"))));
+            NDArray c = null;
+            if (config.normBias()) {
+                c = w.matMul(Layers.in(m, p(pre + "context_norm.bias")));
+            }
+            NDArray kvBias = opt(pre + "cross_attn.kv.bias");
+            if (kvBias != null) {
+                c = c == null ? Layers.in(m, kvBias) : c.add(Layers.in(m, kvBias));
+            }
+            anyBias |= c != null;
+            biases.add(c);
+        }
+        NDArray bias = null;
+        if (anyBias) {
+            for (int j = 0; j < biases.size(); j++) {
+                if (biases.get(j) == null) {
+                    biases.set(j, m.zeros(new Shape(2L * d)));
+                }
+            }
+            bias = biases.size() == 1 ? biases.get(0) : NDArrays.concat(biases, 0);
+        }
+        NDArray w = weights.size() == 1 ? weights.get(0) : NDArrays.concat(weights, 0);
+        NDArray n = Layers.layerNorm(ctx, m.ones(new Shape(d)), m.zeros(new Shape(d)));
+        NDArray all = Layers.linear(n, w, bias);
+        NDList perBlock = blocks.size() == 1 ? new NDList(all) : all.split(blocks.size(), 2);
+        for (int j = 0; j < blocks.size(); j++) {
+            int i = blocks.get(j);
+            NDList kv = perBlock.get(j).reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4).split(2, 0);
+            NDArray k = kv.get(0).squeeze(0);
+            NDArray v = kv.get(1).squeeze(0);
             if (config.qkNorm()) {
-                k = norm(k, pre + "k_norm");
+                k = norm(k, "decoder." + i + ".cross_attn.k_norm");
             }
             enc.cache(i, k, v);
         }
-        NDArray o = Layers.attendBias(q, k, v, enc.crossBias(), scale);
-        return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
     }
 
     /**

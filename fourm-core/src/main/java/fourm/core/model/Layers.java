@@ -50,13 +50,17 @@ final class Layers {
     }
 
     /**
-     * {@code a} and {@code b} concatenated along axis 0, as an array of {@code m} (parameters are never given a result
-     * in their own manager); differentiable in both.
+     * {@code param} as an array of {@code m}: a view of the whole tensor (gradients flow to the parameter) created
+     * directly in {@code m}, so that operations on it put their results in {@code m}, never in the parameter's manager
+     * (which may be capped).
      */
+    static NDArray in(NDManager m, NDArray param) {
+        return param.get(m, new NDIndex("..."));
+    }
+
+    /** Parameters {@code a} and {@code b} concatenated along axis 0, as an array of {@code m}; differentiable in both. */
     static NDArray concat(NDManager m, NDArray a, NDArray b) {
-        NDArray c = a.concat(b, 0);
-        c.attach(m);
-        return c;
+        return in(m, a).concat(in(m, b), 0);
     }
 
     /**

@@ -282,7 +282,8 @@ class FourMModelTest {
             for (String name : List.of("mask_token", "encoder.0.attn.qkv.weight", "decoder.1.cross_attn.kv.weight",
                     "decoder_embeddings.glob.to_logits.weight", "encoder_embeddings.rgb@8.proj.weight",
                     "encoder_embeddings.emb.emb_proj.weight", "encoder_embeddings.glob.pos_emb",
-                    "encoder_embeddings.tok_x@8.mod_emb", "decoder_proj_context.bias")) {
+                    "encoder_embeddings.tok_x@8.mod_emb", "decoder_proj_context.bias", "decoder.0.context_norm.weight",
+                    "decoder.1.mlp.fc3.weight", "encoder.1.mlp.fc1.weight")) {
                 float[] g = trainable.get(name).getGradient().toFloatArray();
                 assertThat(maxAbs(g)).as("gradient of %s", name).isPositive();
             }
@@ -304,18 +305,22 @@ class FourMModelTest {
 
     @Test
     void aForwardLeavesNothingInTheModelsManager() {
-        try (FourMModel model = FourMModel.create(smallConfig(MlpKind.GELU, true), 7)) {
-            int before = model.manager().getManagedArrays().size();
-            model.manager().cap();
-            for (int i = 0; i < 2; i++) {
-                try (NDManager m = model.newStepManager()) {
-                    model.forward(m, smallBatch(i, false), ForwardOptions.defaults().withFullLogits(true));
-                    EncoderOutput enc = model.encode(model.embedEncoder(m, smallBatch(i, false), 5));
-                    model.decoderQuery(m, "tok_x@8", 1, new long[] {2}, null);
-                    assertThat(enc.context()).isNotNull();
+        for (MlpKind mlp : MlpKind.values()) {
+            for (boolean bias : new boolean[] {true, false}) {
+                try (FourMModel model = FourMModel.create(smallConfig(mlp, bias), 7)) {
+                    int before = model.manager().getManagedArrays().size();
+                    model.manager().cap();
+                    for (int i = 0; i < 2; i++) {
+                        try (NDManager m = model.newStepManager()) {
+                            model.forward(m, smallBatch(i, false), ForwardOptions.defaults().withFullLogits(true));
+                            EncoderOutput enc = model.encode(model.embedEncoder(m, smallBatch(i, false), 5));
+                            model.decoderQuery(m, "tok_x@8", 1, new long[] {2}, null);
+                            assertThat(enc.context()).isNotNull();
+                        }
+                    }
+                    assertThat(model.manager().getManagedArrays()).as("%s, bias %s", mlp, bias).hasSize(before);
                 }
             }
-            assertThat(model.manager().getManagedArrays()).hasSize(before);
         }
     }
 

@@ -59,7 +59,7 @@ public class TrainStepBenchmark {
         cfg = BenchConfig.byName(config);
         batches = cfg.batches(BATCHES);
         model = FourMModel.create(cfg.model(), BenchConfig.SEED);
-        optimizer = new Sgd(model.parameters().trainable(), LR);
+        optimizer = new Sgd(Steps.learned(model), LR);
     }
 
     /** Forward, backward, update; returns the loss. */

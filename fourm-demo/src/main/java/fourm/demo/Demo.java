@@ -1,0 +1,384 @@
+package fourm.demo;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import fourm.api.Modality;
+import fourm.core.Offline;
+import fourm.modality.text.TextTokenizer;
+import fourm.vq.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The demo pipeline, {@code fourm demo}: the synthetic world, tokenizers, a small 4M, any-to-any generation on held-out
+ * scenes, PNG grids and a metrics JSON.
+ *
+ * <ol>
+ *   <li><b>World</b>: the training and held-out worlds (fourm-synth, two seeds), in memory.</li>
+ *   <li><b>Weights</b>, with {@code weights = train}: the text tokenizer ({@link DemoText}), the four image tokenizers
+ *       ({@link DemoTokenizers}), the pre-tokenized training world ({@link Pretokenizer}, fourm-core's dataset format)
+ *       and the 4M ({@link ModelTraining}); each written under {@code <out>/weights}. With
+ *       {@code weights = shipped}: the weights shipped in this module (trained by this very pipeline) are copied
+ *       there instead.</li>
+ *   <li><b>Evaluation</b> ({@link Evaluator}): RGB to depth, normals, semseg, caption and boxes on every held-out
+ *       scene, scored beside the tokenizer bound and the trivial predictor.</li>
+ *   <li><b>Grids</b> ({@link Grids}): for the first {@code examples} held-out scenes, caption to RGB and depth plus
+ *       caption to RGB as well, and one PNG per scene under {@code <out>/grids}.</li>
+ *   <li><b>Metrics</b>: {@code <out>/metrics.json} with the table, the timings and the settings.</li>
+ * </ol>
+ */
+public final class Demo {
+    /** The resource folder of the shipped weights (inside this module). */
+    static final String SHIPPED = "weights/";
+    /** The files of a complete set of weights. */
+    static final List<String> WEIGHT_FILES = List.of(DemoText.TOKENIZER_FILE, "rgb.safetensors", "depth.safetensors",
+            "normal.safetensors", "semseg.safetensors", "model.safetensors", "weights.json");
+
+    private Demo() {
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param report   the evaluation table
+     * @param grids    the PNG files written
+     * @param metrics  the metrics JSON file
+     * @param seconds  wall time of each stage, seconds
+     */
+    public record Result(EvalReport report, List<Path> grids, Path metrics, Map<String, Double> seconds) {
+    }
+
+    /**
+     * Runs the demo.
+     *
+     * @param s        the settings
+     * @param outDir   the output folder (created)
+     * @param progress hears every stage
+     * @param console  where the training loop prints its lines (null for none)
+     */
+    public static Result run(DemoSettings s, Path outDir, DemoProgress progress, PrintStream console)
+            throws IOException {
+        prepareEngine(s);
+        boolean train = s.weights() == DemoSettings.Weights.TRAIN;
+        int stages = train ? 8 : 5;
+        Stages st = new Stages(progress, stages);
+        Files.createDirectories(outDir);
+        Path weights = outDir.resolve("weights");
+
+        st.next("making the worlds: " + s.trainScenes() + " training and " + s.heldoutScenes()
+                + " held-out scenes at " + s.resolution() + " px");
+        List<SceneData> train0 = World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress);
+        List<SceneData> heldout = World.scenes(s, World.Split.HELDOUT, s.heldoutScenes(), progress);
+
+        TextTokenizer text;
+        if (train) {
+            st.next("learning the text tokenizer from the training captions and boxes");
+            Files.createDirectories(weights);
+            text = DemoText.train(train0, s.text(), weights.resolve(DemoText.TOKENIZER_FILE));
+            progress.message("text tokenizer: " + text.vocabSize() + " ids (" + (text.vocabSize() - 4284)
+                    + " word pieces after the 4284 reserved ids)");
+            st.next("training the image tokenizers (rgb, depth, normal, semseg)");
+            DemoTokenizers.train(s.root(), s, train0, weights, progress).close();
+        } else {
+            st.next("copying the shipped weights to " + weights);
+            copyShipped(weights);
+            checkShipped(weights, s);
+            text = DemoText.load(weights.resolve(DemoText.TOKENIZER_FILE));
+        }
+        try (DemoTokenizers tokenizers = DemoTokenizers.load(weights, s)) {
+            Map<ImageModality, String> keys = new EnumMap<>(ImageModality.class);
+            Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
+            if (train) {
+                st.next("pre-tokenizing the training world into " + outDir.resolve("dataset"));
+                Pretokenizer.write(train0, tokenizers, keys, modalities, outDir.resolve("dataset"), progress);
+                st.next("training the 4M model");
+                Path run = outDir.resolve("train-run");
+                Pretokenizer.deleteTree(run);
+                ModelTraining.train(s.root(), s, modalities, keys.get(ImageModality.RGB), outDir.resolve("dataset"),
+                        run, weights.resolve("model.safetensors"), console, progress);
+                writeWeightsInfo(weights, s, text);
+            }
+            EvalReport report;
+            List<Path> grids = new ArrayList<>();
+            try (DemoModel model = new DemoModel(weights.resolve("model.safetensors"), modalities, keys, tokenizers,
+                    s.generation())) {
+                st.next("generating RGB -> depth, normals, semseg, caption, boxes on " + heldout.size()
+                        + " held-out scenes and scoring them");
+                TrivialPredictor trivial = TrivialPredictor.fit(train0);
+                Evaluator.Result r = Evaluator.evaluate(model, tokenizers, heldout, trivial, s.generation().seed(),
+                        progress);
+                report = r.report();
+                st.next("caption -> RGB and depth + caption -> RGB; writing " + s.examples() + " PNG grids");
+                grids = writeGrids(model, heldout.subList(0, s.examples()),
+                        r.predictions().subList(0, s.examples()), s, outDir.resolve("grids"), progress);
+            }
+            st.next("writing " + outDir.resolve("metrics.json"));
+            Path metrics = outDir.resolve("metrics.json");
+            st.finish();
+            writeJson(metrics, metricsJson(s, report, grids, outDir, st.seconds()));
+            return new Result(report, grids, metrics, st.seconds());
+        }
+    }
+
+    /**
+     * {@code fourm eval}: loads the weights (the shipped ones, or those of a demo output folder), evaluates on the
+     * held-out world and writes the table as JSON.
+     *
+     * @param weightsDir a folder holding the weight files, or null for the shipped weights
+     * @param outJson    where the JSON goes
+     */
+    public static EvalReport evaluate(DemoSettings s, Path weightsDir, Path outJson, DemoProgress progress)
+            throws IOException {
+        prepareEngine(s);
+        Stages st = new Stages(progress, 3);
+        Path dir = weightsDir;
+        if (dir == null) {
+            dir = Files.createTempDirectory("fourm-demo-weights");
+        }
+        try {
+            st.next("loading the weights" + (weightsDir == null ? " (shipped)" : " from " + weightsDir));
+            if (weightsDir == null) {
+                copyShipped(dir);
+                checkShipped(dir, s);
+            }
+            for (String f : WEIGHT_FILES) {
+                if (!Files.isRegularFile(dir.resolve(f))) {
+                    throw new NoSuchFileException(dir.resolve(f).toString(), null, "a demo weight file is missing"
+                            + " (expected " + WEIGHT_FILES + ", as `fourm demo --train` writes them under <out>/weights)");
+                }
+            }
+            TextTokenizer text = DemoText.load(dir.resolve(DemoText.TOKENIZER_FILE));
+            st.next("making the worlds: " + s.trainScenes() + " training scenes (for the trivial predictor) and "
+                    + s.heldoutScenes() + " held-out scenes");
+            List<SceneData> train0 = World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress);
+            List<SceneData> heldout = World.scenes(s, World.Split.HELDOUT, s.heldoutScenes(), progress);
+            try (DemoTokenizers tokenizers = DemoTokenizers.load(dir, s)) {
+                Map<ImageModality, String> keys = new EnumMap<>(ImageModality.class);
+                Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
+                try (DemoModel model = new DemoModel(dir.resolve("model.safetensors"), modalities, keys, tokenizers,
+                        s.generation())) {
+                    st.next("generating from RGB on " + heldout.size() + " held-out scenes and scoring");
+                    EvalReport report = Evaluator.evaluate(model, tokenizers, heldout, TrivialPredictor.fit(train0),
+                            s.generation().seed(), progress).report();
+                    st.finish();
+                    JsonObject o = new JsonObject();
+                    o.addProperty("command", "fourm eval");
+                    o.addProperty("weights", weightsDir == null ? "shipped" : weightsDir.toString());
+                    o.add("settings", settingsJson(s));
+                    o.add("eval", report.toJson());
+                    o.add("seconds", secondsJson(st.seconds()));
+                    writeJson(outJson, o);
+                    return report;
+                }
+            }
+        } finally {
+            if (weightsDir == null) {
+                Pretokenizer.deleteTree(dir);
+            }
+        }
+    }
+
+    /** The experiment's modalities in order: the four image modalities, caption, det. */
+    static Map<String, Modality> modalities(DemoSettings s, TextTokenizer text, DemoTokenizers tokenizers,
+                                            Map<ImageModality, String> keys) {
+        Map<String, Modality> out = new LinkedHashMap<>();
+        for (ImageModality m : ImageModality.values()) {
+            Modality md = m.modality(s.root(), s.resolution(), s.patchSize(), tokenizers.vocabSize(m));
+            out.put(md.key(), md);
+            keys.put(m, md.key());
+        }
+        out.put("caption", DemoText.caption(s.root(), text, s.text().captionMaxTokens()));
+        out.put("det", DemoText.det(s.root(), text, s.text().detMaxTokens()));
+        return out;
+    }
+
+    private static List<Path> writeGrids(DemoModel model, List<SceneData> scenes,
+                                         List<DemoModel.RgbPrediction> predictions, DemoSettings s, Path dir,
+                                         DemoProgress progress) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> out = new ArrayList<>();
+        if (scenes.isEmpty()) {
+            return out;
+        }
+        String depthKey = model.key(ImageModality.DEPTH);
+        List<int[]> depth = model.depthTokens(scenes);
+        List<Map<String, Object>> fromCaption = new ArrayList<>();
+        List<Map<String, Object>> fromDepthCaption = new ArrayList<>();
+        for (int i = 0; i < scenes.size(); i++) {
+            fromCaption.add(Map.of("caption", scenes.get(i).caption()));
+            fromDepthCaption.add(Map.of(depthKey, depth.get(i), "caption", scenes.get(i).caption()));
+        }
+        List<Raster> rgb1 = model.toRgb(fromCaption, s.generation().seed());
+        progress.progress(1, 2, "X -> RGB batches");
+        List<Raster> rgb2 = model.toRgb(fromDepthCaption, s.generation().seed() + 1);
+        progress.progress(2, 2, "X -> RGB batches");
+        for (int i = 0; i < scenes.size(); i++) {
+            Path f = dir.resolve(String.format(Locale.ROOT, "example-%02d-%s.png", i, scenes.get(i).key()));
+            Grids.write(new Grids.Example(scenes.get(i), predictions.get(i), rgb1.get(i), rgb2.get(i)), f);
+            out.add(f);
+        }
+        progress.message("grids: " + dir);
+        return out;
+    }
+
+    /** Sets the engine's intra-op threads (unless given on the command line) and keeps DJL offline. */
+    static void prepareEngine(DemoSettings s) {
+        Offline.enforce();
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(s.engineThreads()));
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /** Whether this build ships demo weights. */
+    public static boolean hasShippedWeights() {
+        for (String f : WEIGHT_FILES) {
+            if (Demo.class.getResource(SHIPPED + f) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Copies the shipped weights into {@code dir}. */
+    static void copyShipped(Path dir) throws IOException {
+        if (!hasShippedWeights()) {
+            throw new NoSuchFileException("fourm-demo: " + SHIPPED, null, "this build ships no demo weights; train"
+                    + " them with `fourm demo --train`");
+        }
+        Files.createDirectories(dir);
+        for (String f : WEIGHT_FILES) {
+            try (InputStream in = Demo.class.getResourceAsStream(SHIPPED + f)) {
+                Path tmp = dir.resolve("." + f + ".tmp");
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /** The settings the weights depend on; shipped weights must have been trained with the same. */
+    static JsonObject weightsSignature(DemoSettings s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("resolution", s.resolution());
+        o.addProperty("patch_size", s.patchSize());
+        o.addProperty("caption_max_tokens", s.text().captionMaxTokens());
+        o.addProperty("det_max_tokens", s.text().detMaxTokens());
+        return o;
+    }
+
+    private static void checkShipped(Path dir, DemoSettings s) throws IOException {
+        JsonObject info = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("weights.json"),
+                StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject want = weightsSignature(s);
+        JsonObject got = info.getAsJsonObject("signature");
+        if (!want.equals(got)) {
+            throw new IllegalArgumentException("the shipped weights were trained with " + got + " but the settings"
+                    + " ask for " + want + "; use the defaults, or train with `fourm demo --train`");
+        }
+    }
+
+    private static void writeWeightsInfo(Path weights, DemoSettings s, TextTokenizer text) throws IOException {
+        JsonObject o = new JsonObject();
+        o.add("signature", weightsSignature(s));
+        o.add("settings", settingsJson(s));
+        o.addProperty("text_vocab_size", text.vocabSize());
+        JsonObject sizes = new JsonObject();
+        long total = 0;
+        for (String f : WEIGHT_FILES) {
+            Path p = weights.resolve(f);
+            if (Files.isRegularFile(p)) {
+                sizes.addProperty(f, Files.size(p));
+                total += Files.size(p);
+            }
+        }
+        o.add("file_bytes", sizes);
+        o.addProperty("total_bytes", total);
+        writeJson(weights.resolve("weights.json"), o);
+    }
+
+    static JsonObject settingsJson(DemoSettings s) {
+        return com.google.gson.JsonParser.parseString(s.root().getConfig(DemoSettings.PATH).root()
+                .render(com.typesafe.config.ConfigRenderOptions.concise())).getAsJsonObject();
+    }
+
+    private static JsonObject secondsJson(Map<String, Double> seconds) {
+        JsonObject o = new JsonObject();
+        seconds.forEach(o::addProperty);
+        return o;
+    }
+
+    private static JsonObject metricsJson(DemoSettings s, EvalReport report, List<Path> grids, Path outDir,
+                                          Map<String, Double> seconds) {
+        JsonObject o = new JsonObject();
+        o.addProperty("command", "fourm demo");
+        o.addProperty("weights", s.weights().name().toLowerCase(Locale.ROOT));
+        o.add("settings", settingsJson(s));
+        o.add("eval", report.toJson());
+        JsonArray g = new JsonArray();
+        for (Path p : grids) {
+            g.add(outDir.relativize(p).toString());
+        }
+        o.add("grids", g);
+        o.add("seconds", secondsJson(seconds));
+        return o;
+    }
+
+    static void writeJson(Path file, JsonObject o) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                .toJson(o) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Numbered stages with their wall times. */
+    private static final class Stages {
+        private final DemoProgress progress;
+        private final int total;
+        private final Map<String, Double> seconds = new LinkedHashMap<>();
+        private int index;
+        private String name;
+        private long start;
+
+        Stages(DemoProgress progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void next(String stage) {
+            finish();
+            index++;
+            name = stage;
+            start = System.nanoTime();
+            progress.stage(index, total, stage);
+        }
+
+        void finish() {
+            if (name != null) {
+                seconds.put(name, (System.nanoTime() - start) / 1e9);
+                name = null;
+            }
+        }
+
+        Map<String, Double> seconds() {
+            return new LinkedHashMap<>(seconds);
+        }
+    }
+}

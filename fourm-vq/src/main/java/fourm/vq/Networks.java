@@ -1,0 +1,156 @@
+package fourm.vq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import fourm.vq.VqConfig.Network;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tokenizer networks of spec-4m.md §6.1 with the reference's state-dict names: the ViT encoder and decoder
+ * ({@code encoder.*}, {@code decoder.*}) and the bottleneck MLP.
+ *
+ * <ul>
+ *   <li><b>ViT encoder</b>: {@code proj} is a Conv2d [D, C, P, P] with stride P, computed as a linear map of the
+ *       {@code (c ph pw)}-flattened patches (for feature maps P = 1: a 1x1 convolution); {@code pos_emb} [1, D, h, w]
+ *       (2D sin-cos, resized to the grid); {@code blocks.i} pre-norm timm blocks (LayerNorm eps 1e-6, qkv bias, GELU
+ *       MLP); no final LayerNorm; optional {@code norm_mlp} + {@code post_mlp} (tanh).</li>
+ *   <li><b>ViT decoder</b>: {@code pos_emb}, {@code blocks.i}, optional post-MLP, {@code out_proj} Linear(D, C P P)
+ *       unpatchified {@code b (nh nw) (c ph pw) -> b c (nh ph) (nw pw)}.</li>
+ *   <li><b>Bottleneck MLP</b>: {@code linear_in}, blocks {@code x + block(layernorms.i(x))} with
+ *       {@code blocks.i.block.0} (thin to wide), GELU, {@code blocks.i.block.2} (wide to thin), {@code linear_out};
+ *       LayerNorm eps 1e-5 (nn.LayerNorm's default); applied to each position of a map.</li>
+ * </ul>
+ *
+ * <p>Shape legend: B batch, C channels, H x W image, P patch, h x w = H/P x W/P token grid, N = h w tokens, D width.
+ */
+final class Networks {
+    private Networks() {
+    }
+
+    // ----------------------------------------------------------------------------------------------------- layout
+
+    /** The ViT encoder's tensors under {@code encoder.}. */
+    static void vitEncoderLayout(Params.Layout l, Network net, int channels, int patch, int grid, boolean postMlp) {
+        long d = net.dim();
+        l.buffer("encoder.pos_emb", Params.Init.GIVEN, 1, d, grid, grid);
+        l.param("encoder.proj.weight", Params.Init.TORCH_DEFAULT, d, channels, patch, patch);
+        l.bias("encoder.proj.bias", (long) channels * patch * patch, d);
+        vitBlocks(l, "encoder", net, postMlp);
+    }
+
+    /** The ViT decoder's tensors under {@code decoder.}. */
+    static void vitDecoderLayout(Params.Layout l, Network net, int outChannels, int patch, int grid, boolean postMlp) {
+        long d = net.dim();
+        l.buffer("decoder.pos_emb", Params.Init.GIVEN, 1, d, grid, grid);
+        vitBlocks(l, "decoder", net, postMlp);
+        l.linearXavier("decoder.out_proj", d, (long) outChannels * patch * patch);
+    }
+
+    private static void vitBlocks(Params.Layout l, String prefix, Network net, boolean postMlp) {
+        long d = net.dim();
+        long f = d * net.mlpRatio();
+        for (int i = 0; i < net.depth(); i++) {
+            String b = prefix + ".blocks." + i;
+            l.layerNorm(b + ".norm1", d);
+            l.layerNorm(b + ".norm2", d);
+            l.linearXavier(b + ".attn.qkv", d, 3 * d);
+            l.linearXavier(b + ".attn.proj", d, d);
+            l.linearXavier(b + ".mlp.fc1", d, f);
+            l.linearXavier(b + ".mlp.fc2", f, d);
+        }
+        if (postMlp) {
+            l.layerNorm(prefix + ".norm_mlp", d);
+            l.linearXavier(prefix + ".post_mlp.fc1", d, f);
+            l.linearXavier(prefix + ".post_mlp.fc2", f, d);
+        }
+    }
+
+    /** A bottleneck MLP's tensors under {@code prefix.} (input {@code in}, output {@code out}). */
+    static void mlpLayout(Params.Layout l, String prefix, Network net, int in, int out) {
+        long thin = net.dim();
+        long wide = thin * net.mlpRatio();
+        l.linearDefault(prefix + ".linear_in", in, thin);
+        for (int i = 0; i < net.depth(); i++) {
+            l.linearDefault(prefix + ".blocks." + i + ".block.0", thin, wide);
+            l.linearDefault(prefix + ".blocks." + i + ".block.2", wide, thin);
+        }
+        for (int i = 0; i < net.depth(); i++) {
+            l.layerNorm(prefix + ".layernorms." + i, thin);
+        }
+        l.linearDefault(prefix + ".linear_out", thin, out);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- forward
+
+    /**
+     * The ViT encoder: [B, C, H, W] to tokens [B, N, D].
+     *
+     * @param pos the positional table of the model (resized to the grid and cached)
+     */
+    static NDArray vitEncode(Params.View p, NDArray x, Network net, int patch, boolean postMlp, PositionTable pos) {
+        Shape s = x.getShape();
+        int h = (int) (s.get(2) / patch);
+        int w = (int) (s.get(3) / patch);
+        NDArray pw = p.get("encoder.proj.weight");
+        NDArray weight = pw.reshape(pw.getShape().get(0), -1);
+        NDArray tokens = Linear.linear(Nn.patchify(x, patch), weight, p.get("encoder.proj.bias")).singletonOrThrow();
+        tokens = tokens.add(pos.tokens(p.manager(), h, w));
+        return vitBlocksForward(p, "encoder", tokens, net, postMlp);
+    }
+
+    /**
+     * The ViT decoder from tokens [B, N, D] (already through {@code post_quant_proj}) to [B, C, h P, w P].
+     */
+    static NDArray vitDecode(Params.View p, NDArray tokens, int h, int w, Network net, int outChannels, int patch,
+                             boolean postMlp, PositionTable pos) {
+        NDArray x = tokens.add(pos.tokens(p.manager(), h, w));
+        x = vitBlocksForward(p, "decoder", x, net, postMlp);
+        x = Nn.linear(p, "decoder.out_proj", x);
+        return Nn.unpatchify(x, outChannels, patch, h, w);
+    }
+
+    private static NDArray vitBlocksForward(Params.View p, String prefix, NDArray x, Network net, boolean postMlp) {
+        for (int i = 0; i < net.depth(); i++) {
+            x = Nn.block(p, prefix + ".blocks." + i, x, net.heads());
+        }
+        return postMlp ? Nn.postMlp(p, prefix, x) : x;
+    }
+
+    /** A bottleneck MLP on [B, N, in] to [B, N, out]. */
+    static NDArray mlp(Params.View p, String prefix, NDArray x, Network net) {
+        NDArray h = Nn.linear(p, prefix + ".linear_in", x);
+        for (int i = 0; i < net.depth(); i++) {
+            NDArray n = Nn.layerNorm(p, prefix + ".layernorms." + i, h, Nn.MLP_LN_EPS);
+            NDArray wide = Activation.gelu(Nn.linear(p, prefix + ".blocks." + i + ".block.0", n));
+            h = h.add(Nn.linear(p, prefix + ".blocks." + i + ".block.2", wide));
+        }
+        return Nn.linear(p, prefix + ".linear_out", h);
+    }
+
+    /** A stored positional table [1, D, h0, w0] and its token rows per grid, resized on first use. */
+    static final class PositionTable {
+        private final float[] table;
+        private final int dim;
+        private final int h0;
+        private final int w0;
+        private final Map<Long, float[]> cache = new ConcurrentHashMap<>();
+
+        PositionTable(float[] table, long[] shape) {
+            this.table = table;
+            this.dim = (int) shape[1];
+            this.h0 = (int) shape[2];
+            this.w0 = (int) shape[3];
+        }
+
+        /** Token rows [1, h w, D] for an h x w grid, in {@code m}. */
+        NDArray tokens(NDManager m, int h, int w) {
+            float[] rows = cache.computeIfAbsent(((long) h << 32) | w,
+                    k -> PosEmb.tokens(table, dim, h0, w0, h, w));
+            return m.create(rows, new Shape(1, (long) h * w, dim));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package fourm.vq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import fourm.core.Offline;
+import fourm.core.io.SafetensorsReader;
+import fourm.core.io.SafetensorsWriter;
+import fourm.core.io.TensorInfo;
+import fourm.core.model.CheckpointException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tokenizer checkpoints in safetensors with the reference's state-dict names ({@code encoder.*},
+ * {@code quant_proj.*}, {@code quantize.*}, {@code post_quant_proj.*}, {@code decoder.*}, {@code cls_emb.weight}).
+ *
+ * <p>Saving writes every tensor (buffers included: positions, the codebook, its usage statistics), the architecture
+ * as JSON under {@value #CONFIG_KEY} and {@code format = fourm-vq}; files are deterministic and written atomically (a
+ * temporary file renamed into place). A saved checkpoint loads back bit for bit.
+ *
+ * <p>Loading is strict: one {@link CheckpointException} lists every missing, unexpected, mis-shaped and non-float key.
+ * The architecture comes from the file's metadata, or is given explicitly for weights made elsewhere (the reference's
+ * released tokenizers carry their config in a separate JSON file): describe the network with a {@link VqConfig}
+ * whose sizes match. {@link Scope#ENCODER_ONLY} loads the encoder, {@code quant_proj} and the quantizer and ignores
+ * every {@code decoder.*} and {@code post_quant_proj.*} tensor, so tokenizers whose decoder fourm does not implement
+ * (the diffusion decoders of the reference's RGB, depth, normal and edge tokenizers) can still tokenize.
+ */
+public final class VqCheckpoints {
+    /** Metadata key of the architecture JSON. */
+    public static final String CONFIG_KEY = "fourm_vq_config";
+    /** Metadata key of the format name. */
+    public static final String FORMAT_KEY = "format";
+    /** The format name. */
+    public static final String FORMAT = "fourm-vq";
+
+    private VqCheckpoints() {
+    }
+
+    /** Which parts of a checkpoint to load. */
+    public enum Scope {
+        /** Encoder, quantizer and decoder. */
+        FULL,
+        /** Encoder and quantizer; decoder tensors in the file are ignored. */
+        ENCODER_ONLY
+    }
+
+    /**
+     * Saves {@code model} atomically; {@code extraMetadata} is added (it may not use the keys fourm writes).
+     *
+     * @throws IllegalArgumentException if extra metadata uses a reserved key
+     */
+    public static void save(VqModel model, Path file, Map<String, String> extraMetadata) throws IOException {
+        for (String k : List.of(CONFIG_KEY, FORMAT_KEY)) {
+            if (extraMetadata.containsKey(k)) {
+                throw new IllegalArgumentException("metadata key '" + k + "' is written by fourm itself");
+            }
+        }
+        SafetensorsWriter w = new SafetensorsWriter();
+        w.putMetadata(extraMetadata);
+        w.putMetadata(CONFIG_KEY, model.config().toJson());
+        w.putMetadata(FORMAT_KEY, FORMAT);
+        for (String key : model.stateDictKeys()) {
+            w.add(key, model.tensor(key));
+        }
+        w.write(file);
+    }
+
+    /** Loads a full tokenizer with the architecture from the file's metadata. */
+    public static VqModel load(Path file) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return load(r, readConfig(r), Scope.FULL);
+        }
+    }
+
+    /** Loads with an explicit architecture (the metadata is ignored). */
+    public static VqModel load(Path file, VqConfig config, Scope scope) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return load(r, config, scope);
+        }
+    }
+
+    /** Loads with the architecture from the metadata and the given scope. */
+    public static VqModel load(Path file, Scope scope) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return load(r, readConfig(r), scope);
+        }
+    }
+
+    /**
+     * The architecture stored in a checkpoint.
+     *
+     * @throws CheckpointException if the metadata holds none or it is invalid
+     */
+    public static VqConfig readConfig(Path file) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return readConfig(r);
+        }
+    }
+
+    /** The metadata of a checkpoint (training step, seed, ...). */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            return r.metadata();
+        }
+    }
+
+    private static VqConfig readConfig(SafetensorsReader r) throws CheckpointException {
+        String json = r.metadata().get(CONFIG_KEY);
+        if (json == null) {
+            throw new CheckpointException(r.path(), List.of("the metadata has no '" + CONFIG_KEY + "' entry (not a"
+                    + " fourm-vq checkpoint?); load it with an explicit VqConfig describing the architecture"));
+        }
+        try {
+            return VqConfig.fromJson(json, r.path() + " metadata '" + CONFIG_KEY + "'");
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(r.path(), List.of(e.getMessage()));
+        }
+    }
+
+    private static VqModel load(SafetensorsReader r, VqConfig config, Scope scope) throws IOException {
+        boolean withDecoder = scope == Scope.FULL;
+        List<Params.Spec> layout = VqModel.layout(config, withDecoder);
+        List<String> problems = check(r, layout, withDecoder);
+        if (!problems.isEmpty()) {
+            throw new CheckpointException(r.path(), problems);
+        }
+        Offline.enforce();
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            for (Params.Spec s : layout) {
+                arrays.put(s.name(), r.toNDArray(manager, s.name()));
+            }
+            return VqModel.wrap(config, Params.wrap(manager, layout, arrays), withDecoder);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Every mismatch between a file and a layout, one line each (empty when they match). */
+    static List<String> check(SafetensorsReader r, List<Params.Spec> layout, boolean withDecoder) {
+        Map<String, TensorInfo> file = r.tensors();
+        Set<String> expected = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        List<String> shapes = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (Params.Spec s : layout) {
+            expected.add(s.name());
+            TensorInfo t = file.get(s.name());
+            if (t == null) {
+                problems.add("missing: " + s.name() + " " + Arrays.toString(s.shape()));
+                continue;
+            }
+            if (!Arrays.equals(t.shape(), s.shape())) {
+                shapes.add("shape mismatch: " + s.name() + ": file " + t.shapeString() + ", model "
+                        + Arrays.toString(s.shape()));
+            }
+            if (!t.dtype().isFloating()) {
+                types.add("wrong dtype: " + s.name() + ": " + t.dtype() + ", expected F32 (or F16/BF16)");
+            }
+        }
+        for (TensorInfo t : file.values()) {
+            if (expected.contains(t.name())) {
+                continue;
+            }
+            boolean decoderKey = Arrays.stream(VqModel.DECODER_PREFIXES).anyMatch(p -> t.name().startsWith(p));
+            if (!withDecoder && decoderKey) {
+                continue;
+            }
+            problems.add("unexpected: " + t.name() + " " + t.shapeString());
+        }
+        problems.addAll(shapes);
+        problems.addAll(types);
+        return problems;
+    }
+}

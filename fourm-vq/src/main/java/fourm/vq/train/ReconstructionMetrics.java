@@ -1,0 +1,287 @@
+package fourm.vq.train;
+
+import fourm.vq.ModalityFamily;
+import fourm.vq.VqConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reconstruction metrics of a tokenizer over an evaluation set, each with the score of a trivial baseline that
+ * ignores the input, so a number can be judged at a glance:
+ *
+ * <table>
+ *   <caption>Metrics per family (model space = the normalised values the network sees)</caption>
+ *   <tr><th>family</th><th>metrics</th><th>baseline</th></tr>
+ *   <tr><td>all</td><td>{@code mse} (model space; not for global embeddings, whose cosine loss leaves the scale
+ *       free), {@code codebook_usage} (fraction of codes used), {@code perplexity} (exp of the entropy of code
+ *       frequencies)</td>
+ *       <td>{@code baseline_mse}: predicting each channel's mean, i.e. the variance of the data</td></tr>
+ *   <tr><td>rgb</td><td>{@code psnr} in dB on [0, 1] pixels</td><td>{@code baseline_psnr}</td></tr>
+ *   <tr><td>depth</td><td>{@code l1} on standardised depth</td><td>{@code baseline_l1}: the mean depth</td></tr>
+ *   <tr><td>normal</td><td>{@code mean_angular_error} in degrees over pixels with a normal (the sky, encoded as
+ *       (0.5, 0.5, 0.5), has none)</td><td>{@code baseline_mean_angular_error}: the mean normal</td></tr>
+ *   <tr><td>semseg</td><td>{@code miou} over labels present in the target or the prediction,
+ *       {@code pixel_accuracy}</td><td>{@code baseline_pixel_accuracy}: the majority label</td></tr>
+ *   <tr><td>edge</td><td>{@code l1} on [0, 1]</td><td>{@code baseline_l1}</td></tr>
+ *   <tr><td>feature-map, global-embedding</td><td>{@code cosine_similarity} per position, over channels</td>
+ *       <td>{@code baseline_cosine_similarity}: the mean vector</td></tr>
+ * </table>
+ *
+ * <p>Add batches with {@link #add}, then read {@link #result()}. The evaluation set is held in memory.
+ */
+public final class ReconstructionMetrics {
+    private final VqConfig config;
+    private final List<float[]> targets = new ArrayList<>();
+    private final List<float[]> outputs = new ArrayList<>();
+    private final long[] codeCounts;
+    private int planeSize = -1;
+
+    /** An empty accumulator for a tokenizer. */
+    public ReconstructionMetrics(VqConfig config) {
+        this.config = config;
+        this.codeCounts = new long[config.vocabSize()];
+    }
+
+    /**
+     * Adds one image.
+     *
+     * @param target the model input [C, H, W] (semseg: the shifted labels [H, W])
+     * @param output the decoder output [C', H, W]
+     * @param ids    its token ids
+     */
+    public void add(float[] target, float[] output, long[] ids) {
+        int plane = config.family() == ModalityFamily.SEMSEG ? target.length : target.length / config.channels();
+        if (planeSize >= 0 && plane != planeSize) {
+            throw new IllegalArgumentException("all evaluation images must share a size");
+        }
+        planeSize = plane;
+        targets.add(target.clone());
+        outputs.add(output.clone());
+        for (long id : ids) {
+            codeCounts[(int) id]++;
+        }
+    }
+
+    /** Number of images added. */
+    public int count() {
+        return targets.size();
+    }
+
+    /** The metrics, by name (see the class comment), in a stable order. */
+    public Map<String, Double> result() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (targets.isEmpty()) {
+            return out;
+        }
+        int plane = planeSize;
+        ModalityFamily f = config.family();
+        if (f == ModalityFamily.SEMSEG) {
+            semseg(out, plane);
+        } else {
+            continuous(out, plane);
+        }
+        long total = 0;
+        int used = 0;
+        for (long c : codeCounts) {
+            total += c;
+            used += c > 0 ? 1 : 0;
+        }
+        double entropy = 0;
+        for (long c : codeCounts) {
+            if (c > 0) {
+                double p = (double) c / total;
+                entropy -= p * Math.log(p);
+            }
+        }
+        out.put("codebook_usage", (double) used / codeCounts.length);
+        out.put("perplexity", Math.exp(entropy));
+        return out;
+    }
+
+    private void continuous(Map<String, Double> out, int plane) {
+        int c = config.channels();
+        ModalityFamily f = config.family();
+        double[] mean = new double[c];
+        long n = (long) targets.size() * plane;
+        for (float[] t : targets) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < plane; i++) {
+                    mean[ch] += t[ch * plane + i];
+                }
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            mean[ch] /= n;
+        }
+        double se = 0;
+        double seBase = 0;
+        double ae = 0;
+        double aeBase = 0;
+        for (int k = 0; k < targets.size(); k++) {
+            float[] t = targets.get(k);
+            float[] o = outputs.get(k);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < plane; i++) {
+                    double tv = t[ch * plane + i];
+                    double d = o[ch * plane + i] - tv;
+                    double db = mean[ch] - tv;
+                    se += d * d;
+                    seBase += db * db;
+                    ae += Math.abs(d);
+                    aeBase += Math.abs(db);
+                }
+            }
+        }
+        double count = (double) n * c;
+        if (f != ModalityFamily.GLOBAL_EMBEDDING) {
+            out.put("mse", se / count);
+            out.put("baseline_mse", seBase / count);
+        }
+        switch (f) {
+            case RGB -> {
+                // [0, 1] pixels are half the [-1, 1] model values: squared errors are a quarter.
+                double natural = 0;
+                for (int k = 0; k < targets.size(); k++) {
+                    float[] t = targets.get(k);
+                    float[] o = outputs.get(k);
+                    for (int i = 0; i < t.length; i++) {
+                        double ov = Math.min(1, Math.max(0, (o[i] + 1) * 0.5));
+                        double d = ov - (t[i] + 1) * 0.5;
+                        natural += d * d;
+                    }
+                }
+                out.put("psnr", psnr(natural / count));
+                out.put("baseline_psnr", psnr(seBase / count / 4));
+            }
+            case DEPTH -> {
+                out.put("l1", ae / count);
+                out.put("baseline_l1", aeBase / count);
+            }
+            case EDGE -> {
+                out.put("l1", ae / count / 2);
+                out.put("baseline_l1", aeBase / count / 2);
+            }
+            case NORMAL -> normals(out, plane, mean);
+            case FEATURE_MAP, GLOBAL_EMBEDDING -> cosine(out, plane, mean);
+            default -> {
+            }
+        }
+    }
+
+    private static double psnr(double mse) {
+        return 10 * Math.log10(1 / Math.max(mse, 1e-12));
+    }
+
+    private void normals(Map<String, Double> out, int plane, double[] mean) {
+        double sum = 0;
+        double sumBase = 0;
+        long pixels = 0;
+        for (int k = 0; k < targets.size(); k++) {
+            float[] t = targets.get(k);
+            float[] o = outputs.get(k);
+            for (int i = 0; i < plane; i++) {
+                double tx = t[i];
+                double ty = t[plane + i];
+                double tz = t[2 * plane + i];
+                double tn = Math.sqrt(tx * tx + ty * ty + tz * tz);
+                if (tn < 0.5) {
+                    continue;
+                }
+                sum += angle(o[i], o[plane + i], o[2 * plane + i], tx, ty, tz);
+                sumBase += angle(mean[0], mean[1], mean[2], tx, ty, tz);
+                pixels++;
+            }
+        }
+        out.put("mean_angular_error", pixels == 0 ? Double.NaN : sum / pixels);
+        out.put("baseline_mean_angular_error", pixels == 0 ? Double.NaN : sumBase / pixels);
+    }
+
+    private static double angle(double ax, double ay, double az, double bx, double by, double bz) {
+        double na = Math.sqrt(ax * ax + ay * ay + az * az);
+        double nb = Math.sqrt(bx * bx + by * by + bz * bz);
+        if (na < 1e-12 || nb < 1e-12) {
+            return 90;
+        }
+        double cos = (ax * bx + ay * by + az * bz) / (na * nb);
+        return Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+    }
+
+    private void cosine(Map<String, Double> out, int plane, double[] mean) {
+        int c = config.channels();
+        double sum = 0;
+        double sumBase = 0;
+        long positions = 0;
+        for (int k = 0; k < targets.size(); k++) {
+            float[] t = targets.get(k);
+            float[] o = outputs.get(k);
+            for (int i = 0; i < plane; i++) {
+                double dot = 0;
+                double dotB = 0;
+                double nt = 0;
+                double no = 0;
+                double nb = 0;
+                for (int ch = 0; ch < c; ch++) {
+                    double tv = t[ch * plane + i];
+                    double ov = o[ch * plane + i];
+                    dot += tv * ov;
+                    dotB += tv * mean[ch];
+                    nt += tv * tv;
+                    no += ov * ov;
+                    nb += mean[ch] * mean[ch];
+                }
+                sum += dot / Math.max(Math.sqrt(nt) * Math.sqrt(no), 1e-8);
+                sumBase += dotB / Math.max(Math.sqrt(nt) * Math.sqrt(nb), 1e-8);
+                positions++;
+            }
+        }
+        out.put("cosine_similarity", sum / positions);
+        out.put("baseline_cosine_similarity", sumBase / positions);
+    }
+
+    private void semseg(Map<String, Double> out, int plane) {
+        int labels = config.outputChannels();
+        long[] inter = new long[labels];
+        long[] predCount = new long[labels];
+        long[] targetCount = new long[labels];
+        long correct = 0;
+        long pixels = 0;
+        for (int k = 0; k < targets.size(); k++) {
+            float[] t = targets.get(k);
+            float[] o = outputs.get(k);
+            for (int i = 0; i < plane; i++) {
+                int best = 0;
+                float bestV = o[i];
+                for (int l = 1; l < labels; l++) {
+                    if (o[l * plane + i] > bestV) {
+                        bestV = o[l * plane + i];
+                        best = l;
+                    }
+                }
+                int truth = (int) t[i];
+                predCount[best]++;
+                targetCount[truth]++;
+                if (best == truth) {
+                    inter[best]++;
+                    correct++;
+                }
+                pixels++;
+            }
+        }
+        double iouSum = 0;
+        int present = 0;
+        long majority = 0;
+        for (int l = 0; l < labels; l++) {
+            long union = predCount[l] + targetCount[l] - inter[l];
+            if (union > 0) {
+                iouSum += (double) inter[l] / union;
+                present++;
+            }
+            majority = Math.max(majority, targetCount[l]);
+        }
+        out.put("miou", present == 0 ? Double.NaN : iouSum / present);
+        out.put("pixel_accuracy", (double) correct / pixels);
+        out.put("baseline_pixel_accuracy", (double) majority / pixels);
+    }
+}

@@ -14,4 +14,5 @@ module fourm.vq {
     exports fourm.vq;
     exports fourm.vq.io;
     exports fourm.vq.train;
+    exports fourm.vq.pretokenize;
 }

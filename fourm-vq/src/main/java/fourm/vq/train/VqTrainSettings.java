@@ -32,17 +32,18 @@ import java.util.TreeSet;
  * @param keepLast      checkpoints kept
  * @param progress      console progress mode
  * @param logEvery      steps between progress lines
+ * @param timeLimitMinutes stop (checkpoint, evaluate, save) after this many minutes of this session; 0 = none
  * @param resolved      the merged training node, as HOCON (recorded with the run)
  */
 public record VqTrainSettings(String preset, VqConfig model, long seed, Path outputDir, boolean resume, long steps,
                               int batchSize, Optimizer optimizer, double codebookWeight, double deadCodeCoef,
                               Data data, long evalEvery, long checkpointEvery, int keepLast, Progress progress,
-                              int logEvery, String resolved) {
+                              int logEvery, double timeLimitMinutes, String resolved) {
     /** Root of fourm-vq's settings. */
     public static final String ROOT = "fourm.vq";
 
     private static final Set<String> TOP = Set.of("seed", "output-dir", "resume", "steps", "batch-size", "optimizer",
-            "codebook-weight", "dead-code-coef", "data", "eval", "checkpoint", "progress", "log-every");
+            "codebook-weight", "dead-code-coef", "data", "eval", "checkpoint", "progress", "log-every", "time-limit-minutes");
     private static final Set<String> OPT = Set.of("lr", "min-lr", "warmup-steps", "betas", "eps", "weight-decay",
             "clip-grad");
     private static final Set<String> DATA = Set.of("path", "folder", "teacher", "teacher-patch", "teacher-hidden",
@@ -186,7 +187,7 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
                 positiveLong(t, "steps"), positiveInt(t, "batch-size"), opt, nonNegative(t, "codebook-weight"),
                 positive(t, "dead-code-coef"), data, nonNegativeLong(t.getConfig("eval"), "every"),
                 positiveLong(ck, "every"), positiveInt(ck, "keep-last"), progress, positiveInt(t, "log-every"),
-                resolved);
+                nonNegative(t, "time-limit-minutes"), resolved);
     }
 
     /** Loads {@code file} over every module's reference.conf and reads preset {@code preset}. */

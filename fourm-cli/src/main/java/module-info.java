@@ -9,6 +9,7 @@
 module fourm.cli {
     requires fourm.core;
     requires fourm.modality.text;
+    requires fourm.vq;
     requires info.picocli;
     requires com.google.gson;
     requires ai.djl.api;

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             LabelCommand.class,
             ForwardCommand.class,
             GenerateCommand.class, BenchCommand.class,
+            ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

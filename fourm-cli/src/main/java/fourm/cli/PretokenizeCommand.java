@@ -1,0 +1,91 @@
+package fourm.cli;
+
+import com.typesafe.config.Config;
+import fourm.core.data.DataConfig;
+import fourm.vq.ImageTokenizer;
+import fourm.vq.pretokenize.Pretokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fourm pretokenize --tokenizer CKPT --modality KEY --images DIR --out DATASET}: tokenizes a folder of images or
+ * maps into the pre-tokenized dataset format with fourm-vq's {@link Pretokenizer}, making the crop settings once per
+ * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
+ */
+@Command(name = "pretokenize", description = {
+    "Tokenize a folder of images or maps (<key>.png / <key>.npy) with an image tokenizer into DATASET/KEY/shard-*.tar",
+    "(int16 .npy of shape (crops, tokens) per sample). Crop settings are made once per sample and stored in",
+    "DATASET/crop_settings; later runs for other modalities of the same samples reuse them."})
+final class PretokenizeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tokenizer", paramLabel = "CKPT", required = true,
+            description = "A tokenizer checkpoint (fourm tokenizer-train writes OUTPUT/tokenizer.safetensors).")
+    Path tokenizer;
+
+    @Option(names = "--modality", paramLabel = "KEY", required = true,
+            description = "The modality folder to write, e.g. tok_rgb@64; its family must be the tokenizer's.")
+    String modality;
+
+    @Option(names = "--images", paramLabel = "DIR", required = true, description = "The images or maps.")
+    Path images;
+
+    @Option(names = "--out", paramLabel = "DATASET", required = true, description = "The dataset root.")
+    Path out;
+
+    @Option(names = "--crops", paramLabel = "N", defaultValue = "1",
+            description = "Crops per sample when the crop settings are made here: crop 0 is the centre crop, the"
+                    + " others random resized crops (default: ${DEFAULT-VALUE}).")
+    int crops;
+
+    @Option(names = "--min-crop-scale", paramLabel = "S", defaultValue = "0.8",
+            description = "Smallest area fraction of a random crop (default: ${DEFAULT-VALUE}).")
+    double minCropScale;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the random crops.")
+    long seed;
+
+    @Option(names = "--samples-per-shard", paramLabel = "N",
+            description = "Samples per shard (default: fourm.data.samples-per-shard).")
+    Integer samplesPerShard;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() {
+        Config config = Startup.loadConfig(main.config);
+        int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
+        Pretokenizer.Summary s;
+        try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
+                    minCropScale, seed, perShard), line -> {
+                        System.err.print("\r" + line + "   ");
+                        System.err.flush();
+                    });
+            System.err.println();
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.println("wrote " + s.samples() + " samples x " + s.cropsPerSample() + " crops x " + s.tokensPerCrop()
+                + " tokens to " + out.resolve(modality) + " (" + s.shards().size() + " shard files"
+                + (s.cropSettingsReused() ? ", crop settings reused" : ", crop settings in "
+                + out.resolve(Pretokenizer.CROP_SETTINGS)) + ")");
+        w.flush();
+        return Main.OK;
+    }
+}

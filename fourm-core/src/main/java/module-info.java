@@ -18,6 +18,7 @@ module fourm.core {
     exports fourm.core.masking;
     exports fourm.core.generate;
     exports fourm.core.data;
+    exports fourm.core.train;
 
     opens fourm.core to com.google.guice;
 

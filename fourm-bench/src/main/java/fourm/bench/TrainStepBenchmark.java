@@ -7,7 +7,9 @@ import fourm.core.Offline;
 import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
+import fourm.core.train.AdamW;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,8 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step of the 4M transformer: forward with the 'mod' loss, backward, optimizer update, on a masked batch
- * of {@link BenchConfig} (cycling through {@value #BATCHES} seeded batches). The score is the time of one step.
+ * One training step of the 4M transformer: forward with the 'mod' loss, backward, and fourm's {@link AdamW} update
+ * (the reference's defaults: betas 0.9 / 0.95, eps 1e-8, weight decay 0.05, no clipping; constant learning rate) of
+ * the parameters training updates, on a masked batch of {@link BenchConfig} (cycling through {@value #BATCHES} seeded
+ * batches). The score is the time of one step.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +45,9 @@ public class TrainStepBenchmark {
     /** Distinct masked batches a run cycles through. */
     public static final int BATCHES = 8;
     /** Learning rate of the update (the value does not change the cost). */
-    public static final float LR = 1e-4f;
+    public static final double LR = 1e-4;
+    /** The reference's AdamW settings. */
+    public static final AdamW.Hyper HYPER = new AdamW.Hyper(0.9, 0.95, 1e-8, 0.05, 0);
 
     /** The configuration: {@code tiny} or {@code micro}. */
     @Param({"tiny", "micro"})
@@ -50,7 +56,7 @@ public class TrainStepBenchmark {
     private BenchConfig cfg;
     private List<BenchConfig.Batch> batches;
     private FourMModel model;
-    private Sgd optimizer;
+    private AdamW optimizer;
     private int next;
 
     /** Builds the model (seeded), the batches and the optimizer. */
@@ -59,7 +65,9 @@ public class TrainStepBenchmark {
         cfg = BenchConfig.byName(config);
         batches = cfg.batches(BATCHES);
         model = FourMModel.create(cfg.model(), BenchConfig.SEED);
-        optimizer = new Sgd(Steps.learned(model), LR);
+        Map<String, NDArray> params = Steps.learned(model);
+        AdamW.attachGradients(params);
+        optimizer = new AdamW(params, HYPER);
     }
 
     /** Forward, backward, update; returns the loss. */
@@ -74,13 +82,14 @@ public class TrainStepBenchmark {
             gc.backward(l);
             loss = l.getFloat();
         }
-        optimizer.step();
+        optimizer.step(LR, 1.0);
         return loss;
     }
 
-    /** Frees the model and its gradients. */
+    /** Frees the optimizer's moments, the model and its gradients. */
     @TearDown(Level.Trial)
     public void tearDown() {
+        optimizer.close();
         model.close();
     }
 }

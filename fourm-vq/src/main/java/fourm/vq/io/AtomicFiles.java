@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file under a temporary name in its folder and renames it into place, so no reader sees half a file. */
 public final class AtomicFiles {
@@ -22,6 +23,10 @@ public final class AtomicFiles {
         boolean done = false;
         try {
             Files.write(tmp, bytes);
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                // createTempFile makes the file private (0600); a result file is as readable as any other.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -2,6 +2,7 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * The decoder of a {@link FourMModel} run one token at a time with a key-value cache, for autoregressive generation.
@@ -20,6 +21,10 @@ import ai.djl.ndarray.NDManager;
  * <p>Shape legend: B batch, D width, H heads, Dh head width, M tokens attended to.
  */
 public final class IncrementalDecoder implements AutoCloseable {
+    private static final NDIndex Q = new NDIndex(":, 0");
+    private static final NDIndex K = new NDIndex(":, 1");
+    private static final NDIndex V = new NDIndex(":, 2");
+
     private final FourMModel model;
     private final FourMConfig config;
     private final EncoderOutput enc;
@@ -31,8 +36,36 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final boolean crossMasked;
     private final int capacity;
     private final long batch;
-    private final float scale;
+    private final NDArray scale;
+    private final Block[] blocks;
+    private final NDArray finalNormWeight;
+    private final NDArray finalNormBias;
     private int length;
+
+    /** One decoder block's tensors, looked up once. */
+    private record Block(NDArray norm1W, NDArray norm1B, NDArray qkvW, NDArray qkvB, NDArray qNormW, NDArray qNormB,
+                         NDArray kNormW, NDArray kNormB, NDArray projW, NDArray projB, NDArray queryNormW,
+                         NDArray queryNormB, NDArray crossQW, NDArray crossQB, NDArray crossQNormW,
+                         NDArray crossQNormB, NDArray crossProjW, NDArray crossProjB, NDArray norm2W, NDArray norm2B,
+                         NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B, NDArray fc3W, NDArray fc3B) {
+
+        static Block of(ParameterStore p, int i, boolean qkNorm) {
+            String pre = "decoder." + i + ".";
+            String sa = pre + "self_attn.";
+            String ca = pre + "cross_attn.";
+            String mlp = pre + "mlp.";
+            return new Block(p.get(pre + "norm1.weight"), p.get(pre + "norm1.bias"), p.get(sa + "qkv.weight"),
+                    opt(p, sa + "qkv.bias"), qkNorm ? p.get(sa + "q_norm.weight") : null,
+                    qkNorm ? p.get(sa + "q_norm.bias") : null, qkNorm ? p.get(sa + "k_norm.weight") : null,
+                    qkNorm ? p.get(sa + "k_norm.bias") : null, p.get(sa + "proj.weight"), opt(p, sa + "proj.bias"),
+                    p.get(pre + "query_norm.weight"), p.get(pre + "query_norm.bias"), p.get(ca + "q.weight"),
+                    opt(p, ca + "q.bias"), qkNorm ? p.get(ca + "q_norm.weight") : null,
+                    qkNorm ? p.get(ca + "q_norm.bias") : null, p.get(ca + "proj.weight"), opt(p, ca + "proj.bias"),
+                    p.get(pre + "norm2.weight"), p.get(pre + "norm2.bias"), p.get(mlp + "fc1.weight"),
+                    opt(p, mlp + "fc1.bias"), p.get(mlp + "fc2.weight"), opt(p, mlp + "fc2.bias"),
+                    opt(p, mlp + "fc3.weight"), opt(p, mlp + "fc3.bias"));
+        }
+    }
 
     private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity) {
         this.model = model;
@@ -40,9 +73,16 @@ public final class IncrementalDecoder implements AutoCloseable {
         this.enc = enc;
         this.capacity = capacity;
         this.batch = enc.context().getShape().get(0);
-        this.scale = (float) Math.pow(config.headDim(), -0.5);
         this.cache = enc.context().getManager().newSubManager();
+        this.scale = cache.create((float) Math.pow(config.headDim(), -0.5));
         int depth = config.decoderDepth();
+        ParameterStore params = model.parameters();
+        this.blocks = new Block[depth];
+        for (int i = 0; i < depth; i++) {
+            blocks[i] = Block.of(params, i, config.qkNorm());
+        }
+        this.finalNormWeight = params.get("decoder_norm.weight");
+        this.finalNormBias = params.get("decoder_norm.bias");
         this.keysT = new NDArray[depth];
         this.values = new NDArray[depth];
         this.crossKeysT = new NDArray[depth];
@@ -92,35 +132,43 @@ public final class IncrementalDecoder implements AutoCloseable {
         if (length == capacity) {
             throw new IllegalStateException("the key-value cache is full (" + capacity + " tokens)");
         }
-        ParameterStore params = model.parameters();
         int heads = config.numHeads();
         int hd = config.headDim();
-        int d = config.dim();
         NDArray x = tokens.add(emb);
-        for (int i = 0; i < config.decoderDepth(); i++) {
-            String pre = "decoder." + i + ".";
-            String sa = pre + "self_attn.";
-            NDArray h = norm(params, x, pre + "norm1");
+        for (int i = 0; i < blocks.length; i++) {
+            Block w = blocks[i];
+            NDArray h = Layers.layerNorm(x, w.norm1W(), w.norm1B());
             // one token: [B, 1, 3D] viewed as [B, 3, H, 1, Dh] is the reference's (3, B, H, N, Dh) split, transposed
-            NDArray qkv = Layers.linear(h, params.get(sa + "qkv.weight"), opt(params, sa + "qkv.bias"))
-                    .reshape(batch, 3, heads, 1, hd);
-            NDArray q = qkv.get(":, 0");
-            NDArray k = qkv.get(":, 1");
-            NDArray v = qkv.get(":, 2");
+            NDArray qkv = Layers.linear(h, w.qkvW(), w.qkvB()).reshape(batch, 3, heads, 1, hd);
+            NDArray q = qkv.get(Q);
+            NDArray k = qkv.get(K);
+            NDArray v = qkv.get(V);
             if (config.qkNorm()) {
-                q = norm(params, q, sa + "q_norm");
-                k = norm(params, k, sa + "k_norm");
+                q = Layers.layerNorm(q, w.qNormW(), w.qNormB());
+                k = Layers.layerNorm(k, w.kNormW(), w.kNormB());
             }
-            NDArray kT = k.reshape(batch, heads, hd, 1);
-            keysT[i] = append(keysT[i], kT, 3);
+            keysT[i] = append(keysT[i], k.reshape(batch, heads, hd, 1), 3);
             values[i] = append(values[i], v, 2);
             NDArray o = attendOne(q, keysT[i], values[i], null);
-            x = x.add(Layers.linear(o, params.get(sa + "proj.weight"), opt(params, sa + "proj.bias")));
-            x = x.add(crossAttention(params, norm(params, x, pre + "query_norm"), i));
-            x = x.add(mlp(params, norm(params, x, pre + "norm2"), pre + "mlp."));
+            x = x.add(Layers.linear(o, w.projW(), w.projB()));
+            NDArray cq = Layers.linear(Layers.layerNorm(x, w.queryNormW(), w.queryNormB()), w.crossQW(), w.crossQB())
+                    .reshape(batch, heads, 1, hd);
+            if (config.qkNorm()) {
+                cq = Layers.layerNorm(cq, w.crossQNormW(), w.crossQNormB());
+            }
+            NDArray co = attendOne(cq, crossKeysT[i], crossValues[i], crossMasked ? enc.crossMask() : null);
+            x = x.add(Layers.linear(co, w.crossProjW(), w.crossProjB()));
+            NDArray h2 = Layers.layerNorm(x, w.norm2W(), w.norm2B());
+            NDArray a = Layers.linear(h2, w.fc1W(), w.fc1B());
+            if (config.mlp() == MlpKind.GELU) {
+                a = Layers.gelu(a);
+            } else {
+                a = Layers.silu(a).mul(Layers.linear(h2, w.fc3W(), w.fc3B()));
+            }
+            x = x.add(Layers.linear(a, w.fc2W(), w.fc2B()));
         }
         length++;
-        return norm(params, x, "decoder_norm");
+        return Layers.layerNorm(x, finalNormWeight, finalNormBias);
     }
 
     /** {@code previous} concatenated with {@code next} along {@code axis}, kept in the cache's manager. */
@@ -174,27 +222,6 @@ public final class IncrementalDecoder implements AutoCloseable {
         kT.attach(cache);
         crossKeysT[i] = kT;
         crossValues[i] = v;
-    }
-
-    private NDArray crossAttention(ParameterStore params, NDArray h, int i) {
-        String pre = "decoder." + i + ".cross_attn.";
-        NDArray q = Layers.linear(h, params.get(pre + "q.weight"), opt(params, pre + "q.bias"))
-                .reshape(batch, config.numHeads(), 1, config.headDim());
-        if (config.qkNorm()) {
-            q = norm(params, q, pre + "q_norm");
-        }
-        NDArray o = attendOne(q, crossKeysT[i], crossValues[i], crossMasked ? enc.crossMask() : null);
-        return Layers.linear(o, params.get(pre + "proj.weight"), opt(params, pre + "proj.bias"));
-    }
-
-    private NDArray mlp(ParameterStore params, NDArray h, String pre) {
-        NDArray a = Layers.linear(h, params.get(pre + "fc1.weight"), opt(params, pre + "fc1.bias"));
-        if (config.mlp() == MlpKind.GELU) {
-            a = Layers.gelu(a);
-        } else {
-            a = Layers.silu(a).mul(Layers.linear(h, params.get(pre + "fc3.weight"), opt(params, pre + "fc3.bias")));
-        }
-        return Layers.linear(a, params.get(pre + "fc2.weight"), opt(params, pre + "fc2.bias"));
     }
 
     private static NDArray norm(ParameterStore params, NDArray x, String prefix) {

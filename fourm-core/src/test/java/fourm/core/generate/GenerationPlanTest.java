@@ -227,4 +227,29 @@ class GenerationPlanTest {
         assertThatThrownBy(() -> GenerationPlan.fromConfig(conf("autoregression_schemes = roar")))
                 .isInstanceOf(ConfigException.Missing.class).hasMessageContaining("target_domains");
     }
+
+    @Test
+    void thePresetsInReferenceConfAreValidPlansOfTheReferenceModalities() {
+        Config root = ConfigFactory.defaultReference();
+        assertThat(GenerationPlan.presetNames(root)).contains("rgb2x", "x2rgb", "t2cr");
+        for (String name : GenerationPlan.presetNames(root)) {
+            GenerationPlan p = GenerationPlan.fromConfig(root.getConfig("fourm.generate.presets." + name), REFERENCE);
+            assertThat(p.targets()).as(name).isNotEmpty();
+        }
+        assertThat(GenerationPlan.preset(root, "t2cr")).isEqualTo(GenerationPlan.fromConfig(conf(T2CR_LISTS)));
+        GenerationPlan rgb2x = GenerationPlan.preset(root, "rgb2x");
+        assertThat(rgb2x.conditions()).containsExactly("rgb@224");
+        assertThat(rgb2x.targets()).hasSize(14).doesNotContainKey("tok_rgb@224");
+        assertThat(rgb2x.targets().get("tok_depth@224")).isEqualTo(Step.roar(1).temperature(0.01).cfgScale(2.0)
+                .tokens(196));
+        assertThat(rgb2x.targets().get("human_poses")).isEqualTo(Step.autoregressive().temperature(0.1).tokens(275));
+        assertThat(rgb2x.topP()).isEqualTo(0.8);
+        GenerationPlan x2rgb = GenerationPlan.preset(root, "x2rgb");
+        assertThat(x2rgb.targets().get("tok_clip@224")).isEqualTo(Step.roar(50).temperature(5.0)
+                .temperatureSchedule("onex:0.5:0.5").cfgScale(3.0).tokens(196));
+        assertThat(x2rgb.targets().get("tok_rgb@224").steps()).isEqualTo(25);
+        assertThatThrownBy(() -> GenerationPlan.preset(root, "rgb2everything"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no generation preset 'rgb2everything'")
+                .hasMessageContaining("t2cr");
+    }
 }

@@ -147,6 +147,10 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
         Optimizer opt = new Optimizer(positive(o, "lr"), nonNegative(o, "min-lr"), nonNegativeLong(o, "warmup-steps"),
                 unit(o, "betas", betas.get(0)), unit(o, "betas", betas.get(1)), positive(o, "eps"),
                 nonNegative(o, "weight-decay"), o.getDouble("clip-grad"));
+        if (opt.minLr() > opt.lr()) {
+            throw new ConfigException.BadValue(o.origin(), "optimizer.min-lr", "must not exceed optimizer.lr ("
+                    + opt.lr() + "), got " + opt.minLr());
+        }
         Config d = t.getConfig("data");
         unknown(d, DATA, at + ".data.");
         if (d.getIsNull("path")) {

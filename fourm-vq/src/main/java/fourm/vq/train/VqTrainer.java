@@ -3,6 +3,8 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import fourm.core.train.AdamW;
+import fourm.core.train.LrSchedule;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
 import java.util.List;
@@ -12,8 +14,9 @@ import java.util.SplittableRandom;
 /**
  * Optimizer steps and evaluation of one tokenizer: the loss of spec-4m.md §6.1 ({@code reconstruction +
  * codebook-weight * code loss}, the reconstruction loss of the family: MSE, smooth L1, cross-entropy or cosine),
- * AdamW with a cosine schedule after a linear warm-up, then the quantizer's codebook update (EMA and dead-code
- * replacement, for the VQ codebook).
+ * fourm-core's {@link AdamW} (global-norm clipping; its decay rule exempts biases and rank-1 tensors, as the reference's
+ * optimizer factory does) with a {@link LrSchedule} cosine after a linear warm-up, then the quantizer's codebook update
+ * (EMA and dead-code replacement, for the VQ codebook).
  *
  * <p>Step {@code s} draws everything (batch, crops, Gumbel noise, replacement codes) from a stream made from
  * {@code (seed, s)} ({@link #rngFor}), so a run resumed at step {@code s} continues as an uninterrupted one would.
@@ -21,8 +24,7 @@ import java.util.SplittableRandom;
  */
 public final class VqTrainer implements AutoCloseable {
     private final VqModel model;
-    private final VqTrainSettings.Optimizer optimizer;
-    private final long totalSteps;
+    private final LrSchedule schedule;
     private final double codebookWeight;
     private final double deadCodeThreshold;
     private final AdamW adam;
@@ -52,15 +54,14 @@ public final class VqTrainer implements AutoCloseable {
     public VqTrainer(VqModel model, VqTrainSettings.Optimizer optimizer, long totalSteps, double codebookWeight,
                      double deadCodeThreshold) {
         this.model = model;
-        this.optimizer = optimizer;
-        this.totalSteps = totalSteps;
+        this.schedule = new LrSchedule(LrSchedule.Type.COSINE, optimizer.lr(), optimizer.minLr(), totalSteps,
+                Math.min(optimizer.warmupSteps(), totalSteps), 1, 0);
         this.codebookWeight = codebookWeight;
         this.deadCodeThreshold = deadCodeThreshold;
         Map<String, NDArray> params = model.trainableParameters();
-        for (NDArray p : params.values()) {
-            p.setRequiresGradient(true);
-        }
-        this.adam = new AdamW(params, optimizer);
+        AdamW.attachGradients(params);
+        this.adam = new AdamW(params, new AdamW.Hyper(optimizer.beta1(), optimizer.beta2(), optimizer.eps(),
+                optimizer.weightDecay(), optimizer.clipGrad()));
     }
 
     /** A trainer with the settings of a run. */
@@ -75,13 +76,7 @@ public final class VqTrainer implements AutoCloseable {
 
     /** The learning rate of a step: linear warm-up from 0, then a half cosine from the peak to the floor. */
     public double lr(long step) {
-        long warm = optimizer.warmupSteps();
-        if (step < warm) {
-            return optimizer.lr() * step / warm;
-        }
-        long span = Math.max(1, totalSteps - warm);
-        double t = Math.min(1.0, (double) (step - warm) / span);
-        return optimizer.minLr() + (optimizer.lr() - optimizer.minLr()) * 0.5 * (1 + Math.cos(Math.PI * t));
+        return schedule.lr(step);
     }
 
     /**
@@ -115,9 +110,9 @@ public final class VqTrainer implements AutoCloseable {
             code = values[2];
             gc.backward(total);
         }
-        double norm = adam.step(lr);
-        int replaced = Double.isFinite(norm) ? model.applyCodebookUpdate(f, deadCodeThreshold, rng) : 0;
-        return new StepResult(step, lr, loss, recon, code, norm, replaced);
+        AdamW.StepStats stats = adam.step(lr, 1.0);
+        int replaced = stats.skipped() ? 0 : model.applyCodebookUpdate(f, deadCodeThreshold, rng);
+        return new StepResult(step, lr, loss, recon, code, stats.skipped() ? Double.NaN : stats.gradNorm(), replaced);
     }
 
     /**
@@ -166,12 +161,12 @@ public final class VqTrainer implements AutoCloseable {
 
     /** First moments by parameter name (live arrays). */
     Map<String, NDArray> firstMoments() {
-        return adam.firstMoments();
+        return adam.expAvg();
     }
 
     /** Second moments by parameter name (live arrays). */
     Map<String, NDArray> secondMoments() {
-        return adam.secondMoments();
+        return adam.expAvgSq();
     }
 
     /** Restores the optimizer state. */

@@ -27,8 +27,11 @@ import java.util.Objects;
  * </pre>
  *
  * <p>where t counts applied updates. Every update is done in place on the parameter, its two moments and its gradient
- * (which serves as scratch space and is zeroed afterwards): no temporary arrays, no per-element Java loops, one host
- * round trip per step (the global gradient norm). A step whose gradient norm is not finite changes nothing but the
+ * (which serves as scratch space and is zeroed afterwards), segment by segment: each tensor is cut once, along its
+ * first axis, into views of about {@value #SEGMENT_ELEMENTS} elements, and the whole update runs on one segment while it
+ * is in the CPU's cache, so a step reads and writes each array about once instead of once per operation. The only
+ * temporary is the square root of a segment's second moment. There are no per-element Java loops and one host round
+ * trip per step (the global gradient norm). A step whose gradient norm is not finite changes nothing but the
  * gradients (zeroed) and is reported as skipped.
  *
  * <p>Moments live in the optimizer's own NDManager (closed by {@link #close()}); the parameters and their gradients
@@ -38,6 +41,9 @@ import java.util.Objects;
 public final class AdamW implements AutoCloseable {
     /** Gradient-norm epsilon of the clipping coefficient (PyTorch's {@code clip_grad_norm_}). */
     public static final double CLIP_EPS = 1e-6;
+    /** Target size of the segments an update works through (1 MiB of float32). */
+    public static final int SEGMENT_ELEMENTS = 1 << 18;
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final NDManager manager;
     private final Hyper hyper;
@@ -46,7 +52,13 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> expAvgSq = new LinkedHashMap<>();
     private final Map<String, Boolean> decay = new LinkedHashMap<>();
     private final Map<String, NDArray> grads = new LinkedHashMap<>();
+    private final List<Segment> segments = new ArrayList<>();
+    private final int segmentElements;
     private long updates;
+
+    /** Views of one stretch of a parameter, its moments and its gradient. */
+    private record Segment(NDArray p, NDArray m, NDArray v, NDArray g, boolean decays) {
+    }
 
     /**
      * The hyper-parameters.
@@ -97,7 +109,16 @@ public final class AdamW implements AutoCloseable {
      * @param hyper  hyper-parameters
      */
     public AdamW(Map<String, NDArray> params, Hyper hyper) {
+        this(params, hyper, SEGMENT_ELEMENTS);
+    }
+
+    /** As {@link #AdamW(Map, Hyper)} with segments of about {@code segmentElements} elements. */
+    AdamW(Map<String, NDArray> params, Hyper hyper, int segmentElements) {
         this.hyper = Objects.requireNonNull(hyper, "hyper");
+        if (segmentElements < 1) {
+            throw new IllegalArgumentException("segment size must be >= 1, got " + segmentElements);
+        }
+        this.segmentElements = segmentElements;
         if (params.isEmpty()) {
             throw new IllegalArgumentException("AdamW needs at least one parameter");
         }
@@ -285,22 +306,26 @@ public final class AdamW implements AutoCloseable {
         float s = (float) (lr * Math.sqrt(bc2) / bc1);
         float e = (float) (hyper.eps() * Math.sqrt(bc2));
         float keep = (float) (1 - lr * hyper.weightDecay());
-        for (Map.Entry<String, NDArray> entry : params.entrySet()) {
-            String name = entry.getKey();
-            NDArray p = entry.getValue();
-            NDArray g = grads.get(name);
-            NDArray m = expAvg.get(name);
-            NDArray v = expAvgSq.get(name);
-            if (coef != 1) {
-                g.muli((float) coef);
+        float c = (float) coef;
+        float beta1 = (float) b1;
+        float beta2 = (float) b2;
+        for (Segment seg : segments) {
+            NDArray g = seg.g();
+            NDArray m = seg.m();
+            NDArray v = seg.v();
+            NDArray p = seg.p();
+            if (c != 1f) {
+                g.muli(c);
             }
-            m.subi(g).muli((float) b1).addi(g);     // b1 (m - g) + g = b1 m + (1 - b1) g
+            m.subi(g).muli(beta1).addi(g);          // b1 (m - g) + g = b1 m + (1 - b1) g
             g.muli(g);                              // g := g^2
-            v.subi(g).muli((float) b2).addi(g);     // b2 v + (1 - b2) g^2
-            g.muli(0).addi(v);                      // g := v (finite: the norm was)
-            g.powi(0.5f).addi(e).divi(s).powi(-1f); // g := s / (sqrt(v) + e)
-            g.muli(m);                              // g := update
-            if (decay.get(name) && keep != 1f) {
+            v.subi(g).muli(beta2).addi(g);          // b2 v + (1 - b2) g^2
+            try (NDArray d = v.sqrt()) {
+                d.addi(e);                          // sqrt(v) + e
+                g.set(ALL, m);
+                g.divi(d).muli(s);                  // g := s m / (sqrt(v) + e)
+            }
+            if (seg.decays() && keep != 1f) {
                 p.muli(keep);
             }
             p.subi(g);
@@ -346,6 +371,37 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalStateException("no gradient attached to " + missing
                     + "; call setRequiresGradient(true) on every parameter the optimizer updates");
         }
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            List<NDArray> ps = split(e.getValue());
+            List<NDArray> ms = split(expAvg.get(name));
+            List<NDArray> vs = split(expAvgSq.get(name));
+            List<NDArray> gs = split(grads.get(name));
+            for (int i = 0; i < ps.size(); i++) {
+                segments.add(new Segment(ps.get(i), ms.get(i), vs.get(i), gs.get(i), decay.get(name)));
+            }
+        }
+    }
+
+    /** Views of {@code a} (contiguous) along its first axis, each about {@link #segmentElements} elements. */
+    private List<NDArray> split(NDArray a) {
+        long n = a.size();
+        long rows = a.getShape().dimension() == 0 ? 1 : a.getShape().get(0);
+        long perRow = rows == 0 ? 0 : n / rows;
+        long step = Math.max(1, segmentElements / Math.max(1, perRow));
+        List<NDArray> out = new ArrayList<>();
+        if (rows <= step) {
+            NDArray whole = a.reshape(n);
+            whole.attach(manager);
+            out.add(whole);
+            return out;
+        }
+        NDArray flat = a.reshape(rows, perRow);
+        flat.attach(manager);
+        for (long r = 0; r < rows; r += step) {
+            out.add(flat.get(manager, new NDIndex(r + ":" + Math.min(rows, r + step))));
+        }
+        return out;
     }
 
     /** Frees the moments (the gradient handles belong to the parameters' manager). */

@@ -67,8 +67,9 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void matchesTheReferenceRuleWithDecayOnlyWhereTheRuleSays() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {AdamW.SEGMENT_ELEMENTS, 4, 1})
+    void matchesTheReferenceRuleWithDecayOnlyWhereTheRuleSays(int segment) {
         SplittableRandom rng = new SplittableRandom(11);
         double lr = 3e-3;
         double b1 = 0.9;
@@ -81,9 +82,10 @@ class AdamWTest {
             params.put("encoder.0.attn.qkv.weight", m.create(random(rng, 12, 1), new Shape(3, 4)));
             params.put("encoder.0.norm1.weight", m.create(random(rng, 4, 1), new Shape(4)));
             params.put("encoder_embeddings.caption.token_emb.weight", m.create(random(rng, 6, 1), new Shape(3, 2)));
+            params.put("decoder.0.mlp.fc1.weight", m.create(random(rng, 35, 1), new Shape(7, 5)));
             params.forEach((k, v) -> ref.put(k, new Reference(v.toFloatArray())));
             AdamW.attachGradients(params);
-            try (AdamW opt = new AdamW(params, new AdamW.Hyper(b1, b2, eps, wd, 0))) {
+            try (AdamW opt = new AdamW(params, new AdamW.Hyper(b1, b2, eps, wd, 0), segment)) {
                 for (int step = 0; step < 5; step++) {
                     Map<String, float[]> grads = new LinkedHashMap<>();
                     double scale = step == 2 ? 1e-6 : 0.5;

@@ -1,6 +1,6 @@
 package fourm.core.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Locale;
 final class ProgressDisplay {
     private static final int WIDTH = 24;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean bar;
     private final boolean off;
     private final int logEvery;
@@ -18,7 +18,7 @@ final class ProgressDisplay {
     private long lastLength;
     private boolean dirty;
 
-    ProgressDisplay(PrintStream out, TrainSettings.Progress mode, int logEvery, long total) {
+    ProgressDisplay(PrintWriter out, TrainSettings.Progress mode, int logEvery, long total) {
         this.out = out;
         this.off = mode == TrainSettings.Progress.OFF;
         this.bar = mode == TrainSettings.Progress.BAR
@@ -45,6 +45,7 @@ final class ProgressDisplay {
             dirty = true;
         } else if (step % logEvery == 0 || step == total || step == 1) {
             out.println(String.format(Locale.ROOT, "step %d/%d  %s", step, total, stats));
+            out.flush();
         }
     }
 

@@ -21,7 +21,7 @@ import fourm.core.model.FourMModel;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -61,7 +61,7 @@ public final class Trainer {
 
     private final Experiment exp;
     private final TrainSettings s;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final Map<String, String> extraProvenance;
     private volatile boolean stopRequested;
     private java.util.function.LongConsumer stepListener = step -> { };
@@ -87,7 +87,7 @@ public final class Trainer {
      * @param console         where progress goes (stderr in the CLI)
      * @param extraProvenance more checkpoint metadata (for example the CLI's version)
      */
-    public Trainer(Experiment exp, PrintStream console, Map<String, String> extraProvenance) {
+    public Trainer(Experiment exp, PrintWriter console, Map<String, String> extraProvenance) {
         this.exp = exp;
         this.s = exp.settings();
         this.console = console;

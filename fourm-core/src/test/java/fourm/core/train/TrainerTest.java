@@ -7,10 +7,9 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import fourm.api.Modality;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -69,8 +68,7 @@ class TrainerTest {
     }
 
     static Trainer trainer(Config c) {
-        return new Trainer(Experiment.prepare(c, modalities()), new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), Map.of());
+        return new Trainer(Experiment.prepare(c, modalities()), new PrintWriter(new StringWriter(), true), Map.of());
     }
 
     static List<JsonObject> records(Path out, String type) throws IOException {

@@ -1,0 +1,89 @@
+package fourm.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fourm.api.ModalitySpec;
+import fourm.core.data.DataConfig;
+import fourm.core.data.Npy;
+import fourm.core.data.OnBadSample;
+import fourm.core.data.Sample;
+import fourm.core.data.ShardedDatasetReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretokenizerTest {
+    @TempDir
+    Path dir;
+
+    private void npy(String modality, String key, int[] shape, int[] data) throws IOException {
+        Path f = dir.resolve("in").resolve(modality).resolve(key + ".npy");
+        Files.createDirectories(f.getParent());
+        Files.write(f, Npy.writeInt16(shape, data));
+    }
+
+    private void example(String key, int index) throws IOException {
+        ToyData.Example e = ToyData.example(1, index);
+        npy(ToyData.RGB, key, new int[] {196}, e.rgb());
+        npy(ToyData.DEPTH, key, new int[] {1, 196}, e.depth());
+        npy(ToyData.CAPTION, key, new int[] {e.caption().length}, e.caption());
+    }
+
+    @Test
+    void packsEveryKeyInOrderAndTheReaderReadsItBack() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            example("s" + i, i);
+        }
+        Map<String, ModalitySpec> specs = ToyData.specs();
+        Pretokenizer.Result r = Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2);
+        assertThat(r.samples()).isEqualTo(5);
+        assertThat(r.shards()).isEqualTo(9);
+        assertThat(dir.resolve("out").resolve(ToyData.RGB).resolve("shard-00002.tar")).isRegularFile();
+        int n = 0;
+        try (ShardedDatasetReader reader = ShardedDatasetReader.open(dir.resolve("out"), specs,
+                new DataConfig(OnBadSample.FAIL, 0, 4, 2, 0))) {
+            while (reader.hasNext()) {
+                Sample s = reader.next();
+                assertThat(s.key()).isEqualTo("s" + n);
+                ToyData.Example e = ToyData.example(1, n);
+                assertThat(((Sample.Tokens) s.get(ToyData.RGB)).array().shape()).containsExactly(1, 196);
+                assertThat(((Sample.Tokens) s.get(ToyData.RGB)).array().row(0)).containsExactly(e.rgb());
+                assertThat(((Sample.Tokens) s.get(ToyData.CAPTION)).array().data()).containsExactly(e.caption());
+                n++;
+            }
+        }
+        assertThat(n).isEqualTo(5);
+    }
+
+    @Test
+    void badInputIsNamedAndNothingIsWritten() throws IOException {
+        example("a", 0);
+        example("b", 1);
+        Files.delete(dir.resolve("in").resolve(ToyData.DEPTH).resolve("b.npy"));
+        Map<String, ModalitySpec> specs = ToyData.specs();
+        assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
+                .hasMessageContaining(ToyData.DEPTH).hasMessageContaining("b.npy").hasMessageContaining("missing");
+        example("b", 1);
+        npy(ToyData.RGB, "b", new int[] {196}, new int[196]);
+        int[] bad = ToyData.example(1, 1).rgb().clone();
+        bad[17] = ToyData.RGB_VOCAB;
+        npy(ToyData.RGB, "b", new int[] {196}, bad);
+        assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
+                .hasMessageContaining("b.npy").hasMessageContaining("position 17")
+                .hasMessageContaining("vocabulary [0, " + ToyData.RGB_VOCAB + ")");
+        npy(ToyData.RGB, "b", new int[] {14, 14}, ToyData.example(1, 1).rgb());
+        assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
+                .hasMessageContaining("b.npy").hasMessageContaining("(n_crops, 196)");
+        npy(ToyData.RGB, "b", new int[] {196}, ToyData.example(1, 1).rgb());
+        npy(ToyData.CAPTION, "b", new int[] {40}, new int[40]);
+        assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
+                .hasMessageContaining("caption").hasMessageContaining("n <= 16");
+        assertThat(dir.resolve("out")).doesNotExist();
+        assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("nowhere"), dir.resolve("out"), specs, 2))
+                .hasMessageContaining("nowhere");
+    }
+}

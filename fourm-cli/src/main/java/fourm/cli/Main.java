@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             ForwardCommand.class,
             GenerateCommand.class, BenchCommand.class,
             ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
+            TrainCommand.class, PretokenizeIdsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -55,7 +55,10 @@ public final class ImageTokenizer implements AutoCloseable {
         return new ImageTokenizer(model, false, DEFAULT_BATCH_SIZE);
     }
 
-    /** The same tokenizer processing {@code n} images per forward pass. */
+    /**
+     * The same tokenizer processing {@code n} images per forward pass. It shares this tokenizer's model: closing it
+     * does not close the model, and it must not be used after this tokenizer is closed.
+     */
     public ImageTokenizer withBatchSize(int n) {
         return new ImageTokenizer(model, false, n);
     }

@@ -10,6 +10,7 @@ module fourm.bench {
     requires ai.djl.api;
     requires ai.djl.pytorch_engine;
     requires java.management;
+    requires jdk.management;
 
     exports fourm.bench;
     // JMH's generated stubs instantiate the @State classes reflectively.

@@ -54,11 +54,15 @@ public class ForwardBenchmark {
 
     /** One forward pass; returns the loss. */
     @Benchmark
-    public float forward() {
+    public float forward(CpuTime cpu) {
+        long start = CpuTime.now();
         BenchConfig.Batch b = batches.get(next++ % batches.size());
+        float loss;
         try (NDManager m = model.newStepManager()) {
-            return model.forward(m, b.batch(), Steps.options(cfg, b)).loss(LossType.MOD).getFloat();
+            loss = model.forward(m, b.batch(), Steps.options(cfg, b)).loss(LossType.MOD).getFloat();
         }
+        cpu.add(start);
+        return loss;
     }
 
     /** Frees the model. */

@@ -42,8 +42,10 @@ public final class Report {
      * @param params     its parameters
      * @param msPerOp    mean milliseconds per operation
      * @param msError    the 99.9% confidence half-width, in ms (NaN when JMH gives none)
+     * @param cpuPerOp   process CPU seconds per operation ({@link CpuTime}), NaN when not recorded
      */
-    public record Measured(String benchmark, Map<String, String> params, double msPerOp, double msError) {
+    public record Measured(String benchmark, Map<String, String> params, double msPerOp, double msError,
+                           double cpuPerOp) {
         /** Copies the parameters. */
         public Measured {
             params = Map.copyOf(params);
@@ -71,9 +73,12 @@ public final class Report {
      * @param flopsPerStep    model FLOPs per step
      * @param flopsPerSecond  model FLOP/s
      * @param ratioToGemm     model FLOP/s over the GEMM rate
+     * @param cpuPerStep      process CPU seconds per step (NaN when not recorded)
+     * @param cpuRatioToGemm  model FLOPs per CPU second over the GEMM's FLOPs per CPU second (NaN when not recorded)
      */
     public record Line(String config, String kind, double msPerStep, double msError, double tokensPerSecond,
-                       double flopsPerStep, double flopsPerSecond, double ratioToGemm) {
+                       double flopsPerStep, double flopsPerSecond, double ratioToGemm, double cpuPerStep,
+                       double cpuRatioToGemm) {
     }
 
     /**
@@ -81,9 +86,10 @@ public final class Report {
      *
      * @param gemmRates  every GEMM measurement, FLOP/s, in run order
      * @param gemm       the yardstick: their mean (NaN without any)
+     * @param gemmCpu    the GEMM's FLOPs per process CPU second, mean over the measurements (NaN if not recorded)
      * @param lines      per configuration, training first, then forward
      */
-    public record Figures(List<Double> gemmRates, double gemm, List<Line> lines) {
+    public record Figures(List<Double> gemmRates, double gemm, double gemmCpu, List<Line> lines) {
     }
 
     /** The cost of a step of each configuration, from its benchmark batches. */
@@ -103,13 +109,16 @@ public final class Report {
      */
     public static Figures compute(List<Measured> results, Map<String, StepCost> costs) {
         List<Double> rates = new ArrayList<>();
+        List<Double> cpuRates = new ArrayList<>();
         for (Measured m : results) {
             if (m.benchmark().equals(GEMM)) {
                 double n = Double.parseDouble(m.params().getOrDefault("size", "2048"));
                 rates.add(2 * n * n * n / (m.msPerOp() / 1e3));
+                cpuRates.add(2 * n * n * n / m.cpuPerOp());
             }
         }
         double gemm = rates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double gemmCpu = cpuRates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         List<Line> lines = new ArrayList<>();
         for (String kind : List.of("train", "forward")) {
             for (Map.Entry<String, StepCost> c : costs.entrySet()) {
@@ -121,12 +130,14 @@ public final class Report {
                 }
                 double sec = m.get().msPerOp() / 1e3;
                 double flops = kind.equals("train") ? c.getValue().trainFlops() : c.getValue().forwardFlops();
+                double cpu = m.get().cpuPerOp();
                 lines.add(new Line(c.getKey(), kind, m.get().msPerOp(), m.get().msError(),
-                        c.getValue().tokens() / sec, flops, flops / sec, flops / sec / gemm));
+                        c.getValue().tokens() / sec, flops, flops / sec, flops / sec / gemm, cpu,
+                        flops / cpu / gemmCpu));
             }
         }
         lines.sort((a, b) -> Integer.compare(rank(a), rank(b)));
-        return new Figures(List.copyOf(rates), gemm, List.copyOf(lines));
+        return new Figures(List.copyOf(rates), gemm, gemmCpu, List.copyOf(lines));
     }
 
     private static int rank(Line l) {
@@ -141,14 +152,17 @@ public final class Report {
         for (double r : f.gemmRates()) {
             each.add(String.format(Locale.ROOT, "%.1f", r / 1e9));
         }
-        sb.append(String.format(Locale.ROOT, "fp32 GEMM 2048^3 through the engine: %.1f GFLOP/s (mean of %s)%n%n",
-                f.gemm() / 1e9, each));
-        sb.append("| config | step | ms/step | tokens/s | model GFLOP/step | model GFLOP/s | ratio to GEMM |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "fp32 GEMM 2048^3 through the engine: %.1f GFLOP/s (mean of %s); "
+                + "%.1f GFLOP per CPU second%n%n", f.gemm() / 1e9, each, f.gemmCpu() / 1e9));
+        sb.append("| config | step | ms/step | tokens/s | model GFLOP/step | model GFLOP/s | ratio to GEMM "
+                + "| CPU s/step | ratio to GEMM per CPU second |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Line l : f.lines()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %.0f | %.1f | %.1f | %.1f%% |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %.0f | %.1f | %.1f | %.1f%% | %.2f "
+                            + "| %.1f%% |%n",
                     l.config(), l.kind(), l.msPerStep(), Double.isNaN(l.msError()) ? 0 : l.msError(),
-                    l.tokensPerSecond(), l.flopsPerStep() / 1e9, l.flopsPerSecond() / 1e9, 100 * l.ratioToGemm()));
+                    l.tokensPerSecond(), l.flopsPerStep() / 1e9, l.flopsPerSecond() / 1e9, 100 * l.ratioToGemm(),
+                    l.cpuPerStep(), 100 * l.cpuRatioToGemm()));
         }
         return sb.toString();
     }
@@ -176,7 +190,13 @@ public final class Report {
             JsonElement err = metric.get("scoreError");
             double error = err == null || !err.isJsonPrimitive() || !err.getAsJsonPrimitive().isNumber() ? Double.NaN
                     : err.getAsDouble() * scale;
-            out.add(new Measured(simple, params, metric.get("score").getAsDouble() * scale, error));
+            double cpuPerOp = Double.NaN;
+            JsonObject secondary = o.has("secondaryMetrics") ? o.getAsJsonObject("secondaryMetrics") : null;
+            if (secondary != null && secondary.has("cpuSeconds") && secondary.has("ops")) {
+                double ops = secondary.getAsJsonObject("ops").get("score").getAsDouble();
+                cpuPerOp = secondary.getAsJsonObject("cpuSeconds").get("score").getAsDouble() / ops;
+            }
+            out.add(new Measured(simple, params, metric.get("score").getAsDouble() * scale, error, cpuPerOp));
         }
         return out;
     }

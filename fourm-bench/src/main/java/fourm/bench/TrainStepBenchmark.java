@@ -72,7 +72,8 @@ public class TrainStepBenchmark {
 
     /** Forward, backward, update; returns the loss. */
     @Benchmark
-    public float step() {
+    public float step(CpuTime cpu) {
+        long start = CpuTime.now();
         BenchConfig.Batch b = batches.get(next++ % batches.size());
         float loss;
         try (NDManager m = model.newStepManager();
@@ -83,6 +84,7 @@ public class TrainStepBenchmark {
             loss = l.getFloat();
         }
         optimizer.step(LR, 1.0);
+        cpu.add(start);
         return loss;
     }
 

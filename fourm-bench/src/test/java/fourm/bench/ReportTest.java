@@ -19,11 +19,11 @@ class ReportTest {
     @Test
     void ratiosAreModelFlopsPerSecondOverTheMeanGemmRate() {
         List<Report.Measured> results = List.of(
-                new Report.Measured(Report.GEMM, Map.of("size", "2048"), 100, 1),
-                new Report.Measured(Report.FORWARD, Map.of("config", "tiny"), 500, 5),
-                new Report.Measured(Report.TRAIN, Map.of("config", "tiny"), 2000, 20),
-                new Report.Measured(Report.GEMM, Map.of("size", "2048"), 120, 1),
-                new Report.Measured(Report.TRAIN, Map.of("config", "other"), 1, 0));
+                new Report.Measured(Report.GEMM, Map.of("size", "2048"), 100, 1, 0.2),
+                new Report.Measured(Report.FORWARD, Map.of("config", "tiny"), 500, 5, 1.0),
+                new Report.Measured(Report.TRAIN, Map.of("config", "tiny"), 2000, 20, 3.0),
+                new Report.Measured(Report.GEMM, Map.of("size", "2048"), 120, 1, 0.2),
+                new Report.Measured(Report.TRAIN, Map.of("config", "other"), 1, 0, Double.NaN));
         Map<String, Report.StepCost> costs = Map.of("tiny", new Report.StepCost(2048, 150e9, 50e9));
 
         Report.Figures f = Report.compute(results, costs);
@@ -40,8 +40,13 @@ class ReportTest {
         Report.Line forward = f.lines().get(1);
         assertThat(forward.flopsPerSecond()).isCloseTo(100e9, within(1e-3));
         assertThat(forward.msError()).isEqualTo(5);
+        double gemmPerCpuSecond = 2.0 * 2048 * 2048 * 2048 / 0.2;
+        assertThat(f.gemmCpu()).isCloseTo(gemmPerCpuSecond, within(1.0));
+        assertThat(train.cpuPerStep()).isEqualTo(3.0);
+        assertThat(train.cpuRatioToGemm()).isCloseTo(150e9 / 3.0 / gemmPerCpuSecond, within(1e-12));
+        assertThat(forward.cpuRatioToGemm()).isCloseTo(50e9 / gemmPerCpuSecond, within(1e-12));
         assertThat(Report.render(f)).contains("| tiny | train | 2000.0 ± 20.0 | 1024 | 150.0 | 75.0 |",
-                "| tiny | forward | 500.0 ± 5.0 | 4096 | 50.0 | 100.0 |");
+                "| tiny | forward | 500.0 ± 5.0 | 4096 | 50.0 | 100.0 |", "| 3.00 | 58.2% |");
     }
 
     @Test
@@ -50,7 +55,9 @@ class ReportTest {
         Files.writeString(json, """
                 [ { "benchmark" : "fourm.bench.TrainStepBenchmark.step", "mode" : "avgt",
                     "params" : { "config" : "micro" },
-                    "primaryMetric" : { "score" : 1.5, "scoreError" : 0.25, "scoreUnit" : "s/op" } },
+                    "primaryMetric" : { "score" : 1.5, "scoreError" : 0.25, "scoreUnit" : "s/op" },
+                    "secondaryMetrics" : { "cpuSeconds" : { "score" : 9.0, "scoreUnit" : "#" },
+                                           "ops" : { "score" : 4.0, "scoreUnit" : "#" } } },
                   { "benchmark" : "fourm.bench.GemmBenchmark.multiply", "mode" : "avgt",
                     "params" : { "size" : "2048" },
                     "primaryMetric" : { "score" : 95.0, "scoreError" : "NaN", "scoreUnit" : "ms/op" } } ]
@@ -64,5 +71,7 @@ class ReportTest {
         assertThat(r.get(1).benchmark()).isEqualTo(Report.GEMM);
         assertThat(r.get(1).msPerOp()).isEqualTo(95);
         assertThat(r.get(1).msError()).isNaN();
+        assertThat(r.get(0).cpuPerOp()).isEqualTo(2.25);
+        assertThat(r.get(1).cpuPerOp()).isNaN();
     }
 }

@@ -13,7 +13,7 @@ public final class ConsoleProgress implements DemoProgress {
     private final double intervalSeconds;
     private final long runStart = System.nanoTime();
     private long stageStart = runStart;
-    private long lastPrint;
+    private long lastPrint = runStart;
     private String stage = "";
 
     /**
@@ -30,7 +30,7 @@ public final class ConsoleProgress implements DemoProgress {
         finishStage();
         stage = name;
         stageStart = System.nanoTime();
-        lastPrint = 0;
+        lastPrint = stageStart;
         out.printf(Locale.ROOT, "[%d/%d] %s%n", index, total, name);
         out.flush();
     }
@@ -46,8 +46,8 @@ public final class ConsoleProgress implements DemoProgress {
         double elapsed = (now - stageStart) / 1e9;
         String left = total > 0 && done > 0 && !end
                 ? String.format(Locale.ROOT, ", %s left", time(elapsed / done * (total - done))) : "";
-        out.printf(Locale.ROOT, "      %s%d%s %s (%s%s)%n", "", done, total > 0 ? "/" + total : "", unit,
-                time(elapsed), left);
+        out.printf(Locale.ROOT, "      %d%s %s (%s%s)%n", done, total > 0 ? "/" + total : "", unit, time(elapsed),
+                left);
         out.flush();
     }
 

@@ -91,7 +91,17 @@ public final class Demo {
             progress.message("text tokenizer: " + text.vocabSize() + " ids (" + (text.vocabSize() - 4284)
                     + " word pieces after the 4284 reserved ids)");
             st.next("training the image tokenizers (rgb, depth, normal, semseg)");
-            DemoTokenizers.train(s.root(), s, train0, weights, progress).close();
+            Path stamp = weights.resolve(TOKENIZER_STAMP);
+            String want = tokenizerStamp(s);
+            if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(want)
+                    && allPresent(weights, ImageModality.values())) {
+                progress.message("reusing the image tokenizers in " + weights + " (trained with the same settings;"
+                        + " delete " + stamp.getFileName() + " to train them again)");
+            } else {
+                Files.deleteIfExists(stamp);
+                DemoTokenizers.train(s.root(), s, train0, weights, progress).close();
+                Files.writeString(stamp, want, StandardCharsets.UTF_8);
+            }
         } else {
             st.next("copying the shipped weights to " + weights);
             copyShipped(weights);
@@ -243,6 +253,38 @@ public final class Demo {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+    }
+
+    /** The file recording what the image tokenizers in a weights folder were trained with. */
+    static final String TOKENIZER_STAMP = "tokenizers.stamp";
+
+    /**
+     * Everything the image tokenizers depend on (the world, and per tokenizer its architecture and resolved training
+     * settings, overrides applied), as text: tokenizers trained with the same stamp are reused.
+     */
+    static String tokenizerStamp(DemoSettings s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("resolution", s.resolution());
+        o.addProperty("patch_size", s.patchSize());
+        o.addProperty("train_scenes", s.trainScenes());
+        o.addProperty("train_seed", s.world().trainSeed());
+        o.addProperty("synth", s.world().synth().root().render(com.typesafe.config.ConfigRenderOptions.concise()));
+        o.addProperty("steps", s.tokenizers().steps());
+        o.addProperty("batch_size", s.tokenizers().batchSize());
+        for (ImageModality m : ImageModality.values()) {
+            fourm.vq.train.VqTrainSettings v = DemoTokenizers.settings(s.root(), s, m, Path.of("."));
+            o.addProperty(m.shortName(), v.preset() + " " + v.model().toJson() + " " + v.resolved());
+        }
+        return o.toString();
+    }
+
+    private static boolean allPresent(Path dir, ImageModality[] ms) {
+        for (ImageModality m : ms) {
+            if (!Files.isRegularFile(DemoTokenizers.file(dir, m))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether this build ships demo weights. */

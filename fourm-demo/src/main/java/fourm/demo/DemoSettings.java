@@ -61,10 +61,11 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
      * The image tokenizers.
      *
      * @param presets   fourm-vq preset per image modality name (rgb, depth, normal, semseg)
+     * @param overrides per image modality name, settings merged over its preset ({@code model}, {@code train})
      * @param steps     training steps of each
      * @param batchSize images per training step
      */
-    public record Tokenizers(Map<String, String> presets, int steps, int batchSize) {
+    public record Tokenizers(Map<String, String> presets, Config overrides, int steps, int batchSize) {
         /** Copies the map. */
         public Tokenizers {
             presets = Map.copyOf(presets);
@@ -231,6 +232,17 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
             }
             presets.put(k, tp.getString(k));
         }
+        Config ov = c.getConfig("tokenizers.overrides");
+        for (String k : ov.root().keySet()) {
+            if (!ImageModality.names().contains(k)) {
+                throw new ConfigException.BadPath(ov.root().get(k).origin(), PATH + ".tokenizers.overrides." + k,
+                        "unknown image modality; expected " + ImageModality.names());
+            }
+            if (ov.root().get(k).valueType() != ConfigValueType.OBJECT) {
+                throw new ConfigException.WrongType(ov.root().get(k).origin(), PATH + ".tokenizers.overrides." + k,
+                        "OBJECT", ov.root().get(k).valueType().name());
+            }
+        }
         Weights weights;
         try {
             weights = Weights.parse(c.getString("weights"));
@@ -242,7 +254,7 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
                 new World(c.getLong("world.train-seed"), c.getLong("world.heldout-seed"), c.getConfig("world.synth")),
                 new Text(c.getInt("text.vocab-size"), c.getInt("text.min-frequency"),
                         c.getInt("text.caption-max-tokens"), c.getInt("text.det-max-tokens")),
-                new Tokenizers(presets, c.getInt("tokenizers.steps"), c.getInt("tokenizers.batch-size")),
+                new Tokenizers(presets, ov, c.getInt("tokenizers.steps"), c.getInt("tokenizers.batch-size")),
                 new Model(c.getInt("model.dim"), c.getInt("model.encoder-depth"), c.getInt("model.decoder-depth"),
                         c.getInt("model.num-heads"), c.getDouble("model.mlp-ratio"), c.getString("model.family"),
                         c.getLong("model.steps"), c.getInt("model.batch-size"), c.getDouble("model.blr"),

@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code <name>.safetensors}, loaded back, and used to encode scenes into token grids and decode grids into maps.
  *
  * <p>Each is fourm-vq's preset named in {@code fourm.demo.tokenizers.presets} (architecture and training defaults in
- * fourm-vq's {@code reference.conf}), trained for {@code fourm.demo.tokenizers.steps} steps of
+ * fourm-vq's {@code reference.conf}) with the demo's {@code tokenizers.overrides} merged over it, trained for {@code fourm.demo.tokenizers.steps} steps of
  * {@code fourm.demo.tokenizers.batch-size} images taken from memory; the last 64 training scenes are held out for the
- * reconstruction metrics fourm-vq reports. Closing this object frees the models.
+ * reconstruction metrics fourm-vq reports. The saved weights are stored as float16 ({@link HalfPrecision}): the
+ * tokenizers the demo uses and ships are exactly the ones in the files. Closing this object frees the models.
  */
 public final class DemoTokenizers implements AutoCloseable {
     private static final int EVAL_SCENES = 64;
@@ -49,8 +50,13 @@ public final class DemoTokenizers implements AutoCloseable {
      */
     static VqTrainSettings settings(Config root, DemoSettings s, ImageModality m, Path outDir) {
         String preset = s.tokenizers().presets().get(m.shortName());
-        String at = "fourm.vq.presets." + preset + ".train.";
-        Config c = root.withValue(at + "steps", ConfigValueFactory.fromAnyRef(s.tokenizers().steps()))
+        String presetPath = "fourm.vq.presets." + preset;
+        Config base = root;
+        if (s.tokenizers().overrides().hasPath(m.shortName())) {
+            base = s.tokenizers().overrides().getConfig(m.shortName()).atPath(presetPath).withFallback(root);
+        }
+        String at = presetPath + ".train.";
+        Config c = base.withValue(at + "steps", ConfigValueFactory.fromAnyRef(s.tokenizers().steps()))
                 .withValue(at + "batch-size", ConfigValueFactory.fromAnyRef(s.tokenizers().batchSize()))
                 .withValue(at + "output-dir", ConfigValueFactory.fromAnyRef(outDir.toString()))
                 .withValue(at + "data.path", ConfigValueFactory.fromAnyRef(outDir.toString()))
@@ -120,6 +126,7 @@ public final class DemoTokenizers implements AutoCloseable {
             meta.put("fourm_demo_final_loss", Double.toString(loss));
             VqCheckpoints.save(model, file(dir, m), meta);
         }
+        HalfPrecision.compact(file(dir, m), file(dir, m));
     }
 
     private static String format(Map<String, Double> metrics) {

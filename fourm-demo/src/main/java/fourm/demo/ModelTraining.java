@@ -78,7 +78,7 @@ public final class ModelTraining {
     }
 
     /**
-     * Trains and writes the final model to {@code modelFile}.
+     * Trains and writes the final model to {@code modelFile}, its tensors stored as float16 ({@link HalfPrecision}).
      *
      * @param modalities the experiment's modalities in order (the dataset's folders)
      * @param console    where the training loop prints its lines (null for none)
@@ -98,8 +98,11 @@ public final class ModelTraining {
                 s.model().decoderDepth(), s.model().numHeads(), s.model().steps(), s.model().batchSize(),
                 s.model().numInputTokens(), s.model().numTargetTokens()));
         PrintStream out = console != null ? console : new PrintStream(java.io.OutputStream.nullOutputStream());
-        Trainer trainer = new Trainer(exp, out, Map.of("fourm.demo", "true"))
-                .onStep(step -> progress.progress(step, s.model().steps(), "training steps"));
+        Trainer trainer = new Trainer(exp, out, Map.of("fourm.demo", "true"));
+        if (console == null) {
+            // the training loop's own lines (step, loss, rate, ETA) go to the console when there is one
+            trainer.onStep(step -> progress.progress(step, s.model().steps(), "training steps"));
+        }
         Trainer.Result r = trainer.run();
         Path ckpt = r.checkpoint().orElseThrow(() -> new IllegalStateException("training wrote no checkpoint in "
                 + runDir));
@@ -110,8 +113,8 @@ public final class ModelTraining {
         Files.createDirectories(modelFile.toAbsolutePath().getParent());
         Path tmp = modelFile.resolveSibling("." + modelFile.getFileName() + ".tmp");
         Files.copy(model, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, modelFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        HalfPrecision.compact(tmp, modelFile);
+        Files.delete(tmp);
         return r;
     }
 }

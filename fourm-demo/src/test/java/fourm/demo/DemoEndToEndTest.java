@@ -28,19 +28,18 @@ class DemoEndToEndTest {
             "det_map50", "caption_exact");
 
     static Config tiny() {
-        StringBuilder vq = new StringBuilder();
+        StringBuilder ov = new StringBuilder();
         for (String p : List.of("rgb", "depth", "normal", "semseg")) {
-            vq.append("fourm.vq.presets.").append(p).append(".model { image-size = 32, patch-size = 8, encoder { dim"
-                    + " = 32, depth = 1, heads = 2 }, decoder { dim = 32, depth = 1, heads = 2 }, quantizer {"
-                    + " codebook-size = 32, latent-dim = 8 } }\n");
+            ov.append(p).append(".model { image-size = 32, encoder { dim = 32, depth = 1, heads = 2 }, decoder { dim"
+                    + " = 32, depth = 1, heads = 2 }, quantizer { codebook-size = 32, latent-dim = 8 } }, ");
         }
         String demo = "fourm.demo { resolution = 32, patch-size = 8, train-scenes = 24, heldout-scenes = 6,"
                 + " examples = 2, world.synth.min-visible-pixels = 4, text.vocab-size = 4500,"
-                + " tokenizers { steps = 3, batch-size = 4 },"
+                + " tokenizers { overrides { " + ov + "}, steps = 3, batch-size = 4 },"
                 + " model { dim = 32, encoder-depth = 1, decoder-depth = 1, num-heads = 2, steps = 4, batch-size = 4,"
                 + " warmup-steps = 1, num-input-tokens = 16, num-target-tokens = 16 },"
                 + " generation { batch-size = 4, x2rgb-steps = 2 }, weights = train }";
-        return ConfigFactory.parseString(vq + demo).withFallback(ConfigFactory.defaultReferenceUnresolved())
+        return ConfigFactory.parseString(demo).withFallback(ConfigFactory.defaultReferenceUnresolved())
                 .resolve();
     }
 

@@ -2,7 +2,10 @@ package fourm.core.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import fourm.api.GenerationScheme;
 import fourm.api.ModalityKind;
 import fourm.core.Offline;
@@ -375,6 +378,11 @@ public final class GenerationSampler {
             }
             targetPos[b] = Arrays.copyOf(row, n);
             eos[b] = t.ids()[b * len + row[n - 1]];
+            long first = t.ids()[b * len + row[0]];
+            if (first < 0 || first >= mm.vocabSize()) {
+                throw new IllegalArgumentException("target '" + target + "', sample " + b + ": start token " + first
+                        + " at position " + row[0] + " is outside the vocabulary [0, " + mm.vocabSize() + ")");
+            }
             most = Math.max(most, n);
         }
         int steps = Math.min(most, mm.numTokens());
@@ -403,11 +411,33 @@ public final class GenerationSampler {
                     decs.add(IncrementalDecoder.start(model, eo, steps));
                 }
             }
+            NDArray posTable = null;
+            if (kvCache && !done) {
+                // position + modality embeddings of every step, once: [1, steps, D]
+                long[] allPos = new long[steps];
+                for (int j = 0; j < steps; j++) {
+                    allPos[j] = position(mm, j);
+                }
+                posTable = model.decoderQuery(sm, target, 1, allPos, new long[steps]).emb();
+            }
+            NDArray tokenTable = model.parameters().get("decoder_embeddings." + target + ".token_emb.weight");
             for (int i = 0; i < steps && !done; i++) {
                 try (NDManager tm = sm.newSubManager()) {
                     List<NDArray> last = new ArrayList<>();
+                    NDArray tokens = null;
+                    NDArray emb = null;
+                    if (kvCache) {
+                        long[] ids = new long[bsz];
+                        for (int b = 0; b < bsz; b++) {
+                            ids[b] = out[b][i];
+                        }
+                        tokens = Embedding.embedding(tm.create(ids), tokenTable, SparseFormat.DENSE)
+                                .singletonOrThrow().reshape(bsz, 1, config.dim());
+                        emb = posTable.get(tm, new NDIndex(":, {}:{}, :", i, i + 1));
+                    }
                     for (int c = 0; c < passes.size(); c++) {
-                        last.add(kvCache ? cachedLogits(tm, decs.get(c), target, mm, out, i)
+                        last.add(kvCache
+                                ? model.logits(target, decs.get(c).step(tm, tokens, emb).reshape(bsz, config.dim()))
                                 : prefixLogits(tm, encs.get(c), target, mm, out, i));
                     }
                     NDArray logits = combine(last, s);
@@ -484,21 +514,6 @@ public final class GenerationSampler {
             return model.logits(target, y).get(":, -1, :");
         }
         return model.logits(target, y.get(":, -1, :"));
-    }
-
-    /** Logits [B, V] of the last token through the key-value cache. */
-    private NDArray cachedLogits(NDManager m, IncrementalDecoder dec, String target, ModelModality mm, long[][] out,
-                                 int i) {
-        int bsz = out.length;
-        long[] pos = new long[bsz];
-        long[] ids = new long[bsz];
-        for (int b = 0; b < bsz; b++) {
-            pos[b] = position(mm, i);
-            ids[b] = out[b][i];
-        }
-        DecoderQuery q = model.decoderQuery(m, target, bsz, pos, ids);
-        NDArray y = dec.step(m, q.tokens(), q.emb());
-        return model.logits(target, y.reshape(bsz, config.dim()));
     }
 
     /**

@@ -742,7 +742,8 @@ public final class FourMModel implements AutoCloseable {
                 lossLogits.put(key, lg);
                 lossTargets.put(key, targets);
                 long cnt = (long) k * mm.vocabSize();
-                weighted = weighted == null ? ce.mul(cnt) : weighted.add(ce.mul(cnt));
+                NDArray count = m.create((float) cnt);
+                weighted = weighted == null ? ce.mul(count) : weighted.add(ce.mul(count));
                 numel += cnt;
             }
             modLoss.put(key, ce);
@@ -751,8 +752,8 @@ public final class FourMModel implements AutoCloseable {
                 logits.put(key, logits(key, y));
             }
         }
-        NDArray lossMod = sum.div((float) outputs.size());
-        NDArray lossToken = numel == 0 ? m.zeros(new Shape()) : weighted.div((float) numel);
+        NDArray lossMod = sum.div(m.create((float) outputs.size()));
+        NDArray lossToken = numel == 0 ? m.zeros(new Shape()) : weighted.div(m.create((float) numel));
         return new ForwardOutput(ei, eo, di, y, Collections.unmodifiableMap(logits),
                 Collections.unmodifiableMap(lossLogits), Collections.unmodifiableMap(lossTargets),
                 Collections.unmodifiableMap(modLoss), lossMod, lossToken);

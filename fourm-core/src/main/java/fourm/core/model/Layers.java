@@ -96,7 +96,7 @@ final class Layers {
      * @return [B, N, H*Dh]
      */
     static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, float scale) {
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scalar(q, scale));
         if (mask != null) {
             NDArray negMax = q.getManager().create(-Float.MAX_VALUE);
             NDArray keep = mask.logicalNot().broadcast(scores.getShape());
@@ -130,13 +130,24 @@ final class Layers {
      * @return [B, N, H*Dh]
      */
     static NDArray attendBias(NDArray q, NDArray k, NDArray v, NDArray bias, float scale) {
-        NDArray scores = q.mul(scale).matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = q.mul(scalar(q, scale)).matMul(k.transpose(0, 1, 3, 2));
         if (bias != null) {
             scores = scores.addi(bias);
         }
         NDArray out = scores.softmax(-1).matMul(v);
         Shape s = out.getShape();
         return out.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /**
+     * {@code value} as a 0-d array of {@code like}'s manager, for arithmetic that autograd differentiates. DJL's
+     * {@code mul(Number)} and friends wrap the number in a temporary array backed by a JVM direct buffer and close it
+     * at once, while autograd keeps the engine tensor for the backward pass: once the garbage collector frees the buffer
+     * the backward pass reads freed memory (garbage gradients, at random). An array of the step's manager lives until
+     * the step ends, after the backward pass.
+     */
+    static NDArray scalar(NDArray like, float value) {
+        return like.getManager().create(value);
     }
 
     /** Exact (erf) GELU. */

@@ -172,7 +172,7 @@ public final class AdamW implements AutoCloseable {
                 sum.attach(scratch);
                 total = total == null ? sum : total.add(sum);
             }
-            NDArray zero = total.mul(0f);
+            NDArray zero = total.mul(scratch.create(0f));
             gc.backward(zero);
         }
     }

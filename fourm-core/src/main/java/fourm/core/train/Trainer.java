@@ -241,7 +241,7 @@ public final class Trainer {
                         try (GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
                             fo = model.forward(sm, batch.batch(), options);
                             loss = fo.loss(s.lossType());
-                            gc.backward(s.accumIter() > 1 ? loss.div((float) s.accumIter()) : loss);
+                            gc.backward(s.accumIter() > 1 ? loss.div(sm.create((float) s.accumIter())) : loss);
                         }
                         float[] values = hostLosses(fo, loss, outputs);
                         lossSum += values[0];

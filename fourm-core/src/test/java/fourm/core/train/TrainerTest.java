@@ -43,6 +43,11 @@ class TrainerTest {
 
     /** A micro model (dim 64, 2+2 blocks) on the toy data with an all-to-all mixture. */
     static Config config(Path out, String extra) {
+        return config(out, data, extra);
+    }
+
+    /** As {@link #config(Path, String)} with another data folder. */
+    static Config config(Path out, Path dataPath, String extra) {
         String text = "fourm.train {\n"
                 + "  output-dir = \"" + out.toString().replace("\\", "/") + "\"\n"
                 + "  seed = 3\n"
@@ -57,7 +62,7 @@ class TrainerTest {
                 + "    num-input-tokens = 64\n"
                 + "    num-target-tokens = 64\n"
                 + "  }\n"
-                + "  data.path = \"" + data.toString().replace("\\", "/") + "\"\n"
+                + "  data.path = \"" + dataPath.toString().replace("\\", "/") + "\"\n"
                 + "  optimizer { blr = 0.1, min-blr = 1e-4, weight-decay = 0.05, clip-grad = 1.0 }\n"
                 + "  schedule { type = cosine, warmup-steps = 20 }\n"
                 + "  progress = off\n"

@@ -147,6 +147,35 @@ class GenerateCommandTest {
     }
 
     @Test
+    void aPresetPlanFileAndOverrides() throws IOException {
+        Path p = dir.resolve("preset.conf");
+        Files.writeString(p, """
+                preset = t2cr
+                cond_domains = ["tok_rgb@224"]
+                target_domains = ["tok_depth@224"]
+                tokens_per_target = 16
+                autoregression_schemes = roar
+                decoding_steps = 4
+                token_decoding_schedules = linear
+                temps = 1.0
+                temp_schedules = ${fourm.generate.presets.t2cr.temp_schedules}
+                cfg_scales = 3.0
+                cfg_schedules = constant
+                """);
+        Run r = fourm("generate", "--model", model.toString(), "--plan", p.toString(), "--inputs",
+                inputs.toString(), "--out", dir.resolve("o.safetensors").toString());
+        // the substitution brings two temperature schedules for one target: the plan is refused, naming the key
+        assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains("temp_schedules", "has 2 entries, expected one per target (1");
+        Files.writeString(p, Files.readString(p).replace("${fourm.generate.presets.t2cr.temp_schedules}",
+                "\"onex:0.5:0.5\""));
+        Run ok = fourm("generate", "--model", model.toString(), "--plan", p.toString(), "--inputs",
+                inputs.toString(), "--out", dir.resolve("o.safetensors").toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("4 step(s), 16 token(s)");
+    }
+
+    @Test
     void userErrorsExitWithTwoAndNameWhatIsWrong() throws IOException {
         Path bad = dir.resolve("bad.safetensors");
         writeInputs(bad, false);

@@ -10,6 +10,7 @@ module fourm.cli {
     requires fourm.core;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.demo;
     requires info.picocli;
     requires com.google.gson;
     requires ai.djl.api;

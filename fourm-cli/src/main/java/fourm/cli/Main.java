@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class, BenchCommand.class,
             ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
             TrainCommand.class, PretokenizeIdsCommand.class,
+            DemoCommand.class, EvalCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

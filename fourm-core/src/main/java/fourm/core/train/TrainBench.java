@@ -130,10 +130,14 @@ public final class TrainBench {
      * @param gemmBefore        the GEMM rate measured before the steps
      * @param gemmAfter         the GEMM rate measured after the steps
      * @param parameters        trainable parameters updated by the optimizer
+     * @param cpuSecondsPerStep CPU time of the whole process per timed step (all threads), or NaN where the process
+     *                          CPU time cannot be read
+     * @param gemmFlopsPerCpuSecond GEMM FLOPs per CPU second of the process over both GEMM measurements, or NaN
      */
     public record Result(Settings settings, double secondsPerStep, double forwardSeconds, double backwardSeconds,
                          double optimizerSeconds, double tokensPerSecond, double flopsPerStep,
-                         GemmRate.Measurement gemmBefore, GemmRate.Measurement gemmAfter, long parameters) {
+                         GemmRate.Measurement gemmBefore, GemmRate.Measurement gemmAfter, long parameters,
+                         double cpuSecondsPerStep, double gemmFlopsPerCpuSecond) {
         /** Model FLOP/s of the timed steps. */
         public double modelFlopsPerSecond() {
             return flopsPerStep / secondsPerStep;
@@ -147,6 +151,15 @@ public final class TrainBench {
         /** Model FLOP/s over the GEMM rate. */
         public double ratio() {
             return modelFlopsPerSecond() / gemmFlopsPerSecond();
+        }
+
+        /**
+         * Model FLOPs per CPU second of the process over GEMM FLOPs per CPU second: how well the step uses the CPU time
+         * it gets, compared with the GEMM kernel. Other processes on a shared machine move this much less than the
+         * wall-time ratio. NaN where the process CPU time cannot be read.
+         */
+        public double cpuRatio() {
+            return flopsPerStep / cpuSecondsPerStep / gemmFlopsPerCpuSecond;
         }
     }
 
@@ -194,13 +207,16 @@ public final class TrainBench {
         Offline.enforce();
         progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32, %d products ...", s.gemmSize(),
                 s.gemmRepeats()));
+        double cpu0 = ProcessCpu.seconds();
         GemmRate.Measurement before = GemmRate.measure(s.gemmSize(), 2, s.gemmRepeats());
+        double gemmCpu = ProcessCpu.seconds() - cpu0;
         progress.accept(String.format(java.util.Locale.ROOT, "  %.1f GFLOP/s", before.gflops()));
         List<Map.Entry<MaskedBatch, List<String>>> batches = batches(s);
         double[] forward = new double[1];
         double[] backward = new double[1];
         double[] optimizer = new double[1];
         double flops = 0;
+        double[] stepCpu = new double[1];
         long params;
         double total;
         try (FourMModel model = FourMModel.create(s.model(), s.seed())) {
@@ -217,23 +233,49 @@ public final class TrainBench {
                 }
                 progress.accept("timed: " + s.steps() + " steps ...");
                 double[] phases = new double[3];
+                stepCpu[0] = ProcessCpu.seconds();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < s.steps(); i++) {
                     var b = batches.get((s.warmup() + i) % batches.size());
                     flops += step(model, adamw, b, s, phases);
                 }
                 total = (System.nanoTime() - t0) / 1e9;
+                stepCpu[0] = ProcessCpu.seconds() - stepCpu[0];
                 forward[0] = phases[0] / s.steps();
                 backward[0] = phases[1] / s.steps();
                 optimizer[0] = phases[2] / s.steps();
             }
         }
         progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32 again ...", s.gemmSize()));
+        double cpu1 = ProcessCpu.seconds();
         GemmRate.Measurement after = GemmRate.measure(s.gemmSize(), 2, s.gemmRepeats());
+        gemmCpu += ProcessCpu.seconds() - cpu1;
         progress.accept(String.format(java.util.Locale.ROOT, "  %.1f GFLOP/s", after.gflops()));
         double perStep = total / s.steps();
+        // the CPU time of each GEMM measurement includes its 2 warm-up products
+        double gemmFlops = (before.repeats() + 2 + after.repeats() + 2) * 2.0 * s.gemmSize() * s.gemmSize()
+                * (double) s.gemmSize();
         return new Result(s, perStep, forward[0], backward[0], optimizer[0], s.tokensPerStep() / perStep,
-                flops / s.steps(), before, after, params);
+                flops / s.steps(), before, after, params, stepCpu[0] / s.steps(), gemmFlops / gemmCpu);
+    }
+
+    /** CPU time of this process (every thread, native ones included), from {@code /proc/self/stat}. */
+    static final class ProcessCpu {
+        private static final double TICKS_PER_SECOND = 100;
+
+        private ProcessCpu() {
+        }
+
+        /** User plus system CPU seconds so far, or NaN where {@code /proc} is not available. */
+        static double seconds() {
+            try {
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+            } catch (java.io.IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
     }
 
     /** One training step; adds the phase times (seconds) to {@code phases}; returns the step's model FLOPs. */

@@ -93,9 +93,9 @@ final class GenerateBenchCommand implements Callable<Integer> {
             MaskedBatch start = start(config);
             GenerationPlan plan = GenerationPlan.builder().condition("tok_rgb@224")
                     .target("caption", Step.autoregressive().temperature(temperature)).topP(topP).build();
-            out.printf("model %s (dim %d, %d+%d blocks, %d heads), caption vocabulary %d, batch %d, %d tokens, "
-                    + "engine %s, %d warm-up + best of %d%n", preset, config.dim(), config.encoderDepth(),
-                    config.decoderDepth(), config.numHeads(), vocab, batch, tokens,
+            out.printf("model %s (dim %d, %d+%d blocks, %d heads), caption vocabulary %d, batch %d, %d tokens "
+                    + "(a token = one decoding step of every sample), engine %s, %d warm-up + best of %d%n", preset,
+                    config.dim(), config.encoderDepth(), config.decoderDepth(), config.numHeads(), vocab, batch, tokens,
                     Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(), warmup, repeats);
             Run cached = new Run(model, true, false);
             Run plain = new Run(model, false, false);

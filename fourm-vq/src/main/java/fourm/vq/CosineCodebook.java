@@ -65,7 +65,8 @@ final class CosineCodebook implements Quantizer {
         }
         NDArray qs = q.stopGradient();
         NDArray straight = flat.add(qs.sub(flat).stopGradient());
-        NDArray commit = qs.sub(flat).square().mean().mul((float) commitmentWeight);
+        NDArray commit = qs.sub(flat).square().mean();
+        commit = commit.mul(commit.getManager().create((float) commitmentWeight));
         float[] normedHost = normed.toFloatArray();
         return new Quantized(straight.reshape(b, n, dim), commit, ids, new Update(normedHost, ids));
     }

@@ -56,7 +56,8 @@ final class Memcodes implements Quantizer {
         Shape s = z.getShape();
         long b = s.get(0);
         long n = s.get(1);
-        NDArray q = z.reshape(b, n, heads, headDim).transpose(0, 2, 1, 3).mul((float) Math.pow(headDim, -0.5));
+        NDArray q = z.reshape(b, n, heads, headDim).transpose(0, 2, 1, 3);
+        q = q.mul(q.getManager().create((float) Math.pow(headDim, -0.5)));
         NDArray k = p.get(CODES).matMul(p.get(TO_K));
         NDArray logits = q.matMul(k.transpose(0, 2, 1));
         NDArray attn;
@@ -67,7 +68,7 @@ final class Memcodes implements Quantizer {
                 double u = rng.nextDouble();
                 noise[i] = (float) -Math.log(-Math.log(Math.max(u, 1e-20)) + 1e-20);
             }
-            NDArray soft = logits.add(m.create(noise, logits.getShape())).div((float) temperature).softmax(-1);
+            NDArray soft = logits.add(m.create(noise, logits.getShape())).div(m.create((float) temperature)).softmax(-1);
             ids = soft.argMax(-1).toLongArray();
             NDArray hard = m.create(ids, new Shape(b, heads, n)).oneHot(codebookSize, DataType.FLOAT32);
             attn = hard.sub(soft.stopGradient()).add(soft);

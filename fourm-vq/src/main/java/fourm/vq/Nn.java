@@ -64,7 +64,7 @@ final class Nn {
         NDArray q = qkv.get(0);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) Math.pow(dh, -0.5));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(q.getManager().create((float) Math.pow(dh, -0.5)));
         NDArray out = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, n, d);
         return linear(p, prefix + ".proj", out);
     }

@@ -38,7 +38,8 @@ public final class Losses {
     public static NDArray smoothL1(NDArray output, NDArray target) {
         NDArray d = output.sub(target);
         NDArray a = d.abs();
-        return NDArrays.where(a.lt(1f), d.square().mul(0.5f), a.sub(0.5f)).mean();
+        NDArray half = d.getManager().create(0.5f);
+        return NDArrays.where(a.lt(1f), d.square().mul(half), a.sub(half)).mean();
     }
 
     /** Mean cross-entropy of logits [B, C', H, W] against labels [B, H, W] (INT64). */

@@ -102,7 +102,8 @@ public final class VqTrainer implements AutoCloseable {
             NDArray x = model.input(m, batch, batchSize, side, side);
             f = model.forward(m, x, true, rng);
             NDArray r = Losses.of(model.config().loss(), f.output(), x);
-            NDArray c = f.codeLoss().mul((float) codebookWeight);
+            NDArray codeLoss = f.codeLoss();
+            NDArray c = codeLoss.mul(codeLoss.getManager().create((float) codebookWeight));
             NDArray total = r.add(c);
             float[] values = {total.getFloat(), r.getFloat(), c.getFloat()};
             loss = values[0];

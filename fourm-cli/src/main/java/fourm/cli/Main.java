@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fourm",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.VersionProvider.class,
         usageHelpAutoWidth = true,
         description = "Any-to-any multimodal masked modeling (4M / 4M-21) on the JVM.",

@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The pieces of the CLI that need no child JVM: JSON and table rendering, error classification, exit codes. */
 class InProcessTest {
@@ -102,5 +103,21 @@ class InProcessTest {
         assertThat(Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("train"))
                 .isEqualTo(Main.USER_ERROR);
         assertThat(err.toString()).contains("train");
+    }
+
+    @Test
+    void everySubcommandTakesHelp() {
+        CommandLine cl = Main.commandLine(new PrintWriter(new StringWriter(), true),
+                new PrintWriter(new StringWriter(), true));
+        for (String name : cl.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(name, "--help");
+            assertThat(code).as("fourm %s --help: %s", name, err).isEqualTo(Main.OK);
+            assertThat(out.toString()).as("fourm %s --help", name).contains("Usage: fourm " + name);
+        }
     }
 }

@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link fourm.tfjs} - {@link fourm.tfjs.TfjsModel}: loads any TF.js graph model, validates it, runs it.</li>
  *   <li>{@link fourm.tfjs.label} - the labelers ({@code det:nanodet}, {@code keypoints:movenet},
- *       {@code person-mask:selfie}, {@code features:movenet-backbone}) and the photo reader / overlay drawer.</li>
+ *       {@code person-mask:selfie}, {@code features:movenet-backbone}), the generic {@code features:savedmodel}
+ *       labeler ({@link fourm.tfjs.label.SavedModelLabeler}: any TensorFlow SavedModel whose output is a dense map)
+ *       and the photo reader / overlay drawer.</li>
  * </ul>
  *
  * <p>Models are fetched once by {@code bin/fetch-models}; nothing here reaches the network.
@@ -24,7 +26,8 @@ module fourm.tfjs {
             fourm.tfjs.label.NanoDetProvider,
             fourm.tfjs.label.MoveNetProvider,
             fourm.tfjs.label.SelfieProvider,
-            fourm.tfjs.label.MoveNetBackboneProvider;
+            fourm.tfjs.label.MoveNetBackboneProvider,
+            fourm.tfjs.label.SavedModelProvider;
     provides fourm.api.label.LabelImages with
             fourm.tfjs.label.AwtLabelImages;
 }

@@ -63,4 +63,58 @@ final class Settings {
         }
         return s;
     }
+
+    /** A finite number greater than 0. */
+    float positive(String key) {
+        double v = node.getDouble(key);
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new ConfigException.BadValue(node.getValue(key).origin(), key, "expected a positive number, got "
+                    + v);
+        }
+        return (float) v;
+    }
+
+    /** A list of {@code count} finite numbers, each {@code >= min} (exclusive when {@code strict}). */
+    float[] numbers(String key, int count, double min, boolean strict) {
+        java.util.List<Double> list = node.getDoubleList(key);
+        if (list.size() != count) {
+            throw new ConfigException.BadValue(node.getValue(key).origin(), key, "expected " + count
+                    + " numbers, got " + list.size());
+        }
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            double v = list.get(i);
+            if (!Double.isFinite(v) || v < min || (strict && v == min)) {
+                throw new ConfigException.BadValue(node.getValue(key).origin(), key, "expected numbers "
+                        + (strict ? "> " : ">= ") + min + ", got " + v + " at position " + i);
+            }
+            out[i] = (float) v;
+        }
+        return out;
+    }
+
+    /** A list of non-empty strings, at least one. */
+    java.util.List<String> strings(String key) {
+        java.util.List<String> list = node.getStringList(key);
+        if (list.isEmpty() || list.stream().anyMatch(String::isBlank)) {
+            throw new ConfigException.BadValue(node.getValue(key).origin(), key,
+                    "expected a non-empty list of non-empty strings, got " + list);
+        }
+        return java.util.List.copyOf(list);
+    }
+
+    /** A string that may be empty (meaning: choose automatically). */
+    String optionalString(String key) {
+        return node.getString(key).trim();
+    }
+
+    /** One of {@code choices} (case-insensitive), returned in upper case. */
+    String choice(String key, Set<String> choices) {
+        String s = node.getString(key).trim().toUpperCase(java.util.Locale.ROOT);
+        if (!choices.contains(s)) {
+            throw new ConfigException.BadValue(node.getValue(key).origin(), key, "expected one of "
+                    + new TreeSet<>(choices) + ", got '" + node.getString(key) + "'");
+        }
+        return s;
+    }
 }

@@ -26,9 +26,10 @@ class ProvidersTest {
     Path dir;
 
     @Test
-    void theFourLabelersAndTheImageServiceAreDiscovered() {
+    void theLabelersAndTheImageServiceAreDiscovered() {
         assertThat(PseudoLabelerProvider.installed()).extracting(PseudoLabelerProvider::name).containsExactly(
-                "det:nanodet", "features:movenet-backbone", "keypoints:movenet", "person-mask:selfie");
+                "det:nanodet", "features:movenet-backbone", "features:savedmodel", "keypoints:movenet",
+                "person-mask:selfie");
         assertThat(LabelImages.installed()).containsInstanceOf(AwtLabelImages.class);
         for (PseudoLabelerProvider p : PseudoLabelerProvider.installed()) {
             assertThat(ConfigFactory.defaultReference().hasPath(p.configPath())).as(p.configPath()).isTrue();

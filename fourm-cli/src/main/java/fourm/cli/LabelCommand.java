@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
     "Pseudo-label every photo of a folder with a pretrained model; write NAME.json and NAME.overlay.png per photo.",
     "Labelers: det:nanodet (COCO boxes), keypoints:movenet (body keypoints), person-mask:selfie (person mask),",
     "features:movenet-backbone (a backbone feature map). Models come from bin/fetch-models; --list shows what is",
-    "installed."})
+    "installed. Offline stand-ins for the embedding teachers need no model: clip:synthetic, dinov2:synthetic,",
+    "imagebind:synthetic, dinov2-global:synthetic, imagebind-global:synthetic (fixed random networks, fourm-teacher)."})
 final class LabelCommand implements Callable<Integer> {
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "gif");
 

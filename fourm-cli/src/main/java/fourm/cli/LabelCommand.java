@@ -10,6 +10,7 @@ import fourm.api.label.LabelResult;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import fourm.api.label.Rgb8Image;
+import fourm.vq.io.NpyFloats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,9 @@ import picocli.CommandLine.Spec;
  * <p>For each photo {@code NAME.ext} (PNG, JPEG, BMP, GIF; the folder itself, sorted by name) it writes
  * {@code NAME.json}, the label as the modality's files hold it (for {@code det} the reference's
  * {@code {"instances":[{"boxes":[xmin,ymin,xmax,ymax],"class_name":..,"score":..}]}}, boxes normalised), and
- * {@code NAME.overlay.png}, the label drawn over the photo for a person to look at. Files are written under temporary
+ * {@code NAME.overlay.png}, the label drawn over the photo for a person to look at. With {@code --format npy} a dense
+ * map is written as {@code NAME.npy} instead of {@code NAME.json}: float32, shape (channels, height, width), the
+ * feature files {@code fourm tokenizer-train} reads with {@code data.teacher = none}. Files are written under temporary
  * names and renamed. Labelers and the image support are found through {@link PseudoLabelerProvider#installed()} and
  * {@link LabelImages#installed()}; their settings come from the configuration ({@code -c FILE} over every module's
  * {@code reference.conf}).
@@ -72,6 +75,11 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--no-overlay", description = "Write the label files only.")
     boolean noOverlay;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json", description = {
+        "json (default): NAME.json. npy: NAME.npy, a dense map as float32 (C, H, W), the layout",
+        "fourm tokenizer-train reads as features (data.teacher = none); dense-map labelers only."})
+    String format;
+
     @Option(names = "--list", description = "List the installed labelers and exit.")
     boolean list;
 
@@ -88,6 +96,9 @@ final class LabelCommand implements Callable<Integer> {
         }
         if (labeler == null || images == null || out == null) {
             throw new UserError("label needs --labeler NAME, --images DIR and --out DIR (or --list)");
+        }
+        if (!format.equals("json") && !format.equals("npy")) {
+            throw new UserError("--format " + format + ": expected json or npy");
         }
         PseudoLabelerProvider provider = providers.stream().filter(p -> p.name().equals(labeler)).findFirst()
                 .orElseThrow(() -> new UserError("unknown labeler '" + labeler + "'; installed: " + (providers.isEmpty()
@@ -137,7 +148,17 @@ final class LabelCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 LabelResult label = l.label(image);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
+                if (format.equals("npy")) {
+                    if (!(label instanceof DenseMap m)) {
+                        throw new UserError("--format npy writes dense maps, but " + provider.name() + " labelled "
+                                + photo.getFileName() + " with " + label.getClass().getSimpleName()
+                                + "; use --format json");
+                    }
+                    NpyFloats.write(out.resolve(stem + ".npy"), new int[] {m.channels(), m.height(), m.width()},
+                            channelsFirst(m));
+                } else {
+                    write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
+                }
                 if (!noOverlay) {
                     write(out.resolve(stem + ".overlay.png"), io.overlayPng(image, label));
                 }
@@ -200,6 +221,19 @@ final class LabelCommand implements Callable<Integer> {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The map's values as (channels, height, width), from its (height, width, channels) layout. */
+    static float[] channelsFirst(DenseMap m) {
+        float[] hwc = m.values();
+        int plane = m.height() * m.width();
+        float[] chw = new float[hwc.length];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < m.channels(); c++) {
+                chw[c * plane + p] = hwc[p * m.channels() + c];
+            }
+        }
+        return chw;
     }
 
     private static String summary(LabelResult label) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import fourm.vq.io.NpyFloats;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fourm label} on the module path, in a child JVM, with the offline teachers of fourm-teacher (they need no
- * model file): listed by {@code --list}, and run over a folder of photos.
+ * model file): listed by {@code --list}, and run over a folder of photos, writing JSON or {@code .npy} labels.
  */
 class LabelEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -53,5 +54,31 @@ class LabelEndToEndTest {
                 .containsExactly(14, 14, 512);
         assertThat(label.getAsJsonArray("values")).hasSize(14 * 14 * 512);
         assertThat(out.resolve("a.overlay.png")).isNotEmptyFile();
+
+        // The same map as a (C, H, W) float32 .npy, the tokenizer trainer's feature files.
+        Path npyOut = dir.resolve("npy");
+        r = ModulePathRun.fourm(TIMEOUT, "label", "--labeler", "clip:synthetic", "--images", photos.toString(),
+                "--out", npyOut.toString(), "--format", "npy", "--no-overlay");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        NpyFloats.Array npy = NpyFloats.read(npyOut.resolve("a.npy"));
+        assertThat(npy.shape()).containsExactly(512, 14, 14);
+        JsonArray values = label.getAsJsonArray("values");
+        for (int[] at : new int[][] {{0, 0, 0}, {511, 0, 0}, {7, 3, 12}, {300, 13, 13}}) {
+            int c = at[0];
+            int h = at[1];
+            int w = at[2];
+            assertThat(npy.data()[(c * 14 + h) * 14 + w]).as("channel %d at (%d, %d)", c, h, w)
+                    .isEqualTo(values.get((h * 14 + w) * 512 + c).getAsFloat());
+        }
+        assertThat(npyOut.resolve("a.json")).doesNotExist();
+        assertThat(npyOut.resolve("a.overlay.png")).doesNotExist();
+    }
+
+    @Test
+    void refusesAnUnknownFormat(@TempDir Path dir) {
+        ModulePathRun.Result r = ModulePathRun.fourm(TIMEOUT, "label", "--labeler", "clip:synthetic", "--images",
+                dir.toString(), "--out", dir.resolve("out").toString(), "--format", "csv");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--format csv: expected json or npy");
     }
 }

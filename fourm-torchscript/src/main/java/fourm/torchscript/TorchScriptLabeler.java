@@ -1,0 +1,306 @@
+package fourm.torchscript;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import fourm.api.label.DenseMap;
+import fourm.api.label.LabelResult;
+import fourm.api.label.PseudoLabeler;
+import fourm.api.label.Rgb8Image;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A dense label computed by any TorchScript model (a {@code .pt} file written by {@code torch.jit.save}), run by DJL's
+ * PyTorch engine: a feature-map teacher (CLIP, DINOv2), or a depth, surface-normal or segmentation network.
+ *
+ * <p>The photo is stretched to the configured input size (so that the map covers the whole photo; shrinking averages
+ * the source pixels, enlarging interpolates bilinearly), scaled per channel as
+ * {@code (rgb / 255 * range - mean[c]) / std[c]} and passed to {@code forward} as one float32 {@code [1, 3, H, W]}
+ * tensor. The chosen output of {@code forward} (a tensor, or element {@code output} of a tuple or list of tensors)
+ * must be a 4-D map with batch 1, {@code [1, C, h, w]} (or {@code [1, h, w, C]}); it becomes a {@link DenseMap}
+ * named {@code <file name>:<output>}, values converted to float32.
+ *
+ * <p>{@link #open(Path, Options)} loads the module and runs it once on a black image to check and learn the map's
+ * shape; every problem is an {@link IllegalStateException} naming the file and saying what was expected and found
+ * (libtorch's errors, e.g. for a corrupt archive, are reported as exceptions; the JVM carries on). One instance may
+ * be used from several threads: each call works in its own NDManager, freed before it returns. {@link #close()} waits
+ * for running labels and frees the module. libtorch's thread count is process-wide (the system property
+ * {@code ai.djl.pytorch.num_threads}).
+ */
+public final class TorchScriptLabeler implements PseudoLabeler {
+
+    /** The order of the output map's axes. */
+    public enum Layout {
+        /** {@code [batch, channels, height, width]} (PyTorch's usual order). */
+        NCHW,
+        /** {@code [batch, height, width, channels]} (e.g. ViT patch tokens reshaped to a grid). */
+        NHWC
+    }
+
+    /**
+     * How the photo becomes the model's input and which output is read.
+     *
+     * @param name         the labeler's name, {@code <modality>:<model>}
+     * @param modalityKey  the modality whose values the map is
+     * @param height       the input's height in pixels
+     * @param width        the input's width in pixels
+     * @param range        pixels are first scaled to {@code [0, range]}: 1 for [0, 1], 255 for [0, 255]
+     * @param mean         per channel (R, G, B), subtracted after scaling
+     * @param std          per channel (R, G, B), positive, divides after subtracting the mean
+     * @param output       which output of {@code forward}: 0 for a single tensor, or the index in its tuple / list
+     * @param outputLayout the output map's axis order
+     */
+    public record Options(String name, String modalityKey, int height, int width, float range, float[] mean,
+                          float[] std, int output, Layout outputLayout) {
+        /** Checks the values and copies the arrays. */
+        public Options {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(modalityKey, "modalityKey");
+            Objects.requireNonNull(outputLayout, "outputLayout");
+            if (height < 1 || width < 1) {
+                throw new IllegalArgumentException("the input size must be positive, got " + height + "x" + width);
+            }
+            if (!(range > 0) || !Float.isFinite(range)) {
+                throw new IllegalArgumentException("range must be a positive number, got " + range);
+            }
+            if (mean.length != 3 || std.length != 3) {
+                throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length
+                        + " and " + std.length);
+            }
+            for (int c = 0; c < 3; c++) {
+                if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) {
+                    throw new IllegalArgumentException("mean must be finite and std positive, got mean "
+                            + Arrays.toString(mean) + ", std " + Arrays.toString(std));
+                }
+            }
+            mean = mean.clone();
+            std = std.clone();
+            if (output < 0) {
+                throw new IllegalArgumentException("output must be at least 0, got " + output);
+            }
+        }
+
+        /** A copy of the mean. */
+        @Override
+        public float[] mean() {
+            return mean.clone();
+        }
+
+        /** A copy of the std. */
+        @Override
+        public float[] std() {
+            return std.clone();
+        }
+    }
+
+    private final Path file;
+    private final Options options;
+    private final ZooModel<NDList, NDList> model;
+    private final String mapName;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final int mapHeight;
+    private final int mapWidth;
+    private final int mapChannels;
+    private boolean closed;
+
+    private TorchScriptLabeler(Path file, Options options, ZooModel<NDList, NDList> model) {
+        this.file = file;
+        this.options = options;
+        this.model = model;
+        this.mapName = file.getFileName() + ":" + options.output();
+        // One run on a black image: checks the output and learns the map's shape.
+        DenseMap probe = run(new float[3 * options.height() * options.width()], true);
+        this.mapHeight = probe.height();
+        this.mapWidth = probe.width();
+        this.mapChannels = probe.channels();
+    }
+
+    /**
+     * Loads a TorchScript module and checks it against the options.
+     *
+     * @param file    the {@code .pt} file written by {@code torch.jit.save} (or {@link TorchScriptArchive})
+     * @param options how to feed it and what to read
+     * @throws IllegalStateException naming the file for a missing or unreadable file, one libtorch cannot load, a
+     *                               {@code forward} that fails on the input, or an output that is not a 4-D map
+     */
+    public static TorchScriptLabeler open(Path file, Options options) {
+        Objects.requireNonNull(options, "options");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + ": the TorchScript file of " + options.name() + " does not exist;"
+                    + " set the labeler's 'file' setting to a .pt file written by torch.jit.save");
+        }
+        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".zip") || lower.endsWith(".tar") || lower.endsWith(".gz") || lower.endsWith(".tgz")) {
+            // DJL would unpack an archive-named file into its cache instead of loading it.
+            throw new IllegalStateException(file + ": expected a TorchScript file named *.pt, got an archive name;"
+                    + " rename it to .pt");
+        }
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").build();
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
+            throw new IllegalStateException(file + ": libtorch could not load the TorchScript module (expected a file"
+                    + " written by torch.jit.save): " + firstLines(e.getMessage()), e);
+        }
+        try {
+            return new TorchScriptLabeler(file, options, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static String firstLines(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        String[] lines = message.strip().split("\n");
+        return lines.length <= 8 ? message.strip() : String.join("\n", Arrays.copyOf(lines, 8)) + "\n...";
+    }
+
+    /** Runs the model on a planar RGB 0..255 image at the input size. */
+    private DenseMap run(float[] chw, boolean probe) {
+        int h = options.height();
+        int w = options.width();
+        int plane = h * w;
+        float k = options.range() / 255f;
+        float[] mean = options.mean;
+        float[] std = options.std;
+        for (int c = 0; c < 3; c++) {
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                chw[i] = (chw[i] * k - mean[c]) / std[c];
+            }
+        }
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDArray input = manager.create(chw, new Shape(1, 3, h, w));
+            NDList out;
+            try {
+                out = model.getBlock().forward(new ParameterStore(manager, false), new NDList(input), false);
+            } catch (EngineException | IllegalArgumentException | UnsupportedOperationException e) {
+                throw new IllegalStateException(file + ": forward failed on a [1, 3, " + h + ", " + w
+                        + "] float32 image (check the 'size' setting): " + firstLines(e.getMessage()), e);
+            }
+            if (options.output() >= out.size()) {
+                throw new IllegalStateException(file + ": output " + options.output() + " was asked for, but forward"
+                        + " returns " + out.size() + " tensor" + (out.size() == 1 ? "" : "s") + " " + shapes(out)
+                        + "; set 'output' to an index below " + out.size());
+            }
+            NDArray map = out.get(options.output());
+            long[] s = map.getShape().getShape();
+            boolean nchw = options.outputLayout() == Layout.NCHW;
+            String expected = nchw ? "[1, channels, height, width]" : "[1, height, width, channels]";
+            if (s.length != 4 || s[0] != 1 || s[1] < 1 || s[2] < 1 || s[3] < 1) {
+                throw new IllegalStateException(file + ": output " + options.output() + ": expected a 4-D map "
+                        + expected + " (layout " + options.outputLayout() + "), got shape " + Arrays.toString(s));
+            }
+            int mh = (int) (nchw ? s[2] : s[1]);
+            int mw = (int) (nchw ? s[3] : s[2]);
+            int mc = (int) (nchw ? s[1] : s[3]);
+            if (!probe && (mh != mapHeight || mw != mapWidth || mc != mapChannels)) {
+                throw new IllegalStateException(file + ": output " + options.output() + ": expected a " + mapHeight
+                        + "x" + mapWidth + "x" + mapChannels + " map as on the first run, got shape "
+                        + Arrays.toString(s));
+            }
+            float[] v = (map.getDataType() == DataType.FLOAT32 ? map : map.toType(DataType.FLOAT32, false))
+                    .toFloatArray();
+            if (nchw) {
+                v = chwToHwc(v, mc, mh, mw);
+            }
+            return new DenseMap(mapName, mh, mw, mc, v);
+        }
+    }
+
+    private static String shapes(NDList list) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < list.size(); i++) {
+            s.append(i > 0 ? ", " : "").append(Arrays.toString(list.get(i).getShape().getShape()));
+        }
+        return s.append(')').toString();
+    }
+
+    static float[] chwToHwc(float[] chw, int c, int h, int w) {
+        float[] hwc = new float[chw.length];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < h * w; i++) {
+                hwc[i * c + ch] = chw[ch * h * w + i];
+            }
+        }
+        return hwc;
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public String modalityKey() {
+        return options.modalityKey();
+    }
+
+    /** The TorchScript file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The map's shape: {@code [height, width, channels]}. */
+    public int[] mapShape() {
+        return new int[] {mapHeight, mapWidth, mapChannels};
+    }
+
+    /**
+     * Runs the model on the photo, stretched to the input size.
+     *
+     * @throws IllegalStateException if the labeler is closed or the model fails on this input
+     */
+    @Override
+    public LabelResult label(Rgb8Image image) {
+        Objects.requireNonNull(image, "image");
+        float[] chw = Resize.stretchChw(image, options.width(), options.height());
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(file + ": the labeler " + name() + " is closed");
+            }
+            return run(chw, false);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Waits for running labels, then frees the module. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                model.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + file + ", output " + options.output() + ", " + mapHeight + "x" + mapWidth + "x"
+                + mapChannels + ")";
+    }
+}

@@ -2,6 +2,7 @@ package fourm.teacher;
 
 import com.typesafe.config.Config;
 import fourm.api.label.Rgb8Image;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -266,7 +267,7 @@ public final class SyntheticImageTeacher {
         float[] nb = new float[hidden];
         for (int gy = 0; gy < grid; gy++) {
             for (int gx = 0; gx < grid; gx++) {
-                java.util.Arrays.fill(nb, 0f);
+                Arrays.fill(nb, 0f);
                 int count = 0;
                 for (int dy = -1; dy <= 1; dy++) {
                     for (int dx = -1; dx <= 1; dx++) {

@@ -143,14 +143,11 @@ public final class TorchScriptLabeler implements PseudoLabeler {
             throw new IllegalStateException(file + ": the TorchScript file of " + options.name() + " does not exist;"
                     + " set the labeler's 'file' setting to a .pt file written by torch.jit.save");
         }
-        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".zip") || lower.endsWith(".tar") || lower.endsWith(".gz") || lower.endsWith(".tgz")) {
-            // DJL would unpack an archive-named file into its cache instead of loading it.
-            throw new IllegalStateException(file + ": expected a TorchScript file named *.pt, got an archive name;"
-                    + " rename it to .pt");
-        }
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(file.toAbsolutePath()).optEngine("PyTorch").build();
+                // The folder and the file's name: DJL then loads the file in place (a file path makes it log a
+                // warning that the path is not an archive).
+                .optModelPath(file.toAbsolutePath().getParent()).optModelName(file.getFileName().toString())
+                .optEngine("PyTorch").build();
         ZooModel<NDList, NDList> model;
         try {
             model = criteria.loadModel();

@@ -25,6 +25,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -192,9 +194,13 @@ public final class SavedModelLabeler implements PseudoLabeler {
             throw new IllegalStateException(dir + ": not a SavedModel directory: expected saved_model.pb, found "
                     + listing(dir));
         }
+        // Grappler's remapper off, as for the TF.js models (fourm.tfjs.TfjsModel): a node it fuses can crash TensorFlow
+        // 2.18's oneDNN layout pass, which takes the whole process down.
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.threads())
                 .setInterOpParallelismThreads(1)
+                .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(
+                        RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)))
                 .build();
         SavedModelBundle bundle;
         try {
@@ -276,7 +282,7 @@ public final class SavedModelLabeler implements PseudoLabeler {
         expected[l.channelAxis()] = 3;
         boolean ok = s.numDimensions() == 4;
         for (int i = 0; ok && i < 4; i++) {
-            ok = s.size(i) < 0 || s.size(i) == expected[i];
+            ok = s.get(i) < 0 || s.get(i) == expected[i];
         }
         if (!ok) {
             throw error("input", inputKey, "expected a 4-D " + l + " image of shape " + Arrays.toString(expected)

@@ -199,7 +199,8 @@ class SavedModelLabelerTest {
     @Test
     void oneInstanceLabelsFromSeveralThreads() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (PseudoLabeler l = new SavedModelProvider().open(node())) {
+        PseudoLabeler l = new SavedModelProvider().open(node());
+        try {
             List<Future<DenseMap>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 int seed = i % 4;
@@ -213,6 +214,7 @@ class SavedModelLabelerTest {
             assertThatThrownBy(() -> l.label(photo(4, 4, 0))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         } finally {
+            l.close();
             pool.shutdownNow();
         }
     }

@@ -186,7 +186,8 @@ class TorchScriptLabelerTest {
     @Test
     void oneInstanceLabelsFromSeveralThreads() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (PseudoLabeler l = new TorchScriptProvider().open(node(conv))) {
+        PseudoLabeler l = new TorchScriptProvider().open(node(conv));
+        try {
             List<Future<DenseMap>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 int seed = i % 4;
@@ -201,6 +202,7 @@ class TorchScriptLabelerTest {
             assertThatThrownBy(() -> l.label(photo(4, 4, 0))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("closed");
         } finally {
+            l.close();
             pool.shutdownNow();
         }
     }

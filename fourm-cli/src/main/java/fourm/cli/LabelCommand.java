@@ -10,7 +10,8 @@ import fourm.api.label.LabelResult;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import fourm.api.label.Rgb8Image;
-import fourm.vq.io.NpyFloats;
+import fourm.core.data.Npy;
+import fourm.vq.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -154,8 +155,8 @@ final class LabelCommand implements Callable<Integer> {
                                 + photo.getFileName() + " with " + label.getClass().getSimpleName()
                                 + "; use --format json");
                     }
-                    NpyFloats.write(out.resolve(stem + ".npy"), new int[] {m.channels(), m.height(), m.width()},
-                            channelsFirst(m));
+                    AtomicFiles.write(out.resolve(stem + ".npy"),
+                            Npy.writeFloat32(new int[] {m.channels(), m.height(), m.width()}, channelsFirst(m)));
                 } else {
                     write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
                 }

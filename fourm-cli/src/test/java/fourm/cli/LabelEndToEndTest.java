@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import fourm.vq.io.NpyFloats;
+import fourm.core.data.Npy;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ class LabelEndToEndTest {
         r = ModulePathRun.fourm(TIMEOUT, "label", "--labeler", "clip:synthetic", "--images", photos.toString(),
                 "--out", npyOut.toString(), "--format", "npy", "--no-overlay");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        NpyFloats.Array npy = NpyFloats.read(npyOut.resolve("a.npy"));
+        Npy.FloatArray npy = Npy.readFloats(npyOut.resolve("a.npy"));
         assertThat(npy.shape()).containsExactly(512, 14, 14);
         JsonArray values = label.getAsJsonArray("values");
         for (int[] at : new int[][] {{0, 0, 0}, {511, 0, 0}, {7, 3, 12}, {300, 13, 13}}) {

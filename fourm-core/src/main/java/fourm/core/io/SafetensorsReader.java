@@ -404,8 +404,11 @@ public final class SafetensorsReader implements AutoCloseable {
         };
     }
 
-    /** Converts IEEE 754 half-precision bits to a float (exact: every half is a float). */
-    static float halfToFloat(short bits) {
+    /**
+     * Converts IEEE 754 half-precision bits to a float (exact: every half is a float). Also used by
+     * {@link fourm.core.data.Npy} for {@code f2} arrays.
+     */
+    public static float halfToFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1f;

@@ -3,10 +3,15 @@ package fourm.core.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NpyTest {
     // np.save of np.array([[0, 1, -2], [32767, -32768, 1203]], dtype=np.int16), NumPy 2.4
@@ -94,6 +99,73 @@ class NpyTest {
         assertThatThrownBy(() -> Npy.read(floats)).hasMessageContaining("'<f2'").hasMessageContaining("integer");
         byte[] notDict = replace(good, "{'descr'", "['descr'");
         assertThatThrownBy(() -> Npy.read(notDict)).hasMessageContaining("not a dict");
+    }
+
+    /** A version 1.0 file with the header {@code dict} and the data bytes {@code data}. */
+    static byte[] npy(String dict, byte[] data) {
+        String header = dict;
+        int unpadded = 10 + header.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;
+        header = header + " ".repeat(total - unpadded) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.US_ASCII)).put(data);
+        return b.array();
+    }
+
+    @Test
+    void float32RoundTrips() throws Exception {
+        float[] v = {1.5f, -2, Float.MIN_VALUE, 3e7f, 0, 7, 8, 9};
+        Npy.FloatArray a = Npy.readFloats(Npy.writeFloat32(new int[] {2, 4}, v));
+        assertThat(a.shape()).containsExactly(2, 4);
+        assertThat(a.data()).containsExactly(v);
+        assertThat(Npy.readFloats(Npy.writeFloat32(new int[] {3}, new float[] {1, 2, 3})).shape()).containsExactly(3);
+    }
+
+    @Test
+    void readsFloat64FortranBigEndianAndHalf() throws Exception {
+        ByteBuffer d = ByteBuffer.allocate(6 * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 6; i++) {
+            d.putDouble(i);
+        }
+        Npy.FloatArray f = Npy.readFloats(npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
+                d.array()));
+        // Fortran order: element (r, c) is at c * 2 + r.
+        assertThat(f.data()).containsExactly(0, 2, 4, 1, 3, 5);
+        ByteBuffer be = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putFloat(2.5f);
+        assertThat(Npy.readFloats(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", be.array()))
+                .data()).containsExactly(2.5f);
+        ByteBuffer h = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3e00);
+        assertThat(Npy.readFloats(npy("{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", h.array()))
+                .data()).containsExactly(1.5f);
+    }
+
+    @Test
+    void readsIntegerFilesAsFloatsToo() throws Exception {
+        assertThat(Npy.readFloats(b64(NUMPY_I8_FORTRAN)).data()).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(Npy.readFloats(b64(NUMPY_I2_BIG)).data()).containsExactly(1, -2, 300);
+        assertThat(Npy.readFloats(b64(NUMPY_U1)).shapeString()).isEqualTo("(1, 2)");
+    }
+
+    @Test
+    void refusesFloatFilesItCannotRead() {
+        assertThatThrownBy(() -> Npy.readFloats(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}))
+                .hasMessageContaining("magic");
+        assertThatThrownBy(() -> Npy.readFloats(npy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }",
+                new byte[8]))).hasMessageContaining("'<c8' is not supported");
+        assertThatThrownBy(() -> Npy.readFloats(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+                new byte[8]))).hasMessageContaining("needs 12 data bytes, the file has 8");
+    }
+
+    @Test
+    void namesTheFileItCannotRead(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.npy");
+        Files.write(f, npy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new byte[8]));
+        assertThatThrownBy(() -> Npy.readFloats(f)).isInstanceOf(ShardFormatException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("'<c8' is not supported");
+        Path good = dir.resolve("good.npy");
+        Files.write(good, Npy.writeFloat32(new int[] {2}, new float[] {4, 5}));
+        assertThat(Npy.readFloats(good).data()).containsExactly(4, 5);
     }
 
     private static byte[] replace(byte[] bytes, String from, String to) {

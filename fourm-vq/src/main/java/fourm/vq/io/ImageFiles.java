@@ -1,5 +1,6 @@
 package fourm.vq.io;
 
+import fourm.core.data.Npy;
 import fourm.vq.ModalityFamily;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
@@ -157,7 +158,7 @@ public final class ImageFiles {
     }
 
     private static Raster readNpy(Path file, Expect c) throws IOException {
-        NpyFloats.Array a = NpyFloats.read(file);
+        Npy.FloatArray a = Npy.readFloats(file);
         int[] s = a.shape();
         ModalityFamily f = c.family();
         switch (f) {
@@ -201,7 +202,7 @@ public final class ImageFiles {
         if (f == ModalityFamily.FEATURE_MAP || f == ModalityFamily.GLOBAL_EMBEDDING) {
             int[] shape = f == ModalityFamily.GLOBAL_EMBEDDING ? new int[] {r.channels()}
                     : new int[] {r.channels(), r.height(), r.width()};
-            NpyFloats.write(file, shape, r.data());
+            AtomicFiles.write(file, Npy.writeFloat32(shape, r.data()));
             return;
         }
         int w = r.width();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import fourm.core.data.Npy;
 import fourm.vq.ModalityFamily;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
@@ -61,7 +62,7 @@ class ImageFilesTest {
         assertThat(d.shapeString()).isEqualTo("1 x 3 x 4");
         assertThat(d.at(0, 1, 2)).isEqualTo(60000f);
         Path n = dir.resolve("d.npy");
-        NpyFloats.write(n, new int[] {3, 4}, d.data());
+        AtomicFiles.write(n, Npy.writeFloat32(new int[] {3, 4}, d.data()));
         assertThat(ImageFiles.read(n, c)).isEqualTo(d);
     }
 
@@ -95,16 +96,16 @@ class ImageFilesTest {
                 .hasMessageContaining("edge maps have 1 (gray)");
         VqConfig feat = config("feature-map", 8, "");
         Path fm = dir.resolve("f.npy");
-        NpyFloats.write(fm, new int[] {4, 2, 2}, new float[16]);
+        AtomicFiles.write(fm, Npy.writeFloat32(new int[] {4, 2, 2}, new float[16]));
         assertThatThrownBy(() -> ImageFiles.read(fm, feat)).hasMessageContaining("shape (4, 2, 2)")
                 .hasMessageContaining("(8, H, W)");
         float[] v = new float[32];
         v[9] = Float.NaN;
-        NpyFloats.write(fm, new int[] {8, 2, 2}, v);
+        AtomicFiles.write(fm, Npy.writeFloat32(new int[] {8, 2, 2}, v));
         assertThatThrownBy(() -> ImageFiles.read(fm, feat)).hasMessageContaining("value NaN at channel 2, row 0, column 1");
         assertThatThrownBy(() -> ImageFiles.read(color, feat)).hasMessageContaining("read from .npy");
         VqConfig global = config("global-embedding", 8, "");
-        NpyFloats.write(fm, new int[] {8}, new float[8]);
+        AtomicFiles.write(fm, Npy.writeFloat32(new int[] {8}, new float[8]));
         assertThat(ImageFiles.read(fm, global).shapeString()).isEqualTo("8 x 1 x 1");
         assertThatThrownBy(() -> ImageFiles.read(dir.resolve("missing.png"), rgb))
                 .hasMessageContaining("missing.png");

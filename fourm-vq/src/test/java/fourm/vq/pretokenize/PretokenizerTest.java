@@ -11,6 +11,7 @@ import fourm.vq.Raster;
 import fourm.vq.TokenGrid;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
+import fourm.vq.io.AtomicFiles;
 import fourm.vq.io.Crops;
 import fourm.vq.io.ImageFiles;
 import java.io.BufferedInputStream;
@@ -75,7 +76,7 @@ class PretokenizerTest {
             rgbs.add(r);
             depths.add(dr);
             ImageFiles.write(rgbDir.resolve("s" + i + ".png"), r, rgb);
-            fourm.vq.io.NpyFloats.write(depthDir.resolve("s" + i + ".npy"), new int[] {24, 32}, d);
+            AtomicFiles.write(depthDir.resolve("s" + i + ".npy"), Npy.writeFloat32(new int[] {24, 32}, d));
         }
         Path out = dir.resolve("dataset");
         try (VqModel rm = VqModel.create(rgb, 1); VqModel dm = VqModel.create(depth, 2)) {

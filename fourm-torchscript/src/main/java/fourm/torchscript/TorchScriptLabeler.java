@@ -12,6 +12,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import fourm.api.label.DenseMap;
+import fourm.api.label.ImageInput;
 import fourm.api.label.LabelResult;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
@@ -30,9 +31,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>The photo is stretched to the configured input size (so that the map covers the whole photo; shrinking averages
  * the source pixels, enlarging interpolates bilinearly), scaled per channel as
  * {@code (rgb / 255 * range - mean[c]) / std[c]} and passed to {@code forward} as one float32 {@code [1, 3, H, W]}
- * tensor. The chosen output of {@code forward} (a tensor, or element {@code output} of a tuple or list of tensors)
- * must be a 4-D map with batch 1, {@code [1, C, h, w]} (or {@code [1, h, w, C]}); it becomes a {@link DenseMap}
- * named {@code <file name>:<output>}, values converted to float32.
+ * tensor: fourm-api's {@link ImageInput}, the same rules as the TensorFlow labeler's. The chosen output of
+ * {@code forward} (a tensor, or element {@code output} of a tuple or list of tensors) must be a 4-D map with batch 1,
+ * {@code [1, C, h, w]} (or {@code [1, h, w, C]}); it becomes a {@link DenseMap} named {@code <file name>:<output>},
+ * values converted to float32.
  *
  * <p>{@link #open(Path, Options)} loads the module and runs it once on a black image to check and learn the map's
  * shape; every problem is an {@link IllegalStateException} naming the file and saying what was expected and found
@@ -56,59 +58,27 @@ public final class TorchScriptLabeler implements PseudoLabeler {
      *
      * @param name         the labeler's name, {@code <modality>:<model>}
      * @param modalityKey  the modality whose values the map is
-     * @param height       the input's height in pixels
-     * @param width        the input's width in pixels
-     * @param range        pixels are first scaled to {@code [0, range]}: 1 for [0, 1], 255 for [0, 255]
-     * @param mean         per channel (R, G, B), subtracted after scaling
-     * @param std          per channel (R, G, B), positive, divides after subtracting the mean
+     * @param image        how the photo becomes the input: the input's height and width in pixels, and the range,
+     *                     mean and std of the scaling
      * @param output       which output of {@code forward}: 0 for a single tensor, or the index in its tuple / list
      * @param outputLayout the output map's axis order
      */
-    public record Options(String name, String modalityKey, int height, int width, float range, float[] mean,
-                          float[] std, int output, Layout outputLayout) {
-        /** Checks the values and copies the arrays. */
+    public record Options(String name, String modalityKey, ImageInput image, int output, Layout outputLayout) {
+        /** Checks the values. */
         public Options {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(modalityKey, "modalityKey");
+            Objects.requireNonNull(image, "image");
             Objects.requireNonNull(outputLayout, "outputLayout");
-            if (height < 1 || width < 1) {
-                throw new IllegalArgumentException("the input size must be positive, got " + height + "x" + width);
-            }
-            if (!(range > 0) || !Float.isFinite(range)) {
-                throw new IllegalArgumentException("range must be a positive number, got " + range);
-            }
-            if (mean.length != 3 || std.length != 3) {
-                throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length
-                        + " and " + std.length);
-            }
-            for (int c = 0; c < 3; c++) {
-                if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) {
-                    throw new IllegalArgumentException("mean must be finite and std positive, got mean "
-                            + Arrays.toString(mean) + ", std " + Arrays.toString(std));
-                }
-            }
-            mean = mean.clone();
-            std = std.clone();
             if (output < 0) {
                 throw new IllegalArgumentException("output must be at least 0, got " + output);
             }
-        }
-
-        /** A copy of the mean. */
-        @Override
-        public float[] mean() {
-            return mean.clone();
-        }
-
-        /** A copy of the std. */
-        @Override
-        public float[] std() {
-            return std.clone();
         }
     }
 
     private final Path file;
     private final Options options;
+    private final ImageInput imageInput;
     private final ZooModel<NDList, NDList> model;
     private final String mapName;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -120,10 +90,12 @@ public final class TorchScriptLabeler implements PseudoLabeler {
     private TorchScriptLabeler(Path file, Options options, ZooModel<NDList, NDList> model) {
         this.file = file;
         this.options = options;
+        this.imageInput = options.image();
         this.model = model;
         this.mapName = file.getFileName() + ":" + options.output();
         // One run on a black image: checks the output and learns the map's shape.
-        DenseMap probe = run(new float[3 * options.height() * options.width()], true);
+        float[] black = new float[3 * imageInput.height() * imageInput.width()];
+        DenseMap probe = run(imageInput.scale(black, true), true);
         this.mapHeight = probe.height();
         this.mapWidth = probe.width();
         this.mapChannels = probe.channels();
@@ -171,19 +143,10 @@ public final class TorchScriptLabeler implements PseudoLabeler {
         return lines.length <= 8 ? message.strip() : String.join("\n", Arrays.copyOf(lines, 8)) + "\n...";
     }
 
-    /** Runs the model on a planar RGB 0..255 image at the input size. */
+    /** Runs the model on an image already scaled, channels first, at the input size. */
     private DenseMap run(float[] chw, boolean probe) {
-        int h = options.height();
-        int w = options.width();
-        int plane = h * w;
-        float k = options.range() / 255f;
-        float[] mean = options.mean;
-        float[] std = options.std;
-        for (int c = 0; c < 3; c++) {
-            for (int i = c * plane; i < (c + 1) * plane; i++) {
-                chw[i] = (chw[i] * k - mean[c]) / std[c];
-            }
-        }
+        int h = imageInput.height();
+        int w = imageInput.width();
         try (NDManager manager = model.getNDManager().newSubManager()) {
             NDArray input = manager.create(chw, new Shape(1, 3, h, w));
             NDList out;
@@ -216,10 +179,7 @@ public final class TorchScriptLabeler implements PseudoLabeler {
             }
             float[] v = (map.getDataType() == DataType.FLOAT32 ? map : map.toType(DataType.FLOAT32, false))
                     .toFloatArray();
-            if (nchw) {
-                v = chwToHwc(v, mc, mh, mw);
-            }
-            return new DenseMap(mapName, mh, mw, mc, v);
+            return nchw ? DenseMap.ofChannelsFirst(mapName, mh, mw, mc, v) : new DenseMap(mapName, mh, mw, mc, v);
         }
     }
 
@@ -229,16 +189,6 @@ public final class TorchScriptLabeler implements PseudoLabeler {
             s.append(i > 0 ? ", " : "").append(Arrays.toString(list.get(i).getShape().getShape()));
         }
         return s.append(')').toString();
-    }
-
-    static float[] chwToHwc(float[] chw, int c, int h, int w) {
-        float[] hwc = new float[chw.length];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < h * w; i++) {
-                hwc[i * c + ch] = chw[ch * h * w + i];
-            }
-        }
-        return hwc;
     }
 
     @Override
@@ -269,7 +219,7 @@ public final class TorchScriptLabeler implements PseudoLabeler {
     @Override
     public LabelResult label(Rgb8Image image) {
         Objects.requireNonNull(image, "image");
-        float[] chw = Resize.stretchChw(image, options.width(), options.height());
+        float[] chw = imageInput.of(image, true);
         lock.readLock().lock();
         try {
             if (closed) {

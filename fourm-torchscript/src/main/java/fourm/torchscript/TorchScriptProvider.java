@@ -3,6 +3,7 @@ package fourm.torchscript;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import fourm.api.label.ImageInput;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import java.nio.file.Path;
@@ -66,8 +67,9 @@ public final class TorchScriptProvider implements PseudoLabelerProvider {
         if (!layout.equals("NCHW") && !layout.equals("NHWC")) {
             throw bad(node, "output-layout", "expected NCHW or NHWC, got '" + node.getString("output-layout") + "'");
         }
-        var options = new TorchScriptLabeler.Options(name(), "features", (int) size[0], (int) size[1], (float) range,
-                numbers(node, "mean", 3, -Double.MAX_VALUE, false), numbers(node, "std", 3, 0, true), output,
+        var image = new ImageInput((int) size[0], (int) size[1], (float) range,
+                numbers(node, "mean", 3, -Double.MAX_VALUE, false), numbers(node, "std", 3, 0, true));
+        var options = new TorchScriptLabeler.Options(name(), "features", image, output,
                 TorchScriptLabeler.Layout.valueOf(layout));
         return TorchScriptLabeler.open(Path.of(file), options);
     }

@@ -39,6 +39,26 @@ public record DenseMap(String name, int height, int width, int channels, float[]
         values = values.clone();
     }
 
+    /**
+     * A map from values in channels-first order, {@code [channels][height][width]} (as models in PyTorch's layout
+     * return them), reordered to this record's channels-last order.
+     *
+     * @throws IllegalArgumentException as the constructor does (checked before reordering)
+     */
+    public static DenseMap ofChannelsFirst(String name, int height, int width, int channels, float[] chw) {
+        if (chw == null || height < 1 || width < 1 || channels < 1 || chw.length != (long) height * width * channels) {
+            return new DenseMap(name, height, width, channels, chw);
+        }
+        int plane = height * width;
+        float[] hwc = new float[chw.length];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < plane; i++) {
+                hwc[i * channels + c] = chw[c * plane + i];
+            }
+        }
+        return new DenseMap(name, height, width, channels, hwc);
+    }
+
     /** A copy of the values. */
     @Override
     public float[] values() {

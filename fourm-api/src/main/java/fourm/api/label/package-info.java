@@ -10,7 +10,9 @@
  *       the structured values the modalities serialise (boxes, body keypoints, masks and feature maps);</li>
  *   <li>{@link fourm.api.label.PseudoLabelerProvider} - the service an implementation module provides, found with
  *       {@link fourm.api.label.PseudoLabelerProvider#installed()};</li>
- *   <li>{@link fourm.api.label.LabelImages} - the service that decodes photos and draws labels over them.</li>
+ *   <li>{@link fourm.api.label.LabelImages} - the service that decodes photos and draws labels over them;</li>
+ *   <li>{@link fourm.api.label.ImageInput} - how a dense labeler turns a photo into its model's float input, the
+ *       same on every engine.</li>
  * </ul>
  * Coordinates are always normalised to the photo: x in [0, 1] from the left edge, y in [0, 1] from the top edge.
  */

@@ -1,6 +1,7 @@
 package fourm.tfjs.label;
 
 import fourm.api.label.DenseMap;
+import fourm.api.label.ImageInput;
 import fourm.api.label.LabelResult;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
@@ -36,8 +37,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The photo is stretched to the configured input size (so that the map covers the whole photo; shrinking averages
  * the source pixels, enlarging interpolates bilinearly), scaled per channel as
- * {@code (rgb / 255 * range - mean[c]) / std[c]}, and fed as one float32 image in the configured layout. The output
- * becomes a {@link DenseMap} (rows, columns, channels last) named after the output key.
+ * {@code (rgb / 255 * range - mean[c]) / std[c]}, and fed as one float32 image in the configured layout: fourm-api's
+ * {@link ImageInput}, shared with the dense labelers of other engines. The output becomes a {@link DenseMap} (rows,
+ * columns, channels last) named after the output key.
  *
  * <p>{@link #open(Path, Options)} loads the model, checks the signature, the input and the output (dtype, rank,
  * known dimensions) and runs it once on a black image to learn the map's shape; every problem is an
@@ -76,19 +78,15 @@ public final class SavedModelLabeler implements PseudoLabeler {
      * @param signature    the signature key, usually {@code serving_default}
      * @param input        the signature's input key, or empty for its only input
      * @param output       the signature's output key, or empty for its only output
-     * @param height       the input's height in pixels
-     * @param width        the input's width in pixels
      * @param inputLayout  the input's axis order
      * @param outputLayout the output's axis order
-     * @param range        pixels are first scaled to {@code [0, range]}: 1 for [0, 1], 255 for [0, 255]
-     * @param mean         per channel (R, G, B), subtracted after scaling
-     * @param std          per channel (R, G, B), divides after subtracting the mean; positive
+     * @param image        how the photo becomes the input: the input's height and width in pixels, and the range,
+     *                     mean and std of the scaling
      * @param threads      compute threads for one photo (TensorFlow's intra-op parallelism)
      */
     public record Options(String name, String modalityKey, List<String> tags, String signature, String input,
-                          String output, int height, int width, Layout inputLayout, Layout outputLayout,
-                          float range, float[] mean, float[] std, int threads) {
-        /** Checks the values and copies the arrays. */
+                          String output, Layout inputLayout, Layout outputLayout, ImageInput image, int threads) {
+        /** Checks the values and copies the tags. */
         public Options {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(modalityKey, "modalityKey");
@@ -98,44 +96,16 @@ public final class SavedModelLabeler implements PseudoLabeler {
             Objects.requireNonNull(output, "output");
             Objects.requireNonNull(inputLayout, "inputLayout");
             Objects.requireNonNull(outputLayout, "outputLayout");
-            if (height < 1 || width < 1) {
-                throw new IllegalArgumentException("the input size must be positive, got " + height + "x" + width);
-            }
-            if (!(range > 0) || !Float.isFinite(range)) {
-                throw new IllegalArgumentException("range must be a positive number, got " + range);
-            }
-            if (mean.length != 3 || std.length != 3) {
-                throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length
-                        + " and " + std.length);
-            }
-            for (int c = 0; c < 3; c++) {
-                if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) {
-                    throw new IllegalArgumentException("mean must be finite and std positive, got mean "
-                            + Arrays.toString(mean) + ", std " + Arrays.toString(std));
-                }
-            }
-            mean = mean.clone();
-            std = std.clone();
+            Objects.requireNonNull(image, "image");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
-        }
-
-        /** A copy of the mean. */
-        @Override
-        public float[] mean() {
-            return mean.clone();
-        }
-
-        /** A copy of the std. */
-        @Override
-        public float[] std() {
-            return std.clone();
         }
     }
 
     private final Path dir;
     private final Options options;
+    private final ImageInput imageInput;
     private final SavedModelBundle bundle;
     private final String inputKey;
     private final String outputKey;
@@ -150,6 +120,7 @@ public final class SavedModelLabeler implements PseudoLabeler {
     private SavedModelLabeler(Path dir, Options options, SavedModelBundle bundle) {
         this.dir = dir;
         this.options = options;
+        this.imageInput = options.image();
         this.bundle = bundle;
         Signature sig = findSignature();
         this.inputKey = chooseKey("input", options.input(), sig.getInputs());
@@ -277,8 +248,8 @@ public final class SavedModelLabeler implements PseudoLabeler {
         Layout l = options.inputLayout();
         long[] expected = new long[4];
         expected[0] = 1;
-        expected[l.heightAxis()] = options.height();
-        expected[l.widthAxis()] = options.width();
+        expected[l.heightAxis()] = imageInput.height();
+        expected[l.widthAxis()] = imageInput.width();
         expected[l.channelAxis()] = 3;
         boolean ok = s.numDimensions() == 4;
         for (int i = 0; ok && i < 4; i++) {
@@ -286,7 +257,7 @@ public final class SavedModelLabeler implements PseudoLabeler {
         }
         if (!ok) {
             throw error("input", inputKey, "expected a 4-D " + l + " image of shape " + Arrays.toString(expected)
-                    + " (size " + options.height() + "x" + options.width() + ", layout " + l + "), the signature"
+                    + " (size " + imageInput.height() + "x" + imageInput.width() + ", layout " + l + "), the signature"
                     + " declares " + s + "; check the 'size' and 'layout' settings");
         }
     }
@@ -302,26 +273,16 @@ public final class SavedModelLabeler implements PseudoLabeler {
     }
 
     private long[] runShapeOnly() {
-        int h = options.height();
-        int w = options.width();
-        return run(new float[h * w * 3]).shape();
+        int h = imageInput.height();
+        int w = imageInput.width();
+        return run(imageInput.scale(new float[h * w * 3], options.inputLayout() == Layout.NCHW)).shape();
     }
 
-    /** Runs the model on an HWC image of RGB 0..255 values at the input size. */
-    private HostTensor run(float[] hwc) {
-        int h = options.height();
-        int w = options.width();
-        float[] mean = options.mean;
-        float[] std = options.std;
-        float k = options.range() / 255f;
-        float[] in = new float[hwc.length];
+    /** Runs the model on an image already scaled and packed in the input layout. */
+    private HostTensor run(float[] in) {
+        int h = imageInput.height();
+        int w = imageInput.width();
         boolean nhwc = options.inputLayout() == Layout.NHWC;
-        for (int i = 0; i < h * w; i++) {
-            for (int c = 0; c < 3; c++) {
-                float v = (hwc[3 * i + c] * k - mean[c]) / std[c];
-                in[nhwc ? 3 * i + c : c * h * w + i] = v;
-            }
-        }
         Shape shape = nhwc ? Shape.of(1, h, w, 3) : Shape.of(1, 3, h, w);
         try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(in, true, false))) {
             Result result;
@@ -375,13 +336,13 @@ public final class SavedModelLabeler implements PseudoLabeler {
     @Override
     public LabelResult label(Rgb8Image image) {
         Objects.requireNonNull(image, "image");
-        float[] hwc = Resampler.stretch(image, options.width(), options.height());
+        float[] in = imageInput.of(image, options.inputLayout() == Layout.NCHW);
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException(dir + ": the labeler " + name() + " is closed");
             }
-            HostTensor out = run(hwc);
+            HostTensor out = run(in);
             long[] s = out.shape();
             Layout l = options.outputLayout();
             if (s.length != 4 || s[0] != 1 || s[l.heightAxis()] != mapHeight || s[l.widthAxis()] != mapWidth
@@ -390,8 +351,8 @@ public final class SavedModelLabeler implements PseudoLabeler {
                         + Arrays.toString(s));
             }
             float[] v = out.values();
-            return new DenseMap(outputKey, mapHeight, mapWidth, mapChannels,
-                    l == Layout.NHWC ? v : chwToHwc(v, mapChannels, mapHeight, mapWidth));
+            return l == Layout.NHWC ? new DenseMap(outputKey, mapHeight, mapWidth, mapChannels, v)
+                    : DenseMap.ofChannelsFirst(outputKey, mapHeight, mapWidth, mapChannels, v);
         } finally {
             lock.readLock().unlock();
         }
@@ -401,16 +362,6 @@ public final class SavedModelLabeler implements PseudoLabeler {
         return options.outputLayout() == Layout.NHWC
                 ? "[1, " + mapHeight + ", " + mapWidth + ", " + mapChannels + "]"
                 : "[1, " + mapChannels + ", " + mapHeight + ", " + mapWidth + "]";
-    }
-
-    static float[] chwToHwc(float[] chw, int c, int h, int w) {
-        float[] hwc = new float[chw.length];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < h * w; i++) {
-                hwc[i * c + ch] = chw[ch * h * w + i];
-            }
-        }
-        return hwc;
     }
 
     /** Waits for running labels, then frees the session and graph. Idempotent. */

@@ -2,6 +2,7 @@ package fourm.tfjs.label;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import fourm.api.label.ImageInput;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import java.util.Set;
@@ -46,11 +47,12 @@ public final class SavedModelProvider implements PseudoLabelerProvider {
                     "expected [height, width], two integers in [1, 16384], got " + node.getValue("size").render());
         }
         var options = new SavedModelLabeler.Options(name(), "features", s.strings("tags"), s.string("signature"),
-                s.optionalString("input"), s.optionalString("output"), (int) size[0], (int) size[1],
+                s.optionalString("input"), s.optionalString("output"),
                 SavedModelLabeler.Layout.valueOf(s.choice("layout", LAYOUTS)),
                 SavedModelLabeler.Layout.valueOf(s.choice("output-layout", LAYOUTS)),
-                s.positive("range"), s.numbers("mean", 3, -Double.MAX_VALUE, false),
-                s.numbers("std", 3, 0, true), s.integer("threads", 1, 256));
+                new ImageInput((int) size[0], (int) size[1], s.positive("range"),
+                        s.numbers("mean", 3, -Double.MAX_VALUE, false), s.numbers("std", 3, 0, true)),
+                s.integer("threads", 1, 256));
         return SavedModelLabeler.open(dir, options);
     }
 }

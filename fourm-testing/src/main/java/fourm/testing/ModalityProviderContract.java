@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>It checks registration (the provider is declared in {@code module-info.java} and in
  * {@code META-INF/services}), configuration (defaults in {@code reference.conf} under the provider's path, every key
- * read eagerly, unknown and missing keys refused with the key named), the specification's facts, and the tokenizer
- * (round trip on valid values, clear refusal of invalid ones).
+ * read eagerly, unknown and missing keys refused with the key named), the specification's facts (for a token sequence
+ * whose facts state them with {@link ReferenceFacts#withSequenceDefaults}, also its reference modality id, masking,
+ * positional table, decoding defaults, that it has no image size or value dimension, and that its default tokenizer
+ * is a real one for its value type), and the tokenizer (round trip on valid values, clear refusal of invalid ones).
  */
 public abstract class ModalityProviderContract {
 
@@ -67,6 +70,19 @@ public abstract class ModalityProviderContract {
         for (int n = 0; n < 5; n++) {
             int len = spec.kind().isImageLike() ? spec.maxTokens() : 1 + random.nextInt(spec.maxTokens());
             values.add(random.ints(len, 0, vocab).toArray());
+        }
+        return values;
+    }
+
+    /**
+     * {@code count} values drawn in turn by {@code draw} from one random source seeded with 42: a reproducible
+     * {@link #sampleValues} for plugins with a generator of exact values.
+     */
+    protected static List<Object> drawn(int count, Function<SplittableRandom, Object> draw) {
+        SplittableRandom random = new SplittableRandom(42);
+        List<Object> values = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            values.add(draw.apply(random));
         }
         return values;
     }
@@ -112,6 +128,34 @@ public abstract class ModalityProviderContract {
         assertThat(spec.decoder()).as("decoder").isEqualTo(f.decoder());
         assertThat(spec.generation().map(g -> g.scheme())).as("generation scheme").isEqualTo(f.scheme());
         assertThat(spec.modalityId()).isEqualTo(ModalityIds.of(f.key())).isBetween(0, (1 << 15) - 1);
+    }
+
+    @Test
+    void defaultSpecStatesTheSequenceDefaults() {
+        Optional<ReferenceFacts.SequenceDefaults> facts = expected().sequence();
+        if (facts.isEmpty()) {
+            return;
+        }
+        ReferenceFacts.SequenceDefaults f = facts.get();
+        ModalitySpec spec = createDefault().spec();
+        assertThat(spec.modalityId()).as("reference modality id").isEqualTo(f.modalityId());
+        assertThat(spec.masking()).as("masking").isEqualTo(f.masking());
+        assertThat(spec.imageSize()).as("image size").isEmpty();
+        assertThat(spec.maxLength()).as("positional table rows").isEqualTo(f.maxLength());
+        assertThat(spec.valueDim()).as("value dimension").isEmpty();
+        assertThat(spec.generation()).as("decoding defaults").contains(f.generation());
+    }
+
+    @Test
+    void defaultSequenceTokenizerIsARealOneForTheValueType() {
+        Optional<ReferenceFacts.SequenceDefaults> facts = expected().sequence();
+        if (facts.isEmpty()) {
+            return;
+        }
+        assertThat(createDefault().tokenizer()).as("default tokenizer").hasValueSatisfying(t -> {
+            assertThat(t.pretokenizedOnly()).as("pre-tokenized only").isFalse();
+            assertThat(t.valueType()).as("value type").isEqualTo(facts.get().valueType());
+        });
     }
 
     @Test

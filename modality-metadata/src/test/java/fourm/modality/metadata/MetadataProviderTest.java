@@ -1,7 +1,5 @@
 package fourm.modality.metadata;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import fourm.api.DecoderStrategy;
 import fourm.api.GenerationScheme;
 import fourm.api.MaskingPolicy;
@@ -11,10 +9,7 @@ import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
 import fourm.testing.ModalityProviderContract;
 import fourm.testing.ReferenceFacts;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 class MetadataProviderTest extends ModalityProviderContract {
     @Override
@@ -25,37 +20,15 @@ class MetadataProviderTest extends ModalityProviderContract {
     @Override
     protected ReferenceFacts expected() {
         return ReferenceFacts.discrete("metadata", ModalityKind.TOKEN_SEQUENCE, 30000, 40,
-                PositionalScheme.SINCOS_1D, GenerationScheme.AUTOREGRESSIVE);
-    }
-
-    @Test
-    void defaultsStateTheRestOfTheReferenceFacts() {
-        ModalitySpec spec = provider().create(node()).spec();
-        assertThat(spec.modalityId()).as("reference modality id").isEqualTo(1951);
-        assertThat(spec.masking()).isEqualTo(MaskingPolicy.CHUNK_SPAN);
-        assertThat(spec.imageSize()).isEmpty();
-        assertThat(spec.maxLength()).as("positional table rows").isEqualTo(40);
-        assertThat(spec.valueDim()).isEmpty();
-        assertThat(spec.generation()).contains(new DecoderStrategy(
-                GenerationScheme.AUTOREGRESSIVE, 0, 0.1, "constant", 2.0, 0.8));
+                PositionalScheme.SINCOS_1D, GenerationScheme.AUTOREGRESSIVE)
+                .withSequenceDefaults(1951, MaskingPolicy.CHUNK_SPAN, 40,
+                        new DecoderStrategy(GenerationScheme.AUTOREGRESSIVE, 0, 0.1, "constant", 2.0, 0.8),
+                        Metadata.class);
     }
 
     /** Values the text keeps exactly (on the serializer's grid, in its canonical order). */
     @Override
     protected List<Object> sampleValues(ModalitySpec spec) {
-        SplittableRandom r = new SplittableRandom(42);
-        List<Object> values = new ArrayList<>();
-        for (int n = 0; n < 6; n++) {
-            values.add(SerializerSamples.exact(r));
-        }
-        return values;
-    }
-
-    @Test
-    void theTokenizerIsARealOne() {
-        assertThat(provider().create(node()).tokenizer()).hasValueSatisfying(t -> {
-            assertThat(t.pretokenizedOnly()).isFalse();
-            assertThat(t.valueType()).isEqualTo(Metadata.class);
-        });
+        return drawn(6, SerializerSamples::exact);
     }
 }

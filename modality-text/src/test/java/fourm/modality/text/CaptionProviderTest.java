@@ -35,7 +35,10 @@ class CaptionProviderTest extends ModalityProviderContract {
     @Override
     protected ReferenceFacts expected() {
         return ReferenceFacts.discrete("caption", ModalityKind.TOKEN_SEQUENCE, 30000, 256,
-                PositionalScheme.SINCOS_1D, GenerationScheme.AUTOREGRESSIVE);
+                PositionalScheme.SINCOS_1D, GenerationScheme.AUTOREGRESSIVE)
+                .withSequenceDefaults(32652, MaskingPolicy.SPAN, 256,
+                        new DecoderStrategy(GenerationScheme.AUTOREGRESSIVE, 0, 0.3, "constant", 2.0, 0.8),
+                        String.class);
     }
 
     /** Captions already in the tokenizer's normal form (lower case, no accents, punctuation attached). */
@@ -46,22 +49,8 @@ class CaptionProviderTest extends ModalityProviderContract {
     }
 
     @Test
-    void defaultsStateTheRestOfTheReferenceFacts() {
-        ModalitySpec spec = provider().create(node()).spec();
-        assertThat(spec.modalityId()).as("reference modality id").isEqualTo(32652);
-        assertThat(spec.masking()).isEqualTo(MaskingPolicy.SPAN);
-        assertThat(spec.imageSize()).isEmpty();
-        assertThat(spec.maxLength()).as("positional table rows").isEqualTo(256);
-        assertThat(spec.valueDim()).isEmpty();
-        assertThat(spec.generation()).contains(new DecoderStrategy(
-                GenerationScheme.AUTOREGRESSIVE, 0, 0.3, "constant", 2.0, 0.8));
-    }
-
-    @Test
-    void theDefaultTokenizerIsARealOneForText() {
-        ModalityTokenizer<?> t = provider().create(node()).tokenizer().orElseThrow();
-        assertThat(t.pretokenizedOnly()).isFalse();
-        assertThat(t.valueType()).isEqualTo(String.class);
+    void theDefaultTokenizerIsTheBuiltinOne() {
+        // That it is a real tokenizer for String values is checked by the contract (withSequenceDefaults).
         assertThat(node().getString("tokenizer")).isEqualTo("builtin");
     }
 

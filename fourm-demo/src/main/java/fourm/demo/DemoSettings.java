@@ -88,7 +88,7 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
      * @param numInputTokens  encoder token budget per sample
      * @param numTargetTokens decoder token budget per sample
      * @param allToAllAlpha   Dirichlet alpha of the all-to-all component
-     * @param mixtureWeights  sampling weights of all-to-all, RGB-to-all and RGB-to-text
+     * @param mixtureWeights  sampling weights of all-to-all and RGB-to-all
      * @param seed            training seed
      */
     public record Model(int dim, int encoderDepth, int decoderDepth, int numHeads, double mlpRatio, String family,
@@ -178,10 +178,9 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
         range("model.num-input-tokens", model.numInputTokens(), 1, 4096);
         range("model.num-target-tokens", model.numTargetTokens(), 1, 4096);
         range("model.all-to-all-alpha", model.allToAllAlpha(), 1e-6, 1000);
-        if (model.mixtureWeights().size() != 3 || model.mixtureWeights().stream().anyMatch(w -> !(w >= 0))
+        if (model.mixtureWeights().size() != 2 || model.mixtureWeights().stream().anyMatch(w -> !(w >= 0))
                 || model.mixtureWeights().stream().mapToDouble(Double::doubleValue).sum() <= 0) {
-            throw bad("model.mixture-weights", "three non-negative weights (all-to-all, RGB-to-all, RGB-to-text),"
-                    + " not all 0",
+            throw bad("model.mixture-weights", "two non-negative weights (all-to-all, RGB-to-all), not both 0",
                     model.mixtureWeights());
         }
         range("generation.rgb2x-steps", generation.rgb2xSteps(), 1, 4096);

@@ -21,11 +21,9 @@ import java.util.Map;
  * Trains the demo's 4M with fourm-core's training loop ({@link Trainer}) on the pre-tokenized training world.
  *
  * <p>The run's {@code fourm.train} settings are made from {@code fourm.demo.model}: a custom size, AdamW with a
- * cosine schedule, and an inline masking mixture of three components sampled with {@code mixture-weights}: the two
- * of 4M-7's {@code mix_mod7_all2all_rgb2all}, <b>all-to-all</b> (every modality an input and a target, Dirichlet
- * alpha {@code all-to-all-alpha}) and <b>RGB-to-all</b> (RGB tokens in, everything else out, alpha 0.5), and
- * <b>RGB-to-text</b> (RGB tokens in, caption and boxes out, alpha 1): reading object classes and colours into words
- * is learned far more slowly than the RGB-aligned maps, and this component gives it the whole target budget.
+ * cosine schedule, and an inline masking mixture of two components with equal footing, as 4M-7's
+ * {@code mix_mod7_all2all_rgb2all}: <b>all-to-all</b> (every modality an input and a target, Dirichlet alpha
+ * {@code all-to-all-alpha}) and <b>RGB-to-all</b> (RGB tokens in, everything else out, alpha 0.5).
  */
 public final class ModelTraining {
     private ModelTraining() {
@@ -44,11 +42,10 @@ public final class ModelTraining {
         for (String k : modalities) {
             Map<String, Object> node = new LinkedHashMap<>();
             boolean rgb = k.equals(rgbKey);
-            boolean text = !k.startsWith("tok_");
-            node.put("input-alphas", List.of(a, rgb ? 1000.0 : 0.0, rgb ? 1000.0 : 0.0));
-            node.put("target-alphas", List.of(a, rgb ? 0.0 : 0.5, text ? 1.0 : 0.0));
-            if (text) {
-                node.put("keep", List.of("random", "random", "random"));
+            node.put("input-alphas", List.of(a, rgb ? 1000.0 : 0.0));
+            node.put("target-alphas", List.of(a, rgb ? 0.0 : 0.5));
+            if (!k.startsWith("tok_")) {
+                node.put("keep", List.of("random", "random"));
             }
             mods.put(k, node);
         }

@@ -65,9 +65,9 @@ class WorldAndTextTest {
                 .hasMessageContaining("fourm.demo.world.heldout-seed");
         assertThatThrownBy(() -> settings("fourm.demo.model.num-heads = 5"))
                 .hasMessageContaining("fourm.demo.model.num-heads");
-        assertThatThrownBy(() -> settings("fourm.demo.model.mixture-weights = [1, 2]"))
-                .hasMessageContaining("fourm.demo.model.mixture-weights").hasMessageContaining("three");
-        assertThatThrownBy(() -> settings("fourm.demo.model.mixture-weights = [0, 0, 0]"))
+        assertThatThrownBy(() -> settings("fourm.demo.model.mixture-weights = [1, 2, 2]"))
+                .hasMessageContaining("fourm.demo.model.mixture-weights").hasMessageContaining("two");
+        assertThatThrownBy(() -> settings("fourm.demo.model.mixture-weights = [0, 0]"))
                 .hasMessageContaining("fourm.demo.model.mixture-weights");
     }
 

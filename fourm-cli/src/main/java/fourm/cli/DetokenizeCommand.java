@@ -10,11 +10,11 @@ import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.modality.text.TextSerializer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +37,8 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in).")
-    Path tokenizer;
+    @Mixin
+    TokenizerOption tokenizer;
 
     @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
             description = "The sequence modality the ids belong to (default: ${DEFAULT-VALUE}).")
@@ -57,7 +56,7 @@ final class DetokenizeCommand implements Callable<Integer> {
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
         }
-        SequenceTokenizer<?> t = TextModalities.resolve(main.config, modality, tokenizer);
+        SequenceTokenizer<?> t = tokenizer.resolve(main.config, modality);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         JsonArray results = new JsonArray();

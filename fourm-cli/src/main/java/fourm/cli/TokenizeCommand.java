@@ -5,13 +5,13 @@ import fourm.modality.text.CaptionSerializer;
 import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,9 +35,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in).")
-    Path tokenizer;
+    @Mixin
+    TokenizerOption tokenizer;
 
     @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
             description = "The sequence modality whose text this is (default: ${DEFAULT-VALUE}).")
@@ -51,7 +50,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SequenceTokenizer<?> t = TextModalities.resolve(main.config, modality, tokenizer);
+        SequenceTokenizer<?> t = tokenizer.resolve(main.config, modality);
         List<int[]> all = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);

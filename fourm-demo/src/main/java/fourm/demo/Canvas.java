@@ -1,5 +1,7 @@
 package fourm.demo;
 
+import fourm.synth.Png;
+
 /**
  * An RGB picture to draw a grid on: pasted images (scaled up by pixel repetition), rectangles and text in
  * {@link BitmapFont}. Coordinates are pixels, (0, 0) top left; drawing outside is clipped.
@@ -138,6 +140,6 @@ final class Canvas {
 
     /** The picture as PNG bytes. */
     byte[] png() {
-        return Png.rgb(width, height, rgb);
+        return Png.rgb8(width, height, rgb);
     }
 }

@@ -10,8 +10,10 @@ import java.util.zip.Deflater;
  * A small PNG encoder: 8-bit gray, 16-bit gray and 8-bit RGB, non-interlaced, with per-row adaptive filtering (the
  * filter with the smallest sum of absolute residuals, as libpng's heuristic). The output carries no time stamp or
  * other metadata, so equal pixels give equal bytes.
+ *
+ * <p>{@link #rgb8} is public so that other modules (fourm-demo's grids) write their pictures with the same encoder.
  */
-final class Png {
+public final class Png {
     private static final byte[] SIGNATURE = {(byte) 137, 80, 78, 71, 13, 10, 26, 10};
     private static final int GRAY = 0;
     private static final int RGB = 2;
@@ -40,8 +42,17 @@ final class Png {
         return encode(width, height, 16, GRAY, raw, 2);
     }
 
-    /** 8-bit RGB: three bytes per pixel, row-major. */
-    static byte[] rgb8(int width, int height, byte[] rgb) {
+    /**
+     * Encodes an 8-bit RGB image.
+     *
+     * @param width the width in pixels, at least 1
+     * @param height the height in pixels, at least 1
+     * @param rgb three bytes (red, green, blue) per pixel, row-major; exactly {@code 3 * width * height} of them
+     * @return the bytes of the PNG file
+     * @throws IllegalArgumentException if the size is not positive or {@code rgb} does not hold exactly that many
+     *     pixels
+     */
+    public static byte[] rgb8(int width, int height, byte[] rgb) {
         check(width, height, rgb.length, 3);
         return encode(width, height, 8, RGB, rgb, 3);
     }

@@ -17,6 +17,7 @@ import fourm.core.model.ModelModality;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -93,7 +94,7 @@ final class GenerateBenchCommand implements Callable<Integer> {
             MaskedBatch start = start(config);
             GenerationPlan plan = GenerationPlan.builder().condition("tok_rgb@224")
                     .target("caption", Step.autoregressive().temperature(temperature)).topP(topP).build();
-            out.printf("model %s (dim %d, %d+%d blocks, %d heads), caption vocabulary %d, batch %d, %d tokens "
+            out.printf(Locale.ROOT, "model %s (dim %d, %d+%d blocks, %d heads), caption vocabulary %d, batch %d, %d tokens "
                     + "(a token = one decoding step of every sample), engine %s, %d warm-up + best of %d%n", preset,
                     config.dim(), config.encoderDepth(), config.decoderDepth(), config.numHeads(), vocab, batch, tokens,
                     Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(), warmup, repeats);
@@ -113,19 +114,19 @@ final class GenerateBenchCommand implements Callable<Integer> {
             }
             boolean same = Arrays.deepEquals(cached.decoded, plain.decoded)
                     && Arrays.deepEquals(cached.decoded, reference.decoded);
-            out.printf("kv cache                      : %8.2f ms/token (%d tokens in %.1f ms)%n", cached.msPerToken(),
+            out.printf(Locale.ROOT, "kv cache                      : %8.2f ms/token (%d tokens in %.1f ms)%n", cached.msPerToken(),
                     cached.count, cached.bestMs);
-            out.printf("no cache (head on last token) : %8.2f ms/token (%d tokens in %.1f ms), speed-up %.2fx%n",
+            out.printf(Locale.ROOT, "no cache (head on last token) : %8.2f ms/token (%d tokens in %.1f ms), speed-up %.2fx%n",
                     plain.msPerToken(), plain.count, plain.bestMs, plain.msPerToken() / cached.msPerToken());
-            out.printf("no cache (reference loop)     : %8.2f ms/token (%d tokens in %.1f ms), speed-up %.2fx%n",
+            out.printf(Locale.ROOT, "no cache (reference loop)     : %8.2f ms/token (%d tokens in %.1f ms), speed-up %.2fx%n",
                     reference.msPerToken(), reference.count, reference.bestMs,
                     reference.msPerToken() / cached.msPerToken());
-            out.printf("of which the encoder pass (once per generation): %.1f ms; decoding alone: cache %.2f, no cache"
+            out.printf(Locale.ROOT, "of which the encoder pass (once per generation): %.1f ms; decoding alone: cache %.2f, no cache"
                     + " %.2f (%.2fx), reference loop %.2f (%.2fx) ms/token%n", encoderMs,
                     cached.decodeMs(encoderMs), plain.decodeMs(encoderMs),
                     plain.decodeMs(encoderMs) / cached.decodeMs(encoderMs), reference.decodeMs(encoderMs),
                     reference.decodeMs(encoderMs) / cached.decodeMs(encoderMs));
-            out.printf("same tokens: %s%n", same ? "yes" : "NO");
+            out.printf(Locale.ROOT, "same tokens: %s%n", same ? "yes" : "NO");
             out.flush();
             return same ? Main.OK : Main.FAILED;
         }

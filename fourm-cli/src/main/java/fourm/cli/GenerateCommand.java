@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -115,11 +116,11 @@ final class GenerateCommand implements Callable<Integer> {
             }
             for (Map.Entry<String, int[]> e : perTarget.entrySet()) {
                 ModalityTensors t = result.modalities().get(e.getKey());
-                stdout.printf("%-22s %-15s %4d step(s), %d token(s) decoded per sample%n", e.getKey(),
+                stdout.printf(Locale.ROOT, "%-22s %-15s %4d step(s), %d token(s) decoded per sample%n", e.getKey(),
                         p.targets().get(e.getKey()).scheme().configName(), e.getValue()[0], e.getValue()[1]
                                 / Math.max(1, t.batchSize()));
             }
-            stdout.printf("generated %d sample(s) in %.2f s (model loaded in %.2f s); wrote %s%n", result.batchSize(),
+            stdout.printf(Locale.ROOT, "generated %d sample(s) in %.2f s (model loaded in %.2f s); wrote %s%n", result.batchSize(),
                     (t2 - t1) / 1e9, (t1 - t0) / 1e9, out);
             stdout.flush();
         }

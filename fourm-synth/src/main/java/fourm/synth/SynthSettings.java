@@ -3,6 +3,7 @@ package fourm.synth;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import java.util.Locale;
 
 /**
  * Everything that controls the synthetic world, read from the {@code fourm.synth} config node (defaults in the
@@ -135,7 +136,7 @@ public record SynthSettings(int resolution, int samples, long seed, int threads,
         if (index < 0) {
             throw new IllegalArgumentException("sample index must be >= 0, got " + index);
         }
-        return keyPrefix + String.format("%06d", index);
+        return keyPrefix + String.format(Locale.ROOT, "%06d", index);
     }
 
     private static void range(String key, double v, double lo, double hi) {

@@ -1,5 +1,7 @@
 package fourm.api.label;
 
+import java.util.Locale;
+
 /** The few JSON pieces the label values write: strings and finite numbers. */
 final class Json {
     private Json() {
@@ -17,7 +19,7 @@ final class Json {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);
                     }

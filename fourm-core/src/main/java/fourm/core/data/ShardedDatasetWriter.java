@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,7 +27,7 @@ import java.util.TreeSet;
 public final class ShardedDatasetWriter implements Closeable {
     /** The shard file name of index {@code i}. */
     public static String shardName(int i) {
-        return String.format("shard-%05d.tar", i);
+        return String.format(Locale.ROOT, "shard-%05d.tar", i);
     }
 
     private final Path root;

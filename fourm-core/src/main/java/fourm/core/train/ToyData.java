@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -124,7 +125,7 @@ public final class ToyData {
                 files.put(DEPTH, SampleFile.tokens(new int[][] {e.depth()}));
                 files.put(CAPTION, new SampleFile("npy", Npy.writeInt16(new int[] {e.caption().length},
                         e.caption())));
-                w.write(String.format("toy-%06d", i), files);
+                w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -93,7 +94,7 @@ final class TrainCheckpoints {
     }
 
     static String folderName(long step) {
-        return String.format("step-%08d", step);
+        return String.format(Locale.ROOT, "step-%08d", step);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -148,7 +149,7 @@ public final class AwtLabelImages implements LabelImages {
             float y1 = det.ymax() * photo.height();
             g.setColor(c);
             g.drawRect(Math.round(x0), Math.round(y0), Math.round(x1 - x0), Math.round(y1 - y0));
-            caption(g, det.className() + " " + String.format("%.2f", det.score()), x0, y0, c, unit);
+            caption(g, det.className() + " " + String.format(Locale.ROOT, "%.2f", det.score()), x0, y0, c, unit);
         }
     }
 
@@ -196,7 +197,7 @@ public final class AwtLabelImages implements LabelImages {
                 }
             }
             if (top != Float.MAX_VALUE) {
-                caption(g, "person " + String.format("%.2f", pose.score()), left, top - 2 * r, Color.DARK_GRAY, unit);
+                caption(g, "person " + String.format(Locale.ROOT, "%.2f", pose.score()), left, top - 2 * r, Color.DARK_GRAY, unit);
             }
         }
     }

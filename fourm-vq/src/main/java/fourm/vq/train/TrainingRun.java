@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -95,7 +96,7 @@ public final class TrainingRun {
                 start = restore(trainer, latest.get().resolve(STATE_FILE));
             }
             ConsoleProgress progress = new ConsoleProgress(console, s.progress(), s.logEvery(), start, s.steps());
-            progress.message(String.format("tokenizer %s (%s): %,d parameters, %d tokens per image, %d codes; %d"
+            progress.message(String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d codes; %d"
                     + " training and %d held-out images%s", s.preset(), s.model().family().configName(),
                     model.parameterCount(), s.model().tokensPerImage(), s.model().vocabSize(), data.trainSize(),
                     data.evalSize(), start > 0 ? "; resuming at step " + start : ""));
@@ -186,7 +187,7 @@ public final class TrainingRun {
             throws IOException {
         Path dir = out.resolve("checkpoints");
         Files.createDirectories(dir);
-        String name = String.format("step-%08d", step);
+        String name = String.format(Locale.ROOT, "step-%08d", step);
         Path tmp = dir.resolve("." + name + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);

@@ -4,10 +4,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A modality as the framework sees it: its specification and, for discrete kinds, its tokenizer.
+ * A modality as the framework sees it: everything that makes it work, brought by its plugin.
+ *
+ * <ul>
+ *   <li>{@link #spec()}: its settings (key, vocabulary, token budget, generation defaults), read from the plugin's
+ *       configuration node;</li>
+ *   <li>{@link #layout()}: how its tokens are embedded and positioned in the transformer (by default the layout
+ *       its settings describe);</li>
+ *   <li>{@link #tokenizer()}: raw value to token ids and back, for discrete modalities;</li>
+ *   <li>{@link #format()}: how its raw values are read from files, written to files and shown to a person;</li>
+ *   <li>{@link #tokenizerInfo()}: what its tokenizer is and where its weights come from.</li>
+ * </ul>
  *
  * <p>Create one with {@link #of(ModalitySpec, ModalityTokenizer)}, {@link #pretokenized(ModalitySpec)} or
- * {@link #continuous(ModalitySpec)}; plugins may also implement it to add behaviour.
+ * {@link #continuous(ModalitySpec)}, or implement it to bring more behaviour. The framework calls these methods; it
+ * never asks which kind of modality it holds.
  */
 public interface Modality {
 
@@ -19,6 +30,28 @@ public interface Modality {
      * ({@link ModalityKind#isDiscrete()}), empty for pixels and dense embeddings, which enter the model as values.
      */
     Optional<ModalityTokenizer<?>> tokenizer();
+
+    /** How the modality's tokens are laid out, embedded and positioned; by default {@code spec().layout()}. */
+    default TokenLayout layout() {
+        return spec().layout();
+    }
+
+    /**
+     * How raw values are read, written and shown; empty when the modality has no file format (its values are
+     * produced and consumed in memory only). The format's value type is the tokenizer's.
+     */
+    default Optional<ValueFormat<?>> format() {
+        return Optional.empty();
+    }
+
+    /**
+     * What the tokenizer is ({@code wordpiece}, {@code vq-vae}, ...) and where its weights come from:
+     * {@link TokenizerInfo#CONTINUOUS} for modalities without a tokenizer, otherwise the tokenizer's own
+     * {@link ModalityTokenizer#info()}.
+     */
+    default TokenizerInfo tokenizerInfo() {
+        return tokenizer().map(ModalityTokenizer::info).orElse(TokenizerInfo.of(TokenizerInfo.CONTINUOUS));
+    }
 
     /** Shorthand for {@code spec().key()}. */
     default String key() {

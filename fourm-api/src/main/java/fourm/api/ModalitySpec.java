@@ -3,6 +3,9 @@ package fourm.api;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import fourm.api.layout.Layouts;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,19 +25,24 @@ import java.util.TreeSet;
  * @param vocabSize   vocabulary size, for discrete kinds
  * @param maxTokens   token count of a grid, or maximum token count of a sequence (masking budget cap)
  * @param maxLength   rows of the positional table the embedding uses (equals maxTokens unless set; sequences only)
- * @param imageSize   input side in pixels, for grid kinds
- * @param patchSize   pixels per token side, for grid kinds ({@code maxTokens = (imageSize / patchSize)^2})
+ * @param imageSize   input height in pixels, for grid kinds
+ * @param imageWidth  input width in pixels, for grid kinds (equal to the height unless the grid is not square;
+ *                    {@code image-size = [height, width]} in configuration)
+ * @param patchSize   pixels per token side, for grid kinds
+ *                    ({@code maxTokens = (imageSize / patchSize) * (imageWidth / patchSize)})
  * @param valueDim    channels per pixel (pixel patches) or vector size (embedding sequences)
  * @param positional  positional scheme
  * @param encoder     whether the modality can be an input
  * @param decoder     whether the modality can be a target
  * @param generation  default generation settings; present exactly when {@code decoder} is true
  * @param masking     training-time masking policy
+ * @param layout      how the tokens are laid out, embedded and positioned: the layout the settings above describe
+ *                    (see {@link Layouts}) unless the plugin brings its own ({@link Builder#optLayout})
  */
 public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize, int maxTokens, int maxLength,
-                           OptionalInt imageSize, OptionalInt patchSize, OptionalInt valueDim,
-                           PositionalScheme positional, boolean encoder, boolean decoder,
-                           Optional<DecoderStrategy> generation, MaskingPolicy masking) {
+                           OptionalInt imageSize, OptionalInt imageWidth, OptionalInt patchSize,
+                           OptionalInt valueDim, PositionalScheme positional, boolean encoder, boolean decoder,
+                           Optional<DecoderStrategy> generation, MaskingPolicy masking, TokenLayout layout) {
 
     /** The configuration keys {@link #fromConfig(Config)} reads; any other key in the node is an error. */
     public static final Set<String> CONFIG_KEYS = Set.of("key", "kind", "vocab-size", "max-tokens", "max-length",
@@ -49,13 +57,49 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(vocabSize, "vocabSize");
         Objects.requireNonNull(imageSize, "imageSize");
+        Objects.requireNonNull(imageWidth, "imageWidth");
         Objects.requireNonNull(patchSize, "patchSize");
         Objects.requireNonNull(valueDim, "valueDim");
         Objects.requireNonNull(positional, "positional");
         Objects.requireNonNull(generation, "generation");
         Objects.requireNonNull(masking, "masking");
-        validate(key, kind, vocabSize, maxTokens, maxLength, imageSize, patchSize, valueDim, encoder, decoder,
-                generation, masking);
+        Objects.requireNonNull(layout, "layout");
+        validate(key, kind, vocabSize, maxTokens, maxLength, imageSize, imageWidth, patchSize, valueDim, encoder,
+                decoder, generation, masking);
+        if (layout.discrete() != kind.isDiscrete() || layout.maxTokens() != maxTokens
+                || layout.sequence() == kind.isImageLike()) {
+            throw new IllegalArgumentException(key + ": layout " + layout + " does not fit a " + kind.configName()
+                    + " modality of " + maxTokens + " tokens");
+        }
+    }
+
+    /**
+     * The layout the settings describe: a grid of {@code (imageSize / patchSize) x (imageWidth / patchSize)} ids or
+     * pixel patches, global tokens with learned positions, a token sequence or an embedding sequence.
+     */
+    static TokenLayout layoutOf(ModalityKind kind, int maxTokens, int maxLength, OptionalInt imageSize,
+                                OptionalInt imageWidth, OptionalInt patchSize, OptionalInt valueDim,
+                                PositionalScheme positional) {
+        boolean learned = positional == PositionalScheme.LEARNED;
+        switch (kind) {
+            case IMAGE_TOKENS, GLOBAL_TOKENS, PIXEL_PATCHES -> {
+                int patch = patchSize.getAsInt();
+                int rows = imageSize.getAsInt() / patch;
+                int cols = imageWidth.orElse(imageSize.getAsInt()) / patch;
+                if (kind == ModalityKind.PIXEL_PATCHES) {
+                    return Layouts.pixelPatches(rows, cols, patch, valueDim.getAsInt());
+                }
+                return kind == ModalityKind.GLOBAL_TOKENS && learned
+                        ? Layouts.globalTokens(rows, cols) : Layouts.imageTokens(rows, cols, learned);
+            }
+            case TOKEN_SEQUENCE -> {
+                return Layouts.tokenSequence(maxTokens, maxLength, learned);
+            }
+            case EMBEDDING_SEQUENCE -> {
+                return Layouts.embeddingSequence(maxTokens, valueDim.getAsInt());
+            }
+            default -> throw new IllegalStateException("unhandled kind " + kind);
+        }
     }
 
     /** The reference's 15-bit modality id of {@link #key()} (see {@link ModalityIds}). */
@@ -63,10 +107,17 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
         return ModalityIds.of(key);
     }
 
-    /** Tokens per grid side, for grid kinds. */
+    /** Tokens per grid side, for square grids; empty for sequences and for grids that are not square. */
     public OptionalInt gridSide() {
         return imageSize.isPresent() && patchSize.isPresent()
+                && imageWidth.orElse(imageSize.getAsInt()) == imageSize.getAsInt()
                 ? OptionalInt.of(imageSize.getAsInt() / patchSize.getAsInt()) : OptionalInt.empty();
+    }
+
+    /** This specification with another vocabulary size (discrete kinds; the layout is kept). */
+    public ModalitySpec withVocabSize(int v) {
+        return new ModalitySpec(key, kind, OptionalInt.of(v), maxTokens, maxLength, imageSize, imageWidth, patchSize,
+                valueDim, positional, encoder, decoder, generation, masking, layout);
     }
 
     /** A builder with the two values every modality has. */
@@ -91,7 +142,16 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
             b.optVocabSize(node.getInt("vocab-size"));
         }
         if (node.hasPath("image-size")) {
-            b.optImageSize(node.getInt("image-size"));
+            if (node.getValue("image-size").valueType() == ConfigValueType.LIST) {
+                List<Integer> hw = node.getIntList("image-size");
+                if (hw.size() != 2) {
+                    throw new ConfigException.BadValue(node.getValue("image-size").origin(), "image-size",
+                            "expected one number (a square) or [height, width], got " + hw.size() + " numbers");
+                }
+                b.optImageSize(hw.get(0), hw.get(1));
+            } else {
+                b.optImageSize(node.getInt("image-size"));
+            }
         }
         if (node.hasPath("patch-size")) {
             b.optPatchSize(node.getInt("patch-size"));
@@ -143,9 +203,9 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
     }
 
     private static void validate(String key, ModalityKind kind, OptionalInt vocabSize, int maxTokens, int maxLength,
-                                 OptionalInt imageSize, OptionalInt patchSize, OptionalInt valueDim,
-                                 boolean encoder, boolean decoder, Optional<DecoderStrategy> generation,
-                                 MaskingPolicy masking) {
+                                 OptionalInt imageSize, OptionalInt imageWidth, OptionalInt patchSize,
+                                 OptionalInt valueDim, boolean encoder, boolean decoder,
+                                 Optional<DecoderStrategy> generation, MaskingPolicy masking) {
         if (!key.matches("[A-Za-z0-9_]+(@[0-9]+)?")) {
             throw new IllegalArgumentException("key '" + key + "' must be letters, digits and '_', optionally followed"
                     + " by '@<resolution>'");
@@ -166,15 +226,16 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
                 throw new IllegalArgumentException(where + "image-size and patch-size are required for a grid");
             }
             int img = imageSize.getAsInt();
+            int imgW = imageWidth.orElse(img);
             int patch = patchSize.getAsInt();
-            if (img < 1 || patch < 1 || img % patch != 0) {
-                throw new IllegalArgumentException(where + "image-size " + img + " must be a positive multiple of"
-                        + " patch-size " + patch);
+            if (img < 1 || imgW < 1 || patch < 1 || img % patch != 0 || imgW % patch != 0) {
+                throw new IllegalArgumentException(where + "image-size " + (imgW == img ? img : img + "x" + imgW)
+                        + " must be a positive multiple of patch-size " + patch);
             }
-            int side = img / patch;
-            if (maxTokens != side * side) {
+            int cells = (img / patch) * (imgW / patch);
+            if (maxTokens != cells) {
                 throw new IllegalArgumentException(where + "max-tokens must be (image-size / patch-size)^2 = "
-                        + side * side + ", got " + maxTokens);
+                        + cells + ", got " + maxTokens);
             }
             if (maxLength != maxTokens) {
                 throw new IllegalArgumentException(where + "max-length does not apply to a grid");
@@ -184,7 +245,7 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
                         + masking.configName());
             }
         } else {
-            if (imageSize.isPresent() || patchSize.isPresent()) {
+            if (imageSize.isPresent() || imageWidth.isPresent() || patchSize.isPresent()) {
                 throw new IllegalArgumentException(where + "image-size and patch-size apply to grids only");
             }
             if (maxLength < 1) {
@@ -232,6 +293,8 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
         private Integer maxTokens;
         private OptionalInt maxLength = OptionalInt.empty();
         private OptionalInt imageSize = OptionalInt.empty();
+        private OptionalInt imageWidth = OptionalInt.empty();
+        private TokenLayout layout;
         private OptionalInt patchSize = OptionalInt.empty();
         private OptionalInt valueDim = OptionalInt.empty();
         private PositionalScheme positional;
@@ -263,9 +326,26 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
             return this;
         }
 
-        /** Input side in pixels (grids). */
+        /** Input side in pixels (square grids). */
         public Builder optImageSize(int v) {
             imageSize = OptionalInt.of(v);
+            imageWidth = OptionalInt.of(v);
+            return this;
+        }
+
+        /** Input height and width in pixels (grids that need not be square). */
+        public Builder optImageSize(int height, int width) {
+            imageSize = OptionalInt.of(height);
+            imageWidth = OptionalInt.of(width);
+            return this;
+        }
+
+        /**
+         * A layout of the plugin's own, instead of the one the settings describe; it must agree with them on the
+         * token count and on ids versus values.
+         */
+        public Builder optLayout(TokenLayout v) {
+            layout = Objects.requireNonNull(v, "layout");
             return this;
         }
 
@@ -322,13 +402,18 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
                 tokens = maxTokens;
             } else if (kind.isImageLike() && imageSize.isPresent() && patchSize.isPresent()
                     && patchSize.getAsInt() > 0) {
-                int side = imageSize.getAsInt() / patchSize.getAsInt();
-                tokens = side * side;
+                tokens = (imageSize.getAsInt() / patchSize.getAsInt())
+                        * (imageWidth.orElse(imageSize.getAsInt()) / patchSize.getAsInt());
             } else {
                 throw new IllegalArgumentException(key + ": max-tokens is required");
             }
-            return new ModalitySpec(key, kind, vocabSize, tokens, maxLength.orElse(tokens), imageSize, patchSize,
-                    valueDim, positional, encoder, decoder, generation, masking);
+            int length = maxLength.orElse(tokens);
+            validate(key, kind, vocabSize, tokens, length, imageSize, imageWidth, patchSize, valueDim, encoder,
+                    decoder, generation, masking);
+            TokenLayout l = layout != null ? layout
+                    : layoutOf(kind, tokens, length, imageSize, imageWidth, patchSize, valueDim, positional);
+            return new ModalitySpec(key, kind, vocabSize, tokens, length, imageSize, imageWidth, patchSize,
+                    valueDim, positional, encoder, decoder, generation, masking, l);
         }
 
         private void require(Object value, String name) {

@@ -26,4 +26,13 @@ public interface ModalityTokenizer<V> {
     default boolean pretokenizedOnly() {
         return false;
     }
+
+    /**
+     * What this tokenizer is and where its weights come from; by default {@link TokenizerInfo#PRETOKENIZED} for a
+     * tokenizer that only validates ids, otherwise its class's simple name. Tokenizers with learned weights report
+     * their checkpoint (or its absence).
+     */
+    default TokenizerInfo info() {
+        return TokenizerInfo.of(pretokenizedOnly() ? TokenizerInfo.PRETOKENIZED : getClass().getSimpleName());
+    }
 }

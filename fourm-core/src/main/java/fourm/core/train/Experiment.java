@@ -18,7 +18,6 @@ import fourm.core.model.ModelModality;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 
 /**
@@ -99,9 +98,7 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
             ModalitySpec spec = m.spec();
             Integer v = s.vocabSizes().get(e.getKey());
             if (v != null) {
-                spec = new ModalitySpec(spec.key(), spec.kind(), OptionalInt.of(v), spec.maxTokens(),
-                        spec.maxLength(), spec.imageSize(), spec.patchSize(), spec.valueDim(), spec.positional(),
-                        spec.encoder(), spec.decoder(), spec.generation(), spec.masking());
+                spec = spec.withVocabSize(v);
                 ModalityTokenizer<?> tok = m.tokenizer().orElseThrow();
                 m = tok.pretokenizedOnly() ? Modality.of(spec, new PretokenizedTokenizer(spec.key(), v,
                         spec.maxTokens())) : Modality.of(spec, tok);

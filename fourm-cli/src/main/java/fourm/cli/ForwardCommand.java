@@ -1,7 +1,5 @@
 package fourm.cli;
 
-import fourm.api.Modality;
-import fourm.core.Fourm;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
@@ -204,14 +202,9 @@ final class ForwardCommand implements Callable<Integer> {
         return ok ? Main.OK : Main.FAILED;
     }
 
-    /** Enabled plugins' modalities first (the experiment may resize them), then the reference's table. */
+    /** Enabled plugins' modalities first (the experiment may resize them), then every discovered plugin's. */
     private ModalityCatalog catalog() {
-        Fourm fourm = Startup.start(main.config);
-        List<fourm.api.ModalitySpec> specs = new ArrayList<>();
-        for (Modality m : fourm.modalities().values()) {
-            specs.add(m.spec());
-        }
-        return ModalityCatalog.of(specs).orElse(ModalityCatalog.reference());
+        return Startup.catalog(Startup.start(main.config));
     }
 
     private FourMConfig readModelConfig(ModalityCatalog catalog) {

@@ -82,7 +82,7 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        try (FourMModel m = loadModel()) {
+        try (FourMModel m = loadModel(Startup.catalog(root))) {
             FourMConfig cfg = m.config();
             ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
             GenerationPlan p;
@@ -127,9 +127,9 @@ final class GenerateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private FourMModel loadModel() {
+    private FourMModel loadModel(ModalityCatalog catalog) {
         try {
-            return Checkpoints.load(model);
+            return Checkpoints.load(model, catalog);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IOException e) {

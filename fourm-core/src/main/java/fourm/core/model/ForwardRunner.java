@@ -55,9 +55,12 @@ public final class ForwardRunner {
             Objects.requireNonNull(options, "options");
         }
 
-        /** A request with the config from the checkpoint, the reference catalog, default options, intermediates. */
+        /**
+         * A request with the config from the checkpoint, no catalog (the checkpoint must describe its modalities; see
+         * {@link #withCatalog}), default options, intermediates.
+         */
         public static Request of(Path model, Path inputs, Path out) {
-            return new Request(model, inputs, out, Optional.empty(), ModalityCatalog.reference(),
+            return new Request(model, inputs, out, Optional.empty(), ModalityCatalog.empty(),
                     ForwardOptions.defaults(), true);
         }
 
@@ -66,7 +69,7 @@ public final class ForwardRunner {
             return new Request(model, inputs, out, Optional.of(c), catalog, options, intermediates);
         }
 
-        /** With a modality catalog (for example the discovered plugins, then the reference's). */
+        /** With a modality catalog (for example the enabled plugins' modalities, then every discovered plugin's). */
         public Request withCatalog(ModalityCatalog c) {
             return new Request(model, inputs, out, config, c, options, intermediates);
         }

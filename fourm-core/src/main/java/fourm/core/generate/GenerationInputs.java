@@ -7,7 +7,7 @@ import fourm.core.io.SafetensorsDType;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.ModelModality;
 import java.io.IOException;
 import java.nio.file.Path;

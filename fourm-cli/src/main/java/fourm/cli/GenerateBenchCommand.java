@@ -12,7 +12,7 @@ import fourm.core.generate.GenerationPlan;
 import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.Step;
 import fourm.core.generate.StepResult;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;

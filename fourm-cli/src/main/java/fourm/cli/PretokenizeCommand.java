@@ -2,6 +2,7 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
@@ -70,7 +71,8 @@ final class PretokenizeCommand implements Callable<Integer> {
         Config config = Startup.loadConfig(main.config);
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         Pretokenizer.Summary s;
-        try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+        try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
+             ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");

@@ -1,6 +1,7 @@
 package fourm.cli;
 
 import com.typesafe.config.ConfigException;
+import fourm.core.io.OutputLockedException;
 import java.io.PrintWriter;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -31,6 +32,9 @@ final class UserError extends RuntimeException {
         }
         if (e instanceof ConfigException ce) {
             return new UserError(ce.getMessage(), ce);
+        }
+        if (e instanceof OutputLockedException locked) {
+            return new UserError(locked.getMessage(), locked);
         }
         return null;
     }

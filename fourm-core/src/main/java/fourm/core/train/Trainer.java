@@ -12,6 +12,7 @@ import fourm.api.ModalitySpec;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.SampleSeeds;
@@ -135,6 +136,17 @@ public final class Trainer {
     }
 
     private Result train() throws IOException {
+        try (OutputLock lock = OutputLock.acquire(s.outputDir(), "fourm train")) {
+            lock.takenOver().ifPresent(h -> {
+                console.println("note: took over the lock of an earlier run that ended without releasing it ("
+                        + h.describe() + ")");
+                console.flush();
+            });
+            return trainLocked();
+        }
+    }
+
+    private Result trainLocked() throws IOException {
         Offline.enforce();
         Path out = s.outputDir();
         Files.createDirectories(out);

@@ -1,9 +1,11 @@
 package fourm.cli;
 
+import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.io.OutputLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Takes a command's {@link OutputLock}, telling the user when it took over the lock of a run that was killed. */
 final class OutputLocks {
@@ -29,5 +31,18 @@ final class OutputLocks {
             err.flush();
         });
         return lock;
+    }
+
+    /**
+     * Removes, under the lock, what an earlier run that did not finish left in the modality folders (shards and
+     * temporary files of folders without a manifest), saying so on {@code err}.
+     */
+    static void clearUnfinished(Path root, List<String> modalities, PrintWriter err) throws IOException {
+        List<Path> removed = ShardedDatasetWriter.clearUnfinished(root, modalities);
+        if (!removed.isEmpty()) {
+            err.println("note: removed " + removed.size() + " file(s) an earlier run left unfinished in " + root
+                    + " (no manifest); writing them again");
+            err.flush();
+        }
     }
 }

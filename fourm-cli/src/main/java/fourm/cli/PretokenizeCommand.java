@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,6 +74,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         Pretokenizer.Summary s;
         try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
              ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            OutputLocks.clearUnfinished(out, List.of(modality, Pretokenizer.CROP_SETTINGS), spec.commandLine().getErr());
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");

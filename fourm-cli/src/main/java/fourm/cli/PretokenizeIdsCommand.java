@@ -101,6 +101,7 @@ final class PretokenizeIdsCommand implements Callable<Integer> {
         }
         Pretokenizer.Result r;
         try (OutputLock lock = OutputLocks.acquire(output, "fourm pretokenize-ids", spec.commandLine().getErr())) {
+            OutputLocks.clearUnfinished(output, new ArrayList<>(specs.keySet()), spec.commandLine().getErr());
             r = Pretokenizer.run(input, output, specs, perShard);
         } catch (NoSuchFileException e) {
             throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""

@@ -146,7 +146,12 @@ final class TrainCheckpoints {
 
     /** Loads the weights of a checkpoint into {@code config} (strictly: every key, shape and dtype must match). */
     static FourMModel loadModel(Entry e, FourMConfig config) throws IOException {
-        return Checkpoints.load(e.model(), config);
+        return loadModel(e, config, false);
+    }
+
+    /** Loads the model of a checkpoint, accepting NaN and infinite weights only when {@code allowNonFinite}. */
+    static FourMModel loadModel(Entry e, FourMConfig config, boolean allowNonFinite) throws IOException {
+        return Checkpoints.load(e.model(), config, allowNonFinite);
     }
 
     /**

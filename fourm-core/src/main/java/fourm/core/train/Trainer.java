@@ -161,6 +161,9 @@ public final class Trainer {
             ToyData.write(s.data().path(), s.data().toySamples(), s.seed(), 256);
         }
         ProgressDisplay progress = new ProgressDisplay(console, s.progress(), s.logEvery(), s.steps());
+        if (s.resume() && resumeFrom.isEmpty()) {
+            progress.message("note: resume is on but " + out + " holds no checkpoint; starting from step 0");
+        }
         Map<String, ModalitySpec> specs = exp.specs();
         DataConfig dataConfig = DataConfig.fromConfig(exp.config());
         UnifiedMasking masking = new UnifiedMasking(specs, exp.masking());

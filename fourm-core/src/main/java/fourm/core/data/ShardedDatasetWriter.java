@@ -122,7 +122,12 @@ public final class ShardedDatasetWriter implements Closeable {
             if (++inShard == samplesPerShard) {
                 closeShard();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            String where = String.join(", ", temps.values().stream().map(Path::toString).toList());
+            abort();
+            throw new IOException("cannot write " + (where.isEmpty() ? "the shard " + shardName(shard) + " under "
+                    + root : where) + ": " + e + " (is the disk full?)", e);
+        } catch (RuntimeException e) {
             abort();
             throw e;
         }
@@ -243,7 +248,11 @@ public final class ShardedDatasetWriter implements Closeable {
         if (!open.isEmpty()) {
             try {
                 closeShard();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                String where = String.join(", ", temps.values().stream().map(Path::toString).toList());
+                abort();
+                throw new IOException("cannot write " + where + ": " + e + " (is the disk full?)", e);
+            } catch (RuntimeException e) {
                 abort();
                 throw e;
             }

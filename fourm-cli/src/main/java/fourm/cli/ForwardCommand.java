@@ -96,6 +96,10 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Largest accepted absolute difference for --expect (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
+    @Option(names = "--allow-non-finite",
+            description = "Load a checkpoint holding NaN or infinite weights instead of refusing it.")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() {
         checkReadable(model, "--model");
@@ -115,7 +119,7 @@ final class ForwardCommand implements Callable<Integer> {
         }
         ModalityCatalog catalog = catalog();
         ForwardRunner.Request request = ForwardRunner.Request.of(model, inputs, out).withCatalog(catalog)
-                .withOptions(options).withIntermediates(!noIntermediates);
+                .withOptions(options).withIntermediates(!noIntermediates).withAllowNonFinite(allowNonFinite);
         if (modelConfig != null) {
             request = request.withConfig(readModelConfig(catalog));
         }

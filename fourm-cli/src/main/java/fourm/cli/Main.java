@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
             ForwardCommand.class,
             GenerateCommand.class, BenchCommand.class,
             ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
-            TrainCommand.class, PretokenizeIdsCommand.class,
+            TrainCommand.class, PretokenizeIdsCommand.class, DataCommand.class,
             DemoCommand.class, EvalCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.core.Fourm;
+import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.Experiment;
 import fourm.core.train.TrainLog;
 import fourm.core.train.Trainer;
@@ -61,6 +62,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result r;
         try {
             r = new Trainer(exp, err, Map.of("fourm.cli_version", Main.VersionProvider.version())).run();
+        } catch (NonFiniteCheckpointException e) {
+            throw new UserError(e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""
                     : " (" + e.getReason() + ")"), e);

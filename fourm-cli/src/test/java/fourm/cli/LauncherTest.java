@@ -49,6 +49,19 @@ class LauncherTest {
     }
 
     @Test
+    void aMissingOrCorruptExtraModulePathEntryIsAUserError() throws Exception {
+        Path missing = tmp.resolve("no-such-plugin.jar");
+        ModulePathRun.Result r = launch(Map.of("FOURM_MODULE_PATH_EXTRA", missing.toString()), "modalities");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.stderr()).contains("FOURM_MODULE_PATH_EXTRA").contains(missing.toString())
+                .contains("does not exist");
+        Path corrupt = Files.writeString(tmp.resolve("corrupt.jar"), "this is no zip file");
+        r = launch(Map.of("FOURM_MODULE_PATH_EXTRA", corrupt.toString()), "modalities");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.stderr()).contains(corrupt.toString()).contains("not a jar");
+    }
+
+    @Test
     void passesJavaOptsToTheJvm() throws Exception {
         Path conf = Files.writeString(tmp.resolve("experiment.conf"),
                 "fourm.experiment.modalities = [\"tok_depth@224\", \"caption\"]\n");

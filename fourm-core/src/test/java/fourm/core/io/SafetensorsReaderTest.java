@@ -187,6 +187,20 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void trailingBytesAfterTheDataAreRefused() throws IOException {
+        assertThat(messageOf(raw("tail.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[7])))
+                .contains("3 bytes follow the last tensor's data");
+        assertThat(messageOf(raw("empty-tail.safetensors", "{}", new byte[2]))).contains("2 bytes follow");
+    }
+
+    @Test
+    void aMalformedHeaderCarriesNoAdviceToTheProgrammer() throws IOException {
+        String m = messageOf(raw("lenient.safetensors", "{a: 1}", new byte[0]));
+        assertThat(m).contains("malformed JSON").doesNotContain("setStrictness").doesNotContain("https://");
+    }
+
+    @Test
     void unsupportedDtypeNamesTheKey() throws IOException {
         String header = "{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
         assertThat(messageOf(raw("f64.safetensors", header, new byte[8])))

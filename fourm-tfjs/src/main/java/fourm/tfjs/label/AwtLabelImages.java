@@ -2,6 +2,7 @@ package fourm.tfjs.label;
 
 import fourm.api.label.DenseMap;
 import fourm.api.label.Detections;
+import fourm.api.label.ImageHeader;
 import fourm.api.label.Keypoints;
 import fourm.api.label.LabelImages;
 import fourm.api.label.LabelResult;
@@ -57,6 +58,7 @@ public final class AwtLabelImages implements LabelImages {
         if (!Files.isRegularFile(photo)) {
             throw new IOException(photo + ": no such file");
         }
+        ImageHeader.checkPixels(photo);
         BufferedImage img;
         try {
             img = ImageIO.read(photo.toFile());

@@ -26,7 +26,10 @@ public interface GaussianNoise {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) rng.nextGaussian();
             }
-            return m.create(v, shape);
+            // a copy in engine memory: an array made from Java data is backed by a direct buffer of the JVM
+            try (NDArray staged = m.create(v, shape)) {
+                return staged.duplicate();
+            }
         };
     }
 }

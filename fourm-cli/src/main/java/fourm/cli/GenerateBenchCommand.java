@@ -35,9 +35,11 @@ import picocli.CommandLine.Spec;
  * after warm-up runs; the paths run interleaved), the speed-ups, and whether all paths decoded the same tokens.
  */
 @Command(name = "generate", description = {
-    "Autoregressive caption decoding with and without the key-value cache, on a random model of a reference size",
-    "(default fm_tiny_6e_6d_swiglu_nobias, caption vocabulary 30000), conditioned on 196 tok_rgb@224 tokens.",
-    "Prints ms per token with the cache, without it, and without it as the reference's loop (head over the prefix)."})
+    "Autoregressive caption decoding with and without the key-value cache.",
+    "On a random model of a reference size (default fm_tiny_6e_6d_swiglu_nobias, caption vocabulary "
+        + "30000), conditioned on 196 tok_rgb@224 tokens. Prints ms per token with the cache, without it, "
+        + "and without it as the reference's loop (head over the prefix)."
+})
 final class GenerateBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -482,8 +482,23 @@ public final class SafetensorsReader implements AutoCloseable {
             } catch (EOFException e) {
                 throw fail("malformed JSON header: it ends early (" + e.getMessage() + ")");
             } catch (IOException | IllegalStateException | NumberFormatException e) {
-                throw fail("malformed JSON header: " + e.getMessage());
+                throw fail("malformed JSON header: " + jsonProblem(e.getMessage()));
             }
+        }
+
+        /**
+         * The JSON library's message without its advice to the programmer (to parse leniently, a troubleshooting
+         * link): what is wrong and where ("Unterminated object at line 1 column 12 path $.a").
+         */
+        static String jsonProblem(String message) {
+            String m = message == null ? "" : message;
+            int see = m.indexOf("\nSee ");
+            if (see >= 0) {
+                m = m.substring(0, see);
+            }
+            m = m.replaceFirst("^Use JsonReader\\.set\\w+\\([^)]*\\) to accept malformed JSON ",
+                    "not well-formed JSON ");
+            return m.strip();
         }
 
         private void readMetadata(JsonReader r, Map<String, String> metadata) throws IOException {

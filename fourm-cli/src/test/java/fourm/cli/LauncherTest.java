@@ -77,7 +77,8 @@ class LauncherTest {
     void nativeStartUpLinesDoNotReachTheTerminal() throws Exception {
         Path javaHome = fakeJava("""
                 echo "TF_CPP_MIN_LOG_LEVEL=$TF_CPP_MIN_LOG_LEVEL"
-                echo "args:${*##*fourm.cli.Main}"
+                all="$*"
+                echo "args:${all##*fourm.cli.Main}"
                 echo '[W1207 10:55:50.581705940 NNPACK.cpp:57] Could not initialize NNPACK! Reason: Unsupported hardware.' >&2
                 echo 'a line of the command' >&2
                 echo '[W1207 10:55:51.000000001 VariableTypeManual.cpp:1] Warning: AutoNonVariableTypeMode is deprecated and will be removed in 1.10 release. (function operator())' >&2

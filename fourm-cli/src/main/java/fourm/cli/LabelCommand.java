@@ -51,11 +51,14 @@ import picocli.CommandLine.Spec;
  * that cannot be read; the other photos are still labelled); 1 when the labeler fails.
  */
 @Command(name = "label", description = {
-    "Pseudo-label every photo of a folder with a pretrained model; write NAME.json and NAME.overlay.png per photo.",
-    "Labelers: det:nanodet (COCO boxes), keypoints:movenet (body keypoints), person-mask:selfie (person mask),",
-    "features:movenet-backbone (a backbone feature map). Models come from bin/fetch-models; --list shows what is",
-    "installed. Offline stand-ins for the embedding teachers need no model: clip:synthetic, dinov2:synthetic,",
-    "imagebind:synthetic, dinov2-global:synthetic, imagebind-global:synthetic (fixed random networks, fourm-teacher)."})
+    "Pseudo-label every photo of a folder with a pretrained model; write NAME.json and "
+        + "NAME.overlay.png per photo.",
+    "Labelers: det:nanodet (COCO boxes), keypoints:movenet (body keypoints), person-mask:selfie "
+        + "(person mask), features:movenet-backbone (a backbone feature map). Models come from "
+        + "bin/fetch-models; --list shows what is installed. Offline stand-ins for the embedding teachers "
+        + "need no model: clip:synthetic, dinov2:synthetic, imagebind:synthetic, dinov2-global:synthetic, "
+        + "imagebind-global:synthetic (fixed random networks, fourm-teacher)."
+})
 final class LabelCommand implements Callable<Integer> {
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "gif");
 
@@ -77,9 +80,9 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--no-overlay", description = "Write the label files only.")
     boolean noOverlay;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json", description = {
-        "json (default): NAME.json. npy: NAME.npy, a dense map as float32 (C, H, W), the layout",
-        "fourm tokenizer-train reads as features (data.teacher = none); dense-map labelers only."})
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (default): NAME.json. npy: NAME.npy, a dense map as float32 (C, H, W), the layout"
+                    + " fourm tokenizer-train reads as features (data.teacher = none); dense-map labelers only.")
     String format;
 
     @Option(names = "--list", description = "List the installed labelers and exit.")

@@ -23,9 +23,11 @@ import picocli.CommandLine.Spec;
  * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
  */
 @Command(name = "pretokenize", description = {
-    "Tokenize a folder of images or maps (<key>.png / <key>.npy) with an image tokenizer into DATASET/KEY/shard-*.tar",
-    "(int16 .npy of shape (crops, tokens) per sample). Crop settings are made once per sample and stored in",
-    "DATASET/crop_settings; later runs for other modalities of the same samples reuse them."})
+    "Tokenize a folder of images or maps with an image tokenizer into dataset shards.",
+    "Reads <key>.png / <key>.npy and writes DATASET/KEY/shard-*.tar (int16 .npy of shape (crops, "
+        + "tokens) per sample). Crop settings are made once per sample and stored in DATASET/crop_settings; "
+        + "later runs for other modalities of the same samples reuse them."
+})
 final class PretokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

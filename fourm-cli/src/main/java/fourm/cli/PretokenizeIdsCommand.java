@@ -32,8 +32,10 @@ import picocli.CommandLine.Spec;
  * token ids already.)
  */
 @Command(name = "pretokenize-ids", description = {
-    "Pack pre-tokenized samples (INPUT/<modality>/<key>.npy integer arrays) into dataset shards",
-    "(OUTPUT/<modality>/shard-NNNNN.tar), checking shapes and vocabularies against the modality plugins."})
+    "Pack pre-tokenized samples into dataset shards.",
+    "Reads INPUT/<modality>/<key>.npy integer arrays and writes OUTPUT/<modality>/shard-NNNNN.tar, "
+        + "checking shapes and vocabularies against the modality plugins."
+})
 final class PretokenizeIdsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -30,9 +30,12 @@ import picocli.CommandLine.Spec;
  * after the current step and writes a last checkpoint, from which {@code --resume} continues bit for bit.
  */
 @Command(name = "train", description = {
-    "Train a 4M model as fourm.train of the experiment file (-c FILE) says, on fourm.experiment.modalities.",
-    "Logs every step to <output-dir>/train-log.jsonl and writes checkpoints to <output-dir>/checkpoints/;",
-    "Ctrl-C writes a last checkpoint; --resume continues from the newest one."})
+    "Train a 4M model as fourm.train of the experiment file (-c FILE) says, on "
+        + "fourm.experiment.modalities.",
+    "Logs every step to <output-dir>/train-log.jsonl and writes checkpoints to "
+        + "<output-dir>/checkpoints/ (each one shown on the console); Ctrl-C writes a last checkpoint; "
+        + "--resume continues from the newest one."
+})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -154,8 +154,9 @@ public final class Trainer {
         Optional<TrainCheckpoints.Entry> resumeFrom = store.latest();
         if (resumeFrom.isPresent() && !s.resume()) {
             throw new IllegalStateException("the output folder " + out + " already holds checkpoints (latest: "
-                    + resumeFrom.get().folder() + "); set " + TrainSettings.PATH + ".resume = true to continue"
-                    + " that run, or choose another " + TrainSettings.PATH + ".output-dir");
+                    + resumeFrom.get().folder() + "); to continue that run, pass --resume to fourm train (or set "
+                    + TrainSettings.PATH + ".resume = true); to start another, choose another " + TrainSettings.PATH
+                    + ".output-dir");
         }
         if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path())) {
             ToyData.write(s.data().path(), s.data().toySamples(), s.seed(), 256);
@@ -327,6 +328,8 @@ public final class Trainer {
                     lastCheckpointStep = step;
                     if (stop && !last) {
                         progress.message("stopped at step " + step + "; checkpoint written to " + lastCheckpoint);
+                    } else {
+                        progress.message("step " + step + ": checkpoint written to " + lastCheckpoint);
                     }
                 }
                 if (stop) {

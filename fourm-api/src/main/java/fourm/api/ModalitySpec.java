@@ -135,7 +135,7 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
      */
     public ModalitySpec withLayout(TokenLayout l) {
         return new ModalitySpec(key, kind, vocabSize, maxTokens, maxLength, imageSize, imageWidth, patchSize,
-                valueDim, positional, encoder, decoder, generation, masking, l);
+                valueDim, positional, encoder, decoder, generation, masking, l, tokenMasking);
     }
 
     /** A builder with the two values every modality has. */

@@ -10,7 +10,6 @@ import fourm.core.io.TensorInfo;
 import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
-import fourm.core.model.ModalityCatalog;
 import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.ToyData;
 import java.awt.image.BufferedImage;
@@ -134,7 +133,7 @@ class FaultInjectionTest {
         Run r = fourm("train", "-c", experiment("a.conf", out, "").toString());
         assertThat(r.code()).as(r.err()).isZero();
         Path clean = out.resolve("checkpoints/step-00000004/model.safetensors");
-        FourMConfig config = Checkpoints.readConfig(clean, ModalityCatalog.reference());
+        FourMConfig config = Checkpoints.readConfig(clean, Startup.catalog(com.typesafe.config.ConfigFactory.load()));
         try (FourMModel m = Checkpoints.load(clean, config)) {
             assertThat(m).isNotNull();
         }

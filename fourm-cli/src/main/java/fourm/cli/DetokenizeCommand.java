@@ -42,9 +42,6 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Mixin
     TokenizerOption tokenizer;
 
-    @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
-            description = "The sequence modality the ids belong to (default: ${DEFAULT-VALUE}).")
-    String modality;
 
     @Option(names = "--json", description = "Print a JSON array of {text, skipped} objects.")
     boolean json;
@@ -58,7 +55,7 @@ final class DetokenizeCommand implements Callable<Integer> {
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
         }
-        SequenceTokenizer<?> t = tokenizer.resolve(main.config, modality);
+        SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         JsonArray results = new JsonArray();

@@ -13,8 +13,15 @@ public final class JsonMessages {
         if (message == null) {
             return "";
         }
-        return message.replaceAll("\\s*Use JsonReader\\.setStrictness\\([^)]*\\) to accept malformed JSON[^.]*\\.?", "")
-                .replaceAll("\\s*Use JsonReader\\.setLenient\\(true\\) to accept malformed JSON[^.]*\\.?", "")
-                .replaceAll("\\s*See https?://\\S+", "").trim();
+        String m = message;
+        int see = m.indexOf("See http");
+        if (see >= 0) {
+            m = m.substring(0, see);
+        }
+        // "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON at line 1 column 2 path $":
+        // keep what is wrong and where.
+        m = m.replaceAll("Use JsonReader\\.set(Strictness|Lenient)\\([^)]*\\) to accept malformed JSON",
+                "not well-formed JSON");
+        return m.replaceAll("\\s+", " ").strip();
     }
 }

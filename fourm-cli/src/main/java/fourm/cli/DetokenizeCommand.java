@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "detokenize", description = {
     "Print the text of each id sequence, one line per sequence.",
-    "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of arrays of ids (the",
-    "output of tokenize --json) holding several. Structured modalities print the text of the valid part, and a note",
-    "on stderr of what was skipped; --json prints [{\"text\": ..., \"skipped\": n}, ...]."})
+    "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of "
+        + "arrays of ids (the output of tokenize --json) holding several. Structured modalities print the "
+        + "text of the valid part, and a note on stderr of what was skipped; --json prints [{\"text\": ..., "
+        + "\"skipped\": n}, ...]."
+})
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -12,7 +12,7 @@ import fourm.core.generate.GenerationPlan;
 import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.Step;
 import fourm.core.generate.StepResult;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
@@ -42,10 +42,12 @@ import picocli.CommandLine.Spec;
  * after warm-up runs; the paths run interleaved), the speed-ups, and whether all paths decoded the same tokens.
  */
 @Command(name = "generate", description = {
-    "Autoregressive caption decoding with and without the key-value cache, on a random model of a reference size",
-    "(default fm_tiny_6e_6d_swiglu_nobias, vocabulary 30000), conditioned on a full grid of token ids; both",
-    "modalities come from the enabled plugins (default: the first grid of ids and the first token sequence).",
-    "Prints ms per token with the cache, without it, and without it as the reference's loop (head over the prefix)."})
+    "Autoregressive caption decoding with and without the key-value cache.",
+    "On a random model of a reference size (default fm_tiny_6e_6d_swiglu_nobias, vocabulary 30000), conditioned "
+        + "on a full grid of token ids; both modalities come from the enabled plugins (default: the first grid of "
+        + "ids and the first token sequence). Prints ms per token with the cache, without it, and without it as "
+        + "the reference's loop (head over the prefix)."
+})
 final class GenerateBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tokenize", description = {
     "Print the token ids of each TEXT, one line of space-separated ids per text.",
-    "--json prints one JSON array holding one array of ids per text, in input order."})
+    "--json prints one JSON array holding one array of ids per text, in input order."
+})
 final class TokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -210,7 +210,19 @@ class GenerateCommandTest {
         Run u = fourm("generate", "--model", model.toString(), "--plan", unknown.toString(), "--inputs",
                 inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
         assertThat(u.exit()).isEqualTo(Main.USER_ERROR);
-        assertThat(u.err()).contains("target_domains", "unknown modality 'tok_normal@224'");
+        assertThat(u.err()).contains(model.toString(), "no modality 'tok_normal@224' (a target)", unknown.toString(),
+                "it has tok_rgb@224, tok_depth@224, caption");
+
+        // A preset made for other modalities is blamed on the model, not on the preset's line in reference.conf.
+        Path rgb2x = dir.resolve("rgb2x.conf");
+        Files.writeString(rgb2x, "preset = rgb2x\n");
+        Run p = fourm("generate", "--model", model.toString(), "--plan", rgb2x.toString(), "--inputs",
+                inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(p.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(p.err()).contains("the model " + model, "no modality 'rgb@224' (a condition)", "(preset rgb2x)",
+                "it has tok_rgb@224, tok_depth@224, caption", "or choose another preset")
+                .doesNotContain("reference.conf");
+        assertThat(p.err().lines()).hasSize(1);
 
         Run missing = fourm("generate", "--model", dir.resolve("nope.safetensors").toString(), "--plan",
                 plan.toString(), "--inputs", inputs.toString(), "--out", dir.resolve("x.safetensors").toString());

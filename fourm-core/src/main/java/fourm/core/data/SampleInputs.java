@@ -5,7 +5,7 @@ import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
-import fourm.core.masking.ModalityInput;
+import fourm.api.masking.ModalityInput;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

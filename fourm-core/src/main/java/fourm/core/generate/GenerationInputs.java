@@ -2,13 +2,13 @@ package fourm.core.generate;
 
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.SafetensorsDType;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
-import fourm.core.masking.SpecialTokens;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import fourm.api.ModalitySpec;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;

@@ -6,7 +6,7 @@ import fourm.api.TokenLayout;
 import fourm.api.ModalityTokenizer;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import java.util.ArrayList;

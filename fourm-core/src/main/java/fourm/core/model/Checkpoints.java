@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
 import fourm.core.Offline;
+import fourm.core.io.NonFiniteValues;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
@@ -46,15 +47,35 @@ public final class Checkpoints {
 
     /** Loads with the config from the file's metadata, looking up modalities in {@code catalog}. */
     public static FourMModel load(Path file, ModalityCatalog catalog) throws IOException {
+        return load(file, catalog, false);
+    }
+
+    /**
+     * Loads with the config from the file's metadata, looking up modalities in {@code catalog}.
+     *
+     * @param allowNonFinite accept NaN and infinite weights instead of refusing them
+     * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
+     */
+    public static FourMModel load(Path file, ModalityCatalog catalog, boolean allowNonFinite) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return load(r, readConfig(r, catalog));
+            return load(r, readConfig(r, catalog), allowNonFinite);
         }
     }
 
     /** Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly). */
     public static FourMModel load(Path file, FourMConfig config) throws IOException {
+        return load(file, config, false);
+    }
+
+    /**
+     * Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly).
+     *
+     * @param allowNonFinite accept NaN and infinite weights instead of refusing them
+     * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
+     */
+    public static FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return load(r, config);
+            return load(r, config, allowNonFinite);
         }
     }
 
@@ -128,12 +149,23 @@ public final class Checkpoints {
         return b.build();
     }
 
-    /** Loads an open checkpoint into {@code config}, strictly. */
+    /** Loads an open checkpoint into {@code config}, strictly; NaN and infinite weights are refused. */
     static FourMModel load(SafetensorsReader r, FourMConfig config) throws IOException {
+        return load(r, config, false);
+    }
+
+    private static FourMModel load(SafetensorsReader r, FourMConfig config, boolean allowNonFinite)
+            throws IOException {
         List<ParameterLayout.Spec> layout = ParameterLayout.of(config);
         List<String> problems = check(r, layout);
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
+        }
+        if (!allowNonFinite) {
+            List<String> bad = NonFiniteValues.find(r);
+            if (!bad.isEmpty()) {
+                throw new NonFiniteCheckpointException(r.path(), bad);
+            }
         }
         Offline.enforce();
         NDManager manager = NDManager.newBaseManager();

@@ -12,7 +12,7 @@ import fourm.api.ModalityTokenizer;
 import fourm.api.PretokenizedTokenizer;
 import fourm.core.masking.AlphaMixture;
 import fourm.core.masking.MaskingConfig;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.FourMConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -127,6 +127,7 @@ public final class ToyData {
                         e.caption())));
                 w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
             }
+            w.finish();
         }
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.MaskedBatchFiles;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.Checkpoints;
 import fourm.core.model.TestModalities;
 import fourm.core.model.DecoderQuery;

@@ -16,7 +16,7 @@ import fourm.api.PositionalScheme;
 import fourm.api.layout.SinCosTables;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.EncoderInput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;

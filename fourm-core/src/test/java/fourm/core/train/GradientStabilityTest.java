@@ -42,9 +42,9 @@ class GradientStabilityTest {
         List<MaskedSample> samples = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ToyData.Example x = ToyData.example(1, i);
-            samples.add(masking.mask(i, Map.of(ToyData.RGB, new fourm.core.masking.ModalityInput.Grid(x.rgb()),
-                    ToyData.DEPTH, new fourm.core.masking.ModalityInput.Grid(x.depth()),
-                    ToyData.CAPTION, new fourm.core.masking.ModalityInput.Tokens(x.caption()))));
+            samples.add(masking.mask(i, Map.of(ToyData.RGB, new fourm.api.masking.ModalityInput.Grid(x.rgb()),
+                    ToyData.DEPTH, new fourm.api.masking.ModalityInput.Grid(x.depth()),
+                    ToyData.CAPTION, new fourm.api.masking.ModalityInput.Tokens(x.caption()))));
         }
         MaskedBatch batch = new MaskingCollator(e.specs()).collate(samples);
         try (FourMModel model = FourMModel.create(e.model(), 1)) {

@@ -206,10 +206,14 @@ public final class ReferenceConfig {
         return out;
     }
 
-    /** {@code saved} with the layout of the plugin's spec of the same key and settings (vocabulary aside), if any. */
+    /**
+     * The plugin's spec of the same key and settings (vocabulary aside; its layout and masking are the plugin's) with
+     * the saved vocabulary, else {@code saved}.
+     */
     private static ModalitySpec withPluginLayout(ModalitySpec saved, ModalityCatalog plugins) {
         return plugins.find(saved.key()).filter(p -> settingsWithoutVocab(p).equals(settingsWithoutVocab(saved)))
-                .map(p -> saved.withLayout(p.layout())).orElse(saved);
+                .map(p -> saved.vocabSize().isPresent() ? p.withVocabSize(saved.vocabSize().getAsInt()) : p)
+                .orElse(saved);
     }
 
     private static JsonObject settingsWithoutVocab(ModalitySpec s) {

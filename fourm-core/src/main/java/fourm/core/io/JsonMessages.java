@@ -7,7 +7,8 @@ public final class JsonMessages {
 
     /**
      * {@code message} without Gson's "Use JsonReader.setStrictness(...) to accept malformed JSON" and "See https://..."
-     * sentences, which address the programmer, not the user whose file is malformed.
+     * sentences, which address the programmer, not the user whose file is malformed; the place ("at line 1 column 3
+     * path $.a") stays.
      */
     public static String plain(String message) {
         if (message == null) {

@@ -127,6 +127,17 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
                 valueDim, positional, encoder, decoder, generation, masking, layout, tokenMasking);
     }
 
+    /**
+     * This specification with another layout, which must agree with the settings on the token count, on ids versus
+     * values and on grid versus sequence (for example the same layout with the positional table of a checkpoint).
+     *
+     * @throws IllegalArgumentException if the layout does not fit the settings
+     */
+    public ModalitySpec withLayout(TokenLayout l) {
+        return new ModalitySpec(key, kind, vocabSize, maxTokens, maxLength, imageSize, imageWidth, patchSize,
+                valueDim, positional, encoder, decoder, generation, masking, l, tokenMasking);
+    }
+
     /** A builder with the two values every modality has. */
     public static Builder builder(String key, ModalityKind kind) {
         return new Builder(key, kind);

@@ -17,7 +17,6 @@ import fourm.core.masking.MaskingConfig;
 import fourm.core.masking.UnifiedMasking;
 import fourm.core.model.FlopCounter;
 import fourm.core.model.FourMConfig;
-import fourm.core.model.ModelModality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -95,7 +94,7 @@ public record BenchConfig(String name, FourMConfig model, Map<String, ModalitySp
         specs.put("tok_normal@224", grid("tok_normal@224", otherVocab));
         specs.put("caption", caption(captionVocab));
         for (ModalitySpec s : specs.values()) {
-            b.modality(ModelModality.of(s), true, true);
+            b.modality(s, true, true);
         }
         return new BenchConfig(name, b.build(), Collections.unmodifiableMap(specs), batch, tokens);
     }

@@ -22,7 +22,6 @@ import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
-import fourm.core.model.ModelModality;
 import fourm.core.train.AdamW;
 import fourm.core.train.Trainer;
 import java.util.ArrayList;
@@ -96,7 +95,7 @@ public final class TrainBench {
         Map<String, ModalitySpec> specs = BenchConfig.tiny().specs();
         FourMConfig.Builder b = FourMConfig.builder().preset("fm_tiny_6e_6d_swiglu_nobias");
         for (ModalitySpec s : specs.values()) {
-            b.modality(ModelModality.of(s), true, true);
+            b.modality(s, true, true);
         }
         return new Settings(b.build(), specs, 8, 128, 3, 10, 4, GemmRate.DEFAULT_SIZE, 10, 2024);
     }

@@ -2,12 +2,14 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,9 +23,11 @@ import picocli.CommandLine.Spec;
  * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
  */
 @Command(name = "pretokenize", description = {
-    "Tokenize a folder of images or maps (<key>.png / <key>.npy) with an image tokenizer into DATASET/KEY/shard-*.tar",
-    "(int16 .npy of shape (crops, tokens) per sample). Crop settings are made once per sample and stored in",
-    "DATASET/crop_settings; later runs for other modalities of the same samples reuse them."})
+    "Tokenize a folder of images or maps with an image tokenizer into dataset shards.",
+    "Reads <key>.png / <key>.npy and writes DATASET/KEY/shard-*.tar (int16 .npy of shape (crops, "
+        + "tokens) per sample). Crop settings are made once per sample and stored in DATASET/crop_settings; "
+        + "later runs for other modalities of the same samples reuse them."
+})
 final class PretokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -70,7 +74,9 @@ final class PretokenizeCommand implements Callable<Integer> {
         Config config = Startup.loadConfig(main.config);
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         Pretokenizer.Summary s;
-        try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+        try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
+             ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            OutputLocks.clearUnfinished(out, List.of(modality, Pretokenizer.CROP_SETTINGS), spec.commandLine().getErr());
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");

@@ -58,7 +58,9 @@ class TrainCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("trained steps 0 to 30 of 30").contains("checkpoint: ").contains("train-log.jsonl")
                 .contains("last eval loss: tok_rgb@224");
-        assertThat(r.err()).contains("step 10/30").contains("eval @ step 30");
+        assertThat(r.err()).contains("step 10/30").contains("eval @ step 30")
+                .contains("step 10: checkpoint written to " + dir.resolve("out/checkpoints/step-00000010"))
+                .contains("step 30: checkpoint written to " + dir.resolve("out/checkpoints/step-00000030"));
         List<JsonObject> log = TrainLog.read(dir.resolve("out").resolve(TrainLog.FILE_NAME));
         assertThat(log.stream().filter(o -> o.get("type").getAsString().equals("train"))).hasSize(30);
         assertThat(dir.resolve("out/checkpoints/step-00000030/model.safetensors")).isRegularFile();
@@ -66,7 +68,8 @@ class TrainCommandTest {
 
         Run again = run("train", "-c", first.toString());
         assertThat(again.code()).isEqualTo(Main.USER_ERROR);
-        assertThat(again.err()).contains("already holds checkpoints").contains("resume");
+        assertThat(again.err()).contains("already holds checkpoints").contains("--resume")
+                .contains("fourm.train.resume = true");
 
         Path longer = experiment("b.conf", "fourm.train { steps = 40, eval.every = 0, checkpoint.every = 0,"
                 + " schedule.warmup-steps = 5 }");

@@ -13,7 +13,6 @@ import fourm.api.masking.SpecialTokens;
 import fourm.core.masking.AlphaMixture;
 import fourm.core.masking.MaskingConfig;
 import fourm.core.model.FourMConfig;
-import fourm.core.model.ModelModality;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -136,14 +135,7 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
         String path = TrainSettings.PATH + ".model";
         FourMConfig.Builder b = s.model().builder();
         for (ModalitySpec spec : specs.values()) {
-            ModelModality mm;
-            try {
-                mm = ModelModality.of(spec);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException.BadValue("fourm.experiment.modalities", "modality '" + spec.key()
-                        + "' cannot be trained: " + e.getMessage());
-            }
-            b.modality(mm, spec.encoder(), spec.decoder());
+            b.modality(spec, spec.encoder(), spec.decoder());
         }
         try {
             return b.build();

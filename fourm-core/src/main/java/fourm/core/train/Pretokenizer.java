@@ -129,7 +129,7 @@ public final class Pretokenizer {
                 w.write(key, files);
                 n++;
             }
-            w.close();
+            w.finish();
             shards = w.shards().size();
         }
         return new Result(n, shards);

@@ -207,6 +207,7 @@ public final class ToyData {
                 }
                 w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
             }
+            w.finish();
         }
     }
 

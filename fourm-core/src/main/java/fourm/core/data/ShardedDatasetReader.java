@@ -385,6 +385,9 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
                 } else if (shape.length < 1 || shape.length > 2) {
                     throw new ShardFormatException(".npy of shape " + java.util.Arrays.toString(shape)
                             + ", expected (n,) or (n_crops, n) token ids");
+                } else if (shape[shape.length - 1] > spec.maxTokens()) {
+                    throw new ShardFormatException(".npy of " + shape[shape.length - 1] + " token ids, more than the "
+                            + spec.maxTokens() + " (max-tokens) of " + spec.key());
                 }
                 int vocab = spec.vocabSize().orElseThrow();
                 int[] ids = a.data();

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and messages of the reliability checks, through the command line in process. */
 class ReliabilityCommandsTest {
+    /** The toy experiment's scene grid, derived grid and caption (examples/experiments/toy.conf). */
+    private static final String RGB = "tok_rgb@224";
+    private static final String DEPTH = "tok_depth@224";
+    private static final String CAPTION = "caption";
+
     @TempDir
     Path dir;
 
@@ -47,18 +52,17 @@ class ReliabilityCommandsTest {
 
     /** The toy dataset with sample {@code bad} carrying a caption token id outside the toy vocabulary. */
     private static void toyWithBadSample(Path root, int n, int bad) throws IOException {
-        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of(ToyData.RGB, ToyData.DEPTH,
-                ToyData.CAPTION), 32)) {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of(RGB, DEPTH, CAPTION), 32)) {
             for (int i = 0; i < n; i++) {
                 ToyData.Example e = ToyData.example(7, i);
                 Map<String, SampleFile> files = new LinkedHashMap<>();
-                files.put(ToyData.RGB, SampleFile.tokens(new int[][] {e.rgb()}));
-                files.put(ToyData.DEPTH, SampleFile.tokens(new int[][] {e.depth()}));
+                files.put(RGB, SampleFile.tokens(new int[][] {e.scene()}));
+                files.put(DEPTH, SampleFile.tokens(new int[][] {e.derived()}));
                 int[] caption = e.caption().clone();
                 if (i == bad) {
                     caption[0] = 29999;
                 }
-                files.put(ToyData.CAPTION, new SampleFile("npy", Npy.writeInt16(new int[] {caption.length}, caption)));
+                files.put(CAPTION, new SampleFile("npy", Npy.writeInt16(new int[] {caption.length}, caption)));
                 w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
             }
             w.finish();
@@ -92,7 +96,7 @@ class ReliabilityCommandsTest {
     @Test
     void aDashDOverrideOfANumericTrainKeyWorksInFourmTrain() throws IOException {
         Path data = dir.resolve("data");
-        ToyData.write(data, 64, 7, 32);
+        ToyData.write(data, FaultInjectionTest.toySpecs(), 64, 7, 32);
         String before = System.getProperty("fourm.train.steps");
         System.setProperty("fourm.train.steps", "3");
         try {
@@ -124,7 +128,7 @@ class ReliabilityCommandsTest {
     @Test
     void aResumeWithNothingToResumeSaysSoAndAPartialPretokenizeIsRedone() throws IOException {
         Path data = dir.resolve("data");
-        ToyData.write(data, 64, 7, 32);
+        ToyData.write(data, FaultInjectionTest.toySpecs(), 64, 7, 32);
         Run r = fourm("train", "-c", experiment(dir.resolve("run"), data, "fourm.train.steps = 2\n").toString(),
                 "--resume");
         assertThat(r.code()).as(r.err()).isZero();

@@ -68,13 +68,14 @@ public final class Checkpoints {
     }
 
     /**
-     * Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly).
+     * Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly). A torch
+     * checkpoint ({@code .pth}, {@code .pt}, ...) of the state dict loads too ({@link SafetensorsReader#openStateDict}).
      *
      * @param allowNonFinite accept NaN and infinite weights instead of refusing them
      * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
      */
     public static FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
             return load(r, config, allowNonFinite);
         }
     }

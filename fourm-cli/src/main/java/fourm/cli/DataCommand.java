@@ -1,5 +1,8 @@
 package fourm.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
 import fourm.core.Fourm;
@@ -39,6 +42,21 @@ final class DataCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: check");
     }
 
+    /** The spec with the vocabulary size {@code fourm.train.vocab-sizes} gives its key, as training reads it. */
+    static ModalitySpec withTrainVocabulary(Config config, ModalitySpec spec) {
+        String path = "fourm.train.vocab-sizes." + ConfigUtil.quoteString(spec.key());
+        if (!config.hasPath(path)) {
+            return spec;
+        }
+        int v;
+        try {
+            v = config.getInt(path);
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        return spec.withVocabSize(v);
+    }
+
     /**
      * {@code fourm data check DATASET}: checks that every modality folder is complete (its manifest, shard sizes and
      * CRC-32s) and reads every sample as training would, listing each bad one with its file, key and value. Exit 0
@@ -47,8 +65,8 @@ final class DataCommand implements Runnable {
     @Command(name = "check", description = {
         "Scan a dataset (DATASET/<modality>/shard-NNNNN.tar) for incomplete folders, corrupt shards and bad samples",
         "(shape, token ids outside the vocabulary, undecodable files, keys missing in a modality), as training reads",
-        "them. Exit 0 when clean, 1 when problems were found. fourm train runs it first unless",
-        "fourm.train.data.check = false."})
+        "them, with the vocabulary sizes of fourm.train.vocab-sizes. Exit 0 when clean, 1 when problems were found.",
+        "fourm train runs it first unless fourm.train.data.check = false."})
     static final class Check implements Callable<Integer> {
         @ParentCommand
         DataCommand data;
@@ -89,7 +107,7 @@ final class DataCommand implements Runnable {
                     throw new UserError("'" + k + "' is not an enabled modality; the modalities are "
                             + new TreeSet<>(fourm.modalities().keySet()));
                 }
-                specs.put(k, m.spec());
+                specs.put(k, withTrainVocabulary(fourm.config(), m.spec()));
             }
             DatasetCheck.Report report;
             try {

@@ -1,6 +1,6 @@
 package fourm.cli;
 
-import fourm.core.train.TrainBench;
+import fourm.bench.TrainBench;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -335,8 +335,11 @@ final class ReadmeSmoke {
             }
             if (c == ';' && !inQuote) {
                 add(out, cur);
-            } else {
+            } else if (inQuote || !Character.isWhitespace(c)) {
                 cur.append(c);
+            } else if (cur.length() > 0 && cur.charAt(cur.length() - 1) != ' ') {
+                // runs of blanks outside quotes (line breaks of a long comment) count as one space
+                cur.append(' ');
             }
         }
         add(out, cur);
@@ -344,7 +347,7 @@ final class ReadmeSmoke {
     }
 
     private static void add(List<String> out, StringBuilder cur) {
-        String s = cur.toString().strip().replaceAll("\\s+", " ");
+        String s = cur.toString().strip();
         if (!s.isEmpty()) {
             out.add(s);
         }

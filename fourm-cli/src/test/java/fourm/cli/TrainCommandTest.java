@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fourm train} and {@code fourm pretokenize-ids} in process, with the modality plugins of the class path. */
 class TrainCommandTest {
+    /** The toy experiment's scene grid (examples/experiments/toy.conf). */
+    private static final String RGB = "tok_rgb@224";
+    /** The toy experiment's caption. */
+    private static final String CAPTION = "caption";
+
     @TempDir
     Path dir;
 
@@ -59,7 +64,7 @@ class TrainCommandTest {
         List<JsonObject> log = TrainLog.read(dir.resolve("out").resolve(TrainLog.FILE_NAME));
         assertThat(log.stream().filter(o -> o.get("type").getAsString().equals("train"))).hasSize(30);
         assertThat(dir.resolve("out/checkpoints/step-00000030/model.safetensors")).isRegularFile();
-        assertThat(dir.resolve("data").resolve(ToyData.RGB).resolve("shard-00000.tar")).isRegularFile();
+        assertThat(dir.resolve("data").resolve(RGB).resolve("shard-00000.tar")).isRegularFile();
 
         Run again = run("train", "-c", first.toString());
         assertThat(again.code()).isEqualTo(Main.USER_ERROR);
@@ -98,19 +103,19 @@ class TrainCommandTest {
     void pretokenizeIdsPacksNpyFilesAndNamesBadOnes() throws IOException {
         for (int i = 0; i < 3; i++) {
             ToyData.Example e = ToyData.example(2, i);
-            write(ToyData.RGB, "k" + i, new int[] {196}, e.rgb());
-            write(ToyData.CAPTION, "k" + i, new int[] {e.caption().length}, e.caption());
+            write(RGB, "k" + i, new int[] {196}, e.scene());
+            write(CAPTION, "k" + i, new int[] {e.caption().length}, e.caption());
         }
         Run r = run("pretokenize-ids", "--input", dir.resolve("ids").toString(), "--output",
                 dir.resolve("set").toString(), "--samples-per-shard", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote 3 samples");
-        assertThat(dir.resolve("set").resolve(ToyData.RGB).resolve("shard-00001.tar")).isRegularFile();
-        assertThat(dir.resolve("set").resolve(ToyData.CAPTION).resolve("shard-00000.tar")).isRegularFile();
+        assertThat(dir.resolve("set").resolve(RGB).resolve("shard-00001.tar")).isRegularFile();
+        assertThat(dir.resolve("set").resolve(CAPTION).resolve("shard-00000.tar")).isRegularFile();
 
-        int[] bad = ToyData.example(2, 0).rgb().clone();
+        int[] bad = ToyData.example(2, 0).scene().clone();
         bad[3] = 20000;
-        write(ToyData.RGB, "k0", new int[] {196}, bad);
+        write(RGB, "k0", new int[] {196}, bad);
         Run b = run("pretokenize-ids", "--input", dir.resolve("ids").toString(), "--output",
                 dir.resolve("set2").toString());
         assertThat(b.code()).isEqualTo(Main.USER_ERROR);

@@ -1,5 +1,6 @@
 package fourm.core.data;
 
+import fourm.api.ModalitySpec;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,6 +23,10 @@ import java.util.zip.CheckedOutputStream;
  * Writes a pre-tokenized dataset: {@code root/<modality>/shard-00000.tar}, {@code shard-00001.tar}, ... with
  * {@code samplesPerShard} samples each and the same keys, in the same order, in every modality.
  *
+ * <p>Given the modalities' specifications, the writer checks every file as {@link ShardedDatasetReader} will (token
+ * ids against the layout's grid size or sequence and the vocabulary, text for sequences of ids only) and refuses one
+ * the reader would skip.
+ *
  * <p>Each shard is written under a temporary name ({@code .shard-00000.tar.tmp}) and renamed into place only when it
  * is complete, so a reader never sees a half-written shard; an interrupted writer leaves only temporary files behind.
  * The writer refuses to overwrite existing shards. {@link #finish()} completes the last shard and then writes each
@@ -37,6 +42,7 @@ public final class ShardedDatasetWriter implements Closeable {
 
     private final Path root;
     private final List<String> modalities;
+    private final Map<String, ModalitySpec> specs;
     private final int samplesPerShard;
     private final Map<String, TarWriter> open = new LinkedHashMap<>();
     private final Map<String, Path> temps = new LinkedHashMap<>();
@@ -58,6 +64,23 @@ public final class ShardedDatasetWriter implements Closeable {
      * @throws IOException if a folder cannot be created or already holds shards
      */
     public ShardedDatasetWriter(Path root, List<String> modalities, int samplesPerShard) throws IOException {
+        this(root, modalities, Map.of(), samplesPerShard);
+    }
+
+    /**
+     * A writer that checks every file against its modality's specification, as the reader will.
+     *
+     * @param root            the dataset root (created if missing)
+     * @param specs           the modalities by key (folder name), in folder order
+     * @param samplesPerShard samples per shard, &gt;= 1
+     * @throws IOException if a folder cannot be created or already holds shards
+     */
+    public ShardedDatasetWriter(Path root, Map<String, ModalitySpec> specs, int samplesPerShard) throws IOException {
+        this(root, List.copyOf(specs.keySet()), specs, samplesPerShard);
+    }
+
+    private ShardedDatasetWriter(Path root, List<String> modalities, Map<String, ModalitySpec> specs,
+                                 int samplesPerShard) throws IOException {
         if (modalities.isEmpty() || new HashSet<>(modalities).size() != modalities.size()) {
             throw new IllegalArgumentException("modalities must be non-empty and distinct, got " + modalities);
         }
@@ -66,6 +89,7 @@ public final class ShardedDatasetWriter implements Closeable {
         }
         this.root = root;
         this.modalities = List.copyOf(modalities);
+        this.specs = Map.copyOf(specs);
         this.samplesPerShard = samplesPerShard;
         for (String m : modalities) {
             if (!m.matches("[A-Za-z0-9_@.-]+")) {
@@ -107,6 +131,14 @@ public final class ShardedDatasetWriter implements Closeable {
         if (!files.keySet().equals(new HashSet<>(modalities))) {
             throw new IllegalArgumentException("sample '" + key + "' has files for " + new TreeSet<>(files.keySet())
                     + ", expected exactly " + new TreeSet<>(modalities));
+        }
+        for (Map.Entry<String, ModalitySpec> e : specs.entrySet()) {
+            SampleFile f = files.get(e.getKey());
+            try {
+                ShardedDatasetReader.decode(e.getValue(), f.extension(), f.bytes());
+            } catch (ShardFormatException | IllegalArgumentException ex) {
+                throw new IllegalArgumentException("sample '" + key + "' (" + e.getKey() + "): " + ex.getMessage(), ex);
+            }
         }
         if (!keysInShard.add(key)) {
             throw new IllegalArgumentException("sample key '" + key + "' is already in " + shardName(shard));

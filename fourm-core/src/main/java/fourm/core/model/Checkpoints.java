@@ -100,7 +100,7 @@ public final class Checkpoints {
         try {
             if (md.containsKey(ReferenceConfig.MODALITIES_KEY)) {
                 cat = ModalityCatalog.of(
-                        ReferenceConfig.parseModalitiesJson(md.get(ReferenceConfig.MODALITIES_KEY), source))
+                        ReferenceConfig.parseModalitiesJson(md.get(ReferenceConfig.MODALITIES_KEY), source, catalog))
                         .orElse(catalog);
                 exact = true;
             }

@@ -100,7 +100,8 @@ public final class ReferenceConfig {
     /**
      * The modality table of {@code c} as JSON (fourm's own metadata; makes a checkpoint self-describing): per modality
      * its key, its settings as a plugin's configuration node holds them ({@code spec}, read back with
-     * {@link ModalitySpec#fromConfig}) and the rows of its positional table ({@code pos_rows}).
+     * {@link ModalitySpec#fromConfig}), the name of its layout ({@code layout}) and the rows of its positional table
+     * ({@code pos_rows}).
      */
     public static String modalitiesJson(FourMConfig c) {
         JsonArray arr = new JsonArray();
@@ -108,6 +109,7 @@ public final class ReferenceConfig {
             JsonObject o = new JsonObject();
             o.addProperty("key", m.key());
             o.add("spec", specJson(m));
+            o.addProperty("layout", m.layout().name());
             o.addProperty("pos_rows", m.layout().positionRows());
             arr.add(o);
         }
@@ -157,11 +159,23 @@ public final class ReferenceConfig {
     /**
      * Parses {@link #modalitiesJson(FourMConfig)}, and the table fourm wrote before modalities carried their layout
      * (per modality {@code kind}, {@code vocab_size}, {@code num_tokens}, {@code max_length}, {@code pos_rows},
-     * {@code patch_size}, {@code value_dim}, {@code positional}).
+     * {@code patch_size}, {@code value_dim}, {@code positional}), with the layouts the settings describe.
      *
      * @throws IllegalArgumentException naming {@code source} and the bad entry
      */
     public static List<ModalitySpec> parseModalitiesJson(String json, String source) {
+        return parseModalitiesJson(json, source, ModalityCatalog.empty());
+    }
+
+    /**
+     * Parses {@link #modalitiesJson(FourMConfig)} (or the earlier table). A modality whose plugin brings a layout of
+     * its own is saved with that layout's name: when {@code plugins} knows the key with the same settings (the
+     * vocabulary size aside), its layout is used; when it does not, the entry is refused, naming the layout, since the
+     * settings alone would embed the tokens differently.
+     *
+     * @throws IllegalArgumentException naming {@code source} and the bad entry
+     */
+    public static List<ModalitySpec> parseModalitiesJson(String json, String source, ModalityCatalog plugins) {
         List<ModalitySpec> out = new ArrayList<>();
         try {
             JsonArray arr = JsonParser.parseString(json).getAsJsonArray();
@@ -174,6 +188,13 @@ public final class ReferenceConfig {
                     throw new IllegalArgumentException("entry '" + o.get("key").getAsString() + "' holds the settings"
                             + " of '" + spec.key() + "'");
                 }
+                spec = withPluginLayout(spec, plugins);
+                if (o.has("layout") && !o.get("layout").getAsString().equals(spec.layout().name())) {
+                    throw new IllegalArgumentException("modality " + spec.key() + " was saved with the layout '"
+                            + o.get("layout").getAsString() + "' of its plugin, whose settings give '"
+                            + spec.layout().name() + "'; add the plugin that provides " + spec.key()
+                            + " with these settings");
+                }
                 int rows = o.get("pos_rows").getAsInt();
                 out.add(spec.withLayout(ResizedPositions.of(spec.layout(), rows)));
             }
@@ -183,6 +204,22 @@ public final class ReferenceConfig {
                     + "' is not a valid modality table: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * The plugin's spec of the same key and settings (vocabulary aside; its layout and masking are the plugin's) with
+     * the saved vocabulary, else {@code saved}.
+     */
+    private static ModalitySpec withPluginLayout(ModalitySpec saved, ModalityCatalog plugins) {
+        return plugins.find(saved.key()).filter(p -> settingsWithoutVocab(p).equals(settingsWithoutVocab(saved)))
+                .map(p -> saved.vocabSize().isPresent() ? p.withVocabSize(saved.vocabSize().getAsInt()) : p)
+                .orElse(saved);
+    }
+
+    private static JsonObject settingsWithoutVocab(ModalitySpec s) {
+        JsonObject o = specJson(s);
+        o.remove("vocab-size");
+        return o;
     }
 
     /**

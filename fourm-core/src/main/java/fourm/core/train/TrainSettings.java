@@ -128,7 +128,7 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
      * @param path       dataset root (pre-tokenized format of {@code fourm.core.data})
      * @param crop       which crop of image-like tokens training uses
      * @param toySamples when &gt; 0 and {@code path} holds no dataset, a {@link ToyData} set of this many samples is
-     *                   written there first
+     *                   written there first, into the experiment's modalities
      * @param check      read every sample once before the first step ({@link fourm.core.data.DatasetCheck})
      */
     public record Data(Path path, Crop crop, int toySamples, boolean check) {

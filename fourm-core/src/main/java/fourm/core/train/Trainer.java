@@ -18,9 +18,9 @@ import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.SampleSeeds;
 import fourm.core.masking.UnifiedMasking;
 import fourm.core.model.Checkpoints;
-import fourm.core.model.FourMModel;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
+import fourm.core.model.FourMModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -158,8 +158,8 @@ public final class Trainer {
                     + TrainSettings.PATH + ".resume = true); to start another, choose another " + TrainSettings.PATH
                     + ".output-dir");
         }
-        if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path())) {
-            ToyData.write(s.data().path(), s.data().toySamples(), s.seed(), 256);
+        if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path(), exp.specs().keySet())) {
+            ToyData.write(s.data().path(), exp.specs(), s.data().toySamples(), s.seed(), 256);
         }
         ProgressDisplay progress = new ProgressDisplay(console, s.progress(), s.logEvery(), s.steps());
         if (s.resume() && resumeFrom.isEmpty()) {
@@ -457,8 +457,11 @@ public final class Trainer {
         return collator.collate(samples);
     }
 
-    /** Trainable parameters, minus the decoder token tables of grids (the decoder feeds grids the mask token). */
-    static Map<String, NDArray> trainable(FourMModel model) {
+    /**
+     * Trainable parameters, minus the decoder token tables of grids (the decoder feeds grids the mask token): what
+     * {@link AdamW} updates in training (and in the training benchmark).
+     */
+    public static Map<String, NDArray> trainable(FourMModel model) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.parameters().trainable().entrySet()) {
             String name = e.getKey();

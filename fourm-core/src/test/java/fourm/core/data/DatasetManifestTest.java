@@ -108,6 +108,19 @@ class DatasetManifestTest {
     }
 
     @Test
+    void aSequenceLongerThanItsModalitysMaximumIsABadSample() throws IOException {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of("caption"), 10)) {
+            w.write("short", Map.of("caption", new SampleFile("npy", Npy.writeInt16(new int[] {32}, new int[32]))));
+            w.write("long", Map.of("caption", new SampleFile("npy", Npy.writeInt16(new int[] {33}, new int[33]))));
+            w.finish();
+        }
+        DatasetCheck.Report r = DatasetCheck.run(root, Map.of("caption", SPECS.get("caption")), CONFIG);
+        assertThat(r.samples()).isEqualTo(1);
+        assertThat(r.problems()).singleElement().asString().contains("sample 'long'").contains("33 token ids")
+                .contains("32 (max-tokens)");
+    }
+
+    @Test
     void aManifestThatIsNotJsonIsNamed() throws IOException {
         write(3, 10, true);
         Path m = root.resolve("det").resolve(DatasetManifest.FILE_NAME);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.io.SafetensorsDType;
@@ -347,5 +349,96 @@ class CheckpointsTest {
                 assertThat(m.config().vocabSize(k)).as(k).isEqualTo(viaCatalog.vocabSize(k));
             }
         }
+    }
+    /** A plugin's own layout: the kit's grid under another name. */
+    record PluginGrid(TokenLayout base) implements TokenLayout {
+        @Override public String name() {
+            return "plugin-grid";
+        }
+
+        @Override public boolean discrete() {
+            return base.discrete();
+        }
+
+        @Override public boolean sequence() {
+            return base.sequence();
+        }
+
+        @Override public int maxTokens() {
+            return base.maxTokens();
+        }
+
+        @Override public int length() {
+            return base.length();
+        }
+
+        @Override public int maxLength() {
+            return base.maxLength();
+        }
+
+        @Override public int[] gridShape() {
+            return base.gridShape();
+        }
+
+        @Override public int[] valueShape() {
+            return base.valueShape();
+        }
+
+        @Override public int tokenWidth() {
+            return base.tokenWidth();
+        }
+
+        @Override public void tokenVector(float[] values, int position, float[] out, int offset) {
+            base.tokenVector(values, position, out, offset);
+        }
+
+        @Override public String inputWeight() {
+            return base.inputWeight();
+        }
+
+        @Override public java.util.Optional<String> inputBias() {
+            return base.inputBias();
+        }
+
+        @Override public boolean zeroIdIsPadding() {
+            return base.zeroIdIsPadding();
+        }
+
+        @Override public int positionRows() {
+            return base.positionRows();
+        }
+
+        @Override public boolean learnedPositions() {
+            return base.learnedPositions();
+        }
+
+        @Override public float[] fixedPositions(int dim) {
+            return base.fixedPositions(dim);
+        }
+    }
+
+    @Test
+    void aPluginsOwnLayoutIsTakenFromThePluginOrTheLoadIsRefused() throws IOException {
+        ModalitySpec settings = TestModalities.imageTokens("thermal", 10, 2, 4);
+        ModalitySpec plugin = settings.withLayout(new PluginGrid(settings.layout()));
+        FourMConfig c = FourMConfig.builder().dim(8).encoderDepth(1).decoderDepth(1).numHeads(2)
+                .modality(plugin, true, true).build();
+        Path p = dir.resolve("plugin.safetensors");
+        try (FourMModel m = FourMModel.create(c, 1)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        ModalityCatalog resized = ModalityCatalog.of(List.of(plugin.withVocabSize(99)));
+        try (FourMModel back = Checkpoints.load(p, resized)) {
+            assertThat(back.config()).isEqualTo(c);
+            assertThat(back.config().modality("thermal").layout().name()).isEqualTo("plugin-grid");
+        }
+        assertThatThrownBy(() -> Checkpoints.load(p)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("thermal").hasMessageContaining("'plugin-grid'")
+                .hasMessageContaining("add the plugin");
+        ModalityCatalog otherSettings = ModalityCatalog.of(List.of(
+                TestModalities.imageTokens("thermal", 10, 4, 2).withLayout(new PluginGrid(
+                        TestModalities.imageTokens("thermal", 10, 4, 2).layout()))));
+        assertThatThrownBy(() -> Checkpoints.load(p, otherSettings)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("'plugin-grid'");
     }
 }

@@ -76,13 +76,14 @@ public final class Checkpoints {
 
     /**
      * Loads into an explicit configuration (the file's config and modality table are not used, but fourm's JSON
-     * metadata must still be readable: a damaged entry means a damaged file; shapes must match exactly).
+     * metadata must still be readable: a damaged entry means a damaged file; shapes must match exactly). A torch
+     * checkpoint ({@code .pth}, {@code .pt}, ...) of the state dict loads too ({@link SafetensorsReader#openStateDict}).
      *
      * @param allowNonFinite accept NaN and infinite weights instead of refusing them
      * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
      */
     public static FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
             checkMetadata(r);
             return load(r, config, allowNonFinite);
         }

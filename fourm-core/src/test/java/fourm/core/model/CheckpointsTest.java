@@ -96,6 +96,25 @@ class CheckpointsTest {
         }
     }
 
+    @Test
+    void aTorchCheckpointOfTheStateDictLoadsIntoAnExplicitConfig() throws IOException {
+        FourMConfig c = FourMModelTest.smallConfig(MlpKind.SWIGLU, true);
+        Path p = dir.resolve("new.safetensors");
+        Path pth = dir.resolve("new.pth");
+        try (FourMModel m = FourMModel.create(c, 5)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            fourm.core.io.TorchZipBuilder.copyAsTorchCheckpoint(r, pth);
+        }
+        try (FourMModel back = Checkpoints.load(pth, c); SafetensorsReader r = SafetensorsReader.open(p)) {
+            assertThat(back.parameters().stateDictKeys()).isNotEmpty();
+            for (String k : back.parameters().stateDictKeys()) {
+                assertThat(back.parameters().get(k).toFloatArray()).as(k).containsExactly(r.floats(k));
+            }
+        }
+    }
+
     /** Copies the golden model with per-key changes: the function returns null to drop a key. */
     private Path rewrite(Path src, String name, Map<String, String> metadata,
                          BiFunction<SafetensorsReader, TensorInfo, Object[]> change, Object[]... extra)

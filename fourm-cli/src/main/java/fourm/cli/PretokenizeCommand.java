@@ -1,8 +1,12 @@
 package fourm.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import fourm.api.Modality;
+import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
 import fourm.vq.ImageTokenizer;
+import fourm.vq.modality.ImageTokenModality;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +40,8 @@ final class PretokenizeCommand implements Callable<Integer> {
     Path tokenizer;
 
     @Option(names = "--modality", paramLabel = "KEY", required = true,
-            description = "The modality folder to write, e.g. tok_rgb@64; its family must be the tokenizer's.")
+            description = "The modality folder to write, e.g. tok_rgb@64; when a plugin provides this key with a"
+                    + " fourm-vq tokenizer, the checkpoint must be trained on that plugin's values.")
     String modality;
 
     @Option(names = "--images", paramLabel = "DIR", required = true, description = "The images or maps.")
@@ -71,6 +76,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         Pretokenizer.Summary s;
         try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            checkPluginValues(config, t);
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");
@@ -87,5 +93,26 @@ final class PretokenizeCommand implements Callable<Integer> {
                 + out.resolve(Pretokenizer.CROP_SETTINGS)) + ")");
         w.flush();
         return Main.OK;
+    }
+
+    /**
+     * When a discovered plugin provides the modality key with a fourm-vq tokenizer, refuses a checkpoint trained on
+     * other values (a depth tokenizer for an RGB modality).
+     */
+    private void checkPluginValues(Config config, ImageTokenizer t) {
+        ModalityRegistry registry = ModalityRegistry.discover();
+        if (registry.find(modality).isEmpty()) {
+            return;
+        }
+        Modality m;
+        try {
+            m = registry.create(config, modality);
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (m instanceof ImageTokenModality itm && !itm.values().name().equals(t.config().values().name())) {
+            throw new UserError(tokenizer + ": a " + t.config().values().name() + " tokenizer cannot write "
+                    + modality + ", whose plugin's values are " + itm.values().name());
+        }
     }
 }

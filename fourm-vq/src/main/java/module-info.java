@@ -19,6 +19,7 @@ module fourm.vq {
     exports fourm.vq.modality;
     exports fourm.vq.train;
     exports fourm.vq.pretokenize;
+    exports fourm.vq.diffusion;
 
     uses fourm.vq.ImageValues;
 }

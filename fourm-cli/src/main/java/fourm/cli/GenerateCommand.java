@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +42,11 @@ import picocli.CommandLine.Spec;
  * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
  */
 @Command(name = "generate", description = {
-    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
-    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets prepared empty;",
-    "the output file holds every modality after generation in the same layout."})
+    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked "
+        + "batch.",
+    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets "
+        + "prepared empty; the output file holds every modality after generation in the same layout."
+})
 final class GenerateCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -82,11 +86,14 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         long t0 = System.nanoTime();
-        try (FourMModel m = loadModel()) {
+        try (FourMModel m = loadModel(Startup.catalog(root))) {
             FourMConfig cfg = m.config();
             ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
             GenerationPlan p;
             try {
+                // First without the model, so that a plan naming modalities the model lacks is blamed on the model
+                // (a preset's lines are in fourm-core's reference.conf, which the user did not write).
+                checkModalities(GenerationPlan.fromFile(plan, root, null), cfg);
                 p = GenerationPlan.fromFile(plan, root, known);
             } catch (ConfigException e) {
                 throw new UserError(e.getMessage(), e);
@@ -127,9 +134,42 @@ final class GenerateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private FourMModel loadModel() {
+    /** Every condition and target of the plan must be a modality of the model; the message names what is missing. */
+    private void checkModalities(GenerationPlan p, FourMConfig cfg) {
+        List<String> missing = new ArrayList<>();
+        for (String key : p.conditions()) {
+            if (!cfg.modalities().containsKey(key)) {
+                missing.add("'" + key + "' (a condition)");
+            }
+        }
+        for (String key : p.targetKeys()) {
+            if (!cfg.modalities().containsKey(key)) {
+                missing.add("'" + key + "' (a target)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            String preset = presetName();
+            throw new UserError("the model " + model + " has no modality " + String.join(", ", missing)
+                    + " of the plan " + plan + (preset == null ? "" : " (preset " + preset + ")") + "; it has "
+                    + String.join(", ", cfg.modalities().keySet()) + ". Set cond_domains and target_domains in "
+                    + plan + " to modalities of the model" + (preset == null ? "" : ", or choose another preset")
+                    + ".");
+        }
+    }
+
+    /** The plan file's {@code preset} value, or null. */
+    private String presetName() {
         try {
-            return Checkpoints.load(model);
+            Config c = com.typesafe.config.ConfigFactory.parseFile(plan.toFile());
+            return c.hasPath("preset") ? c.getString("preset") : null;
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private FourMModel loadModel(ModalityCatalog catalog) {
+        try {
+            return Checkpoints.load(model, catalog);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IOException e) {

@@ -1,17 +1,21 @@
 package fourm.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
+import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
 import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
+import fourm.vq.VqConfig;
 import fourm.vq.modality.ImageTokenModality;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +29,11 @@ import picocli.CommandLine.Spec;
  * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
  */
 @Command(name = "pretokenize", description = {
-    "Tokenize a folder of images or maps (<key>.png / <key>.npy) with an image tokenizer into DATASET/KEY/shard-*.tar",
-    "(int16 .npy of shape (crops, tokens) per sample). Crop settings are made once per sample and stored in",
-    "DATASET/crop_settings; later runs for other modalities of the same samples reuse them."})
+    "Tokenize a folder of images or maps with an image tokenizer into dataset shards.",
+    "Reads <key>.png / <key>.npy and writes DATASET/KEY/shard-*.tar (int16 .npy of shape (crops, "
+        + "tokens) per sample). Crop settings are made once per sample and stored in DATASET/crop_settings; "
+        + "later runs for other modalities of the same samples reuse them."
+})
 final class PretokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -75,8 +81,10 @@ final class PretokenizeCommand implements Callable<Integer> {
         Config config = Startup.loadConfig(main.config);
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         Pretokenizer.Summary s;
-        try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
-            checkPluginValues(config, t);
+        try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
+             ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            checkPlugin(config, t);
+            OutputLocks.clearUnfinished(out, List.of(modality, Pretokenizer.CROP_SETTINGS), spec.commandLine().getErr());
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");
@@ -86,6 +94,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + s.samples() + " samples x " + s.cropsPerSample() + " crops x " + s.tokensPerCrop()
                 + " tokens to " + out.resolve(modality) + " (" + s.shards().size() + " shard files"
@@ -96,10 +105,12 @@ final class PretokenizeCommand implements Callable<Integer> {
     }
 
     /**
-     * When a discovered plugin provides the modality key with a fourm-vq tokenizer, refuses a checkpoint trained on
-     * other values (a depth tokenizer for an RGB modality).
+     * Checks the tokenizer against the plugin that provides the modality key, if one does: a plugin that owns a
+     * fourm-vq tokenizer refuses a checkpoint trained on other values (a depth tokenizer for an RGB modality), and the
+     * grid must have the plugin's token count (a 64 px tokenizer into {@code tok_rgb@224}, which holds 196 tokens a
+     * crop). Keys no plugin provides are not checked.
      */
-    private void checkPluginValues(Config config, ImageTokenizer t) {
+    private void checkPlugin(Config config, ImageTokenizer t) {
         ModalityRegistry registry = ModalityRegistry.discover();
         if (registry.find(modality).isEmpty()) {
             return;
@@ -107,12 +118,24 @@ final class PretokenizeCommand implements Callable<Integer> {
         Modality m;
         try {
             m = registry.create(config, modality);
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return; // the plugin refuses its settings: fourm train will say so
         }
         if (m instanceof ImageTokenModality itm && !itm.values().name().equals(t.config().values().name())) {
             throw new UserError(tokenizer + ": a " + t.config().values().name() + " tokenizer cannot write "
                     + modality + ", whose plugin's values are " + itm.values().name());
+        }
+        ModalitySpec s = m.spec();
+        VqConfig c = t.config();
+        if (s.kind() != ModalityKind.IMAGE_TOKENS || c.patchSize() <= 0) {
+            return;
+        }
+        int side = c.imageSize() / c.patchSize();
+        int tokens = side * side;
+        if (tokens != s.maxTokens()) {
+            throw new UserError("--modality " + modality + " holds " + s.maxTokens() + " tokens a crop, but the"
+                    + " tokenizer " + tokenizer + " makes " + tokens + " (" + c.imageSize() + " px in patches of "
+                    + c.patchSize() + "); use a tokenizer of that grid, or a modality key of the tokenizer's size");
         }
     }
 }

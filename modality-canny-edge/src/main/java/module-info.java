@@ -4,6 +4,7 @@
  */
 module fourm.modality.canny.edge {
     requires fourm.api;
+    requires fourm.vq;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.canny.edge.CannyEdgeTokensProvider;

@@ -4,6 +4,7 @@
  */
 module fourm.modality.rgb {
     requires fourm.api;
+    requires fourm.vq;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.rgb.RgbPixelsProvider,

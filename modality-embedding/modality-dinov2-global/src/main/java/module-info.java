@@ -4,6 +4,7 @@
  */
 module fourm.modality.dinov2.global {
     requires fourm.api;
+    requires fourm.vq;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.dinov2.global.Dinov2GlobalTokensProvider;

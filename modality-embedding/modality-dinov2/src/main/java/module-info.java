@@ -4,6 +4,7 @@
  */
 module fourm.modality.dinov2 {
     requires fourm.api;
+    requires fourm.vq;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.dinov2.Dinov2TokensProvider;

@@ -5,6 +5,7 @@
  */
 module fourm.modality.imagebind.global {
     requires fourm.api;
+    requires fourm.vq;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.imagebind.global.ImagebindGlobalTokensProvider;

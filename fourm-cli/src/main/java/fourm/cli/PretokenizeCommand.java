@@ -1,6 +1,7 @@
 package fourm.cli;
 
 import com.typesafe.config.Config;
+import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.core.ModalityRegistry;
@@ -8,6 +9,7 @@ import fourm.core.data.DataConfig;
 import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
 import fourm.vq.VqConfig;
+import fourm.vq.modality.ImageTokenModality;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,7 +46,8 @@ final class PretokenizeCommand implements Callable<Integer> {
     Path tokenizer;
 
     @Option(names = "--modality", paramLabel = "KEY", required = true,
-            description = "The modality folder to write, e.g. tok_rgb@64; its family must be the tokenizer's.")
+            description = "The modality folder to write, e.g. tok_rgb@64; when a plugin provides this key with a"
+                    + " fourm-vq tokenizer, the checkpoint must be trained on that plugin's values.")
     String modality;
 
     @Option(names = "--images", paramLabel = "DIR", required = true, description = "The images or maps.")
@@ -80,7 +83,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         Pretokenizer.Summary s;
         try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
              ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
-            checkTokenCount(config, t);
+            checkPlugin(config, t);
             OutputLocks.clearUnfinished(out, List.of(modality, Pretokenizer.CROP_SETTINGS), spec.commandLine().getErr());
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
@@ -102,20 +105,27 @@ final class PretokenizeCommand implements Callable<Integer> {
     }
 
     /**
-     * Refuses a tokenizer whose grid does not have the token count of the modality key's plugin (a 64 px tokenizer
-     * into {@code tok_rgb@224}, which holds 196 tokens a crop); keys no plugin provides are not checked.
+     * Checks the tokenizer against the plugin that provides the modality key, if one does: a plugin that owns a
+     * fourm-vq tokenizer refuses a checkpoint trained on other values (a depth tokenizer for an RGB modality), and the
+     * grid must have the plugin's token count (a 64 px tokenizer into {@code tok_rgb@224}, which holds 196 tokens a
+     * crop). Keys no plugin provides are not checked.
      */
-    private void checkTokenCount(Config config, ImageTokenizer t) {
+    private void checkPlugin(Config config, ImageTokenizer t) {
         ModalityRegistry registry = ModalityRegistry.discover();
         if (registry.find(modality).isEmpty()) {
             return;
         }
-        ModalitySpec s;
+        Modality m;
         try {
-            s = registry.create(config, modality).spec();
+            m = registry.create(config, modality);
         } catch (RuntimeException e) {
             return; // the plugin refuses its settings: fourm train will say so
         }
+        if (m instanceof ImageTokenModality itm && !itm.values().name().equals(t.config().values().name())) {
+            throw new UserError(tokenizer + ": a " + t.config().values().name() + " tokenizer cannot write "
+                    + modality + ", whose plugin's values are " + itm.values().name());
+        }
+        ModalitySpec s = m.spec();
         VqConfig c = t.config();
         if (s.kind() != ModalityKind.IMAGE_TOKENS || c.patchSize() <= 0) {
             return;

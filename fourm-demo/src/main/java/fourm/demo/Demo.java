@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +103,7 @@ public final class Demo {
             Path stamp = weights.resolve(TOKENIZER_STAMP);
             String want = tokenizerStamp(s);
             if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(want)
-                    && allPresent(weights, ImageModality.values())) {
+                    && allPresent(weights, WorldMap.ALL)) {
                 progress.message("reusing the image tokenizers in " + weights + " (trained with the same settings;"
                         + " delete " + stamp.getFileName() + " to train them again)");
             } else {
@@ -118,8 +117,8 @@ public final class Demo {
             checkShipped(weights, s);
             text = DemoText.load(weights.resolve(DemoText.TOKENIZER_FILE));
         }
-        try (DemoTokenizers tokenizers = DemoTokenizers.load(weights, s)) {
-            Map<ImageModality, String> keys = new EnumMap<>(ImageModality.class);
+        try (DemoTokenizers tokenizers = DemoTokenizers.load(s.root(), weights, s)) {
+            Map<WorldMap, String> keys = new LinkedHashMap<>();
             Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
             if (train) {
                 st.next("pre-tokenizing the training world into " + outDir.resolve("dataset"));
@@ -127,7 +126,7 @@ public final class Demo {
                 st.next("training the 4M model");
                 Path run = outDir.resolve("train-run");
                 Pretokenizer.deleteTree(run);
-                ModelTraining.train(s.root(), s, modalities, keys.get(ImageModality.RGB), outDir.resolve("dataset"),
+                ModelTraining.train(s.root(), s, modalities, keys.get(WorldMap.RGB), outDir.resolve("dataset"),
                         run, weights.resolve("model.safetensors"), console, progress);
                 writeWeightsInfo(weights, s, text);
             }
@@ -193,8 +192,8 @@ public final class Demo {
                 trivial = TrivialPredictor.fit(World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress));
             }
             List<SceneData> heldout = World.scenes(s, World.Split.HELDOUT, s.heldoutScenes(), progress);
-            try (DemoTokenizers tokenizers = DemoTokenizers.load(dir, s)) {
-                Map<ImageModality, String> keys = new EnumMap<>(ImageModality.class);
+            try (DemoTokenizers tokenizers = DemoTokenizers.load(s.root(), dir, s)) {
+                Map<WorldMap, String> keys = new LinkedHashMap<>();
                 Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
                 try (DemoModel model = new DemoModel(dir.resolve("model.safetensors"), modalities, keys, tokenizers,
                         s.generation())) {
@@ -219,12 +218,15 @@ public final class Demo {
         }
     }
 
-    /** The experiment's modalities in order: the four image modalities, caption, det. */
+    /**
+     * The experiment's modalities in order: the four image modalities (as their plugins built them, with their
+     * tokenizers), caption, det.
+     */
     static Map<String, Modality> modalities(DemoSettings s, TextTokenizer text, DemoTokenizers tokenizers,
-                                            Map<ImageModality, String> keys) {
+                                            Map<WorldMap, String> keys) {
         Map<String, Modality> out = new LinkedHashMap<>();
-        for (ImageModality m : ImageModality.values()) {
-            Modality md = m.modality(s.root(), s.resolution(), s.patchSize(), tokenizers.vocabSize(m));
+        for (WorldMap m : WorldMap.ALL) {
+            Modality md = tokenizers.modality(m);
             out.put(md.key(), md);
             keys.put(m, md.key());
         }
@@ -241,7 +243,7 @@ public final class Demo {
         if (scenes.isEmpty()) {
             return out;
         }
-        String depthKey = model.key(ImageModality.DEPTH);
+        String depthKey = model.key(WorldMap.DEPTH);
         List<int[]> depth = model.depthTokens(scenes);
         List<Map<String, Object>> fromCaption = new ArrayList<>();
         List<Map<String, Object>> fromDepthCaption = new ArrayList<>();
@@ -289,9 +291,9 @@ public final class Demo {
         o.addProperty("synth", s.world().synth().root().render(com.typesafe.config.ConfigRenderOptions.concise()));
         o.addProperty("steps", s.tokenizers().steps());
         o.addProperty("batch_size", s.tokenizers().batchSize());
-        for (ImageModality m : ImageModality.values()) {
+        for (WorldMap m : WorldMap.ALL) {
             fourm.vq.train.VqTrainSettings v = DemoTokenizers.settings(s.root(), s, m, Path.of("."));
-            o.addProperty(m.shortName(), v.preset() + " " + v.model().toJson() + " " + v.resolved());
+            o.addProperty(m.name(), v.preset() + " " + v.model().toJson() + " " + v.resolved());
         }
         return o.toString();
     }
@@ -337,8 +339,8 @@ public final class Demo {
         return p;
     }
 
-    private static boolean allPresent(Path dir, ImageModality[] ms) {
-        for (ImageModality m : ms) {
+    private static boolean allPresent(Path dir, List<WorldMap> ms) {
+        for (WorldMap m : ms) {
             if (!Files.isRegularFile(DemoTokenizers.file(dir, m))) {
                 return false;
             }

@@ -12,7 +12,6 @@ import fourm.vq.Raster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ public final class DemoModel implements AutoCloseable {
     private final FourMModel model;
     private final Generator generator;
     private final Map<String, Modality> modalities;
-    private final Map<ImageModality, String> keys;
+    private final Map<WorldMap, String> keys;
     private final DemoTokenizers tokenizers;
     private final DemoSettings.Generation gen;
 
@@ -48,7 +47,7 @@ public final class DemoModel implements AutoCloseable {
      * @param keys       the key of each image modality
      * @param tokenizers the image tokenizers (owned by the caller)
      */
-    public DemoModel(Path modelFile, Map<String, Modality> modalities, Map<ImageModality, String> keys,
+    public DemoModel(Path modelFile, Map<String, Modality> modalities, Map<WorldMap, String> keys,
                      DemoTokenizers tokenizers, DemoSettings.Generation gen) throws IOException {
         this.model = Checkpoints.load(modelFile);
         try {
@@ -65,7 +64,7 @@ public final class DemoModel implements AutoCloseable {
                 }
             }
             this.modalities = Map.copyOf(modalities);
-            this.keys = new EnumMap<>(keys);
+            this.keys = new LinkedHashMap<>(keys);
             this.tokenizers = tokenizers;
             this.gen = gen;
             this.generator = Generator.builder(model).modalities(modalities).build();
@@ -81,13 +80,13 @@ public final class DemoModel implements AutoCloseable {
     }
 
     /** The key of an image modality. */
-    public String key(ImageModality m) {
+    public String key(WorldMap m) {
         return keys.get(m);
     }
 
     /** RGB tokens of scenes. */
     public List<int[]> rgbTokens(List<SceneData> scenes) {
-        return tokenizers.encode(ImageModality.RGB, scenes);
+        return tokenizers.encode(WorldMap.RGB, scenes);
     }
 
     /**
@@ -97,7 +96,7 @@ public final class DemoModel implements AutoCloseable {
      */
     public List<RgbPrediction> fromRgb(List<SceneData> scenes, long seed, DemoProgress progress) {
         List<RgbPrediction> out = new ArrayList<>(scenes.size());
-        String rgb = keys.get(ImageModality.RGB);
+        String rgb = keys.get(WorldMap.RGB);
         int batches = (scenes.size() + gen.batchSize() - 1) / gen.batchSize();
         for (int b = 0; b < batches; b++) {
             List<SceneData> chunk = scenes.subList(b * gen.batchSize(), Math.min(scenes.size(),
@@ -107,8 +106,8 @@ public final class DemoModel implements AutoCloseable {
             for (int[] t : tokens) {
                 inputs.add(Map.of(rgb, t));
             }
-            Map<ImageModality, List<Raster>> maps = new EnumMap<>(ImageModality.class);
-            for (ImageModality m : List.of(ImageModality.DEPTH, ImageModality.NORMAL, ImageModality.SEMSEG)) {
+            Map<WorldMap, List<Raster>> maps = new LinkedHashMap<>();
+            for (WorldMap m : List.of(WorldMap.DEPTH, WorldMap.NORMAL, WorldMap.SEMSEG)) {
                 GenerationPlan plan = GenerationPlan.builder().condition(rgb)
                         .target(keys.get(m), Step.roar(gen.rgb2xSteps()).temperature(gen.rgb2xTemperature()))
                         .topP(gen.topP()).build();
@@ -137,8 +136,8 @@ public final class DemoModel implements AutoCloseable {
                 }
             }
             for (int i = 0; i < chunk.size(); i++) {
-                out.add(new RgbPrediction(maps.get(ImageModality.DEPTH).get(i), maps.get(ImageModality.NORMAL).get(i),
-                        maps.get(ImageModality.SEMSEG).get(i), captions.get(i), dets.get(i)));
+                out.add(new RgbPrediction(maps.get(WorldMap.DEPTH).get(i), maps.get(WorldMap.NORMAL).get(i),
+                        maps.get(WorldMap.SEMSEG).get(i), captions.get(i), dets.get(i)));
             }
             progress.progress(out.size(), scenes.size(), "scenes generated from RGB");
         }
@@ -155,7 +154,7 @@ public final class DemoModel implements AutoCloseable {
         if (inputs.isEmpty()) {
             return List.of();
         }
-        String rgb = keys.get(ImageModality.RGB);
+        String rgb = keys.get(WorldMap.RGB);
         GenerationPlan plan = GenerationPlan.builder().condition(inputs.get(0).keySet().toArray(new String[0]))
                 .target(rgb, Step.roar(gen.x2rgbSteps()).temperature(gen.x2rgbTemperature())
                         .cfgScale(gen.x2rgbCfgScale()))
@@ -165,12 +164,12 @@ public final class DemoModel implements AutoCloseable {
         for (int i = 0; i < inputs.size(); i++) {
             ids.add(toInts(r.ids(rgb, i)));
         }
-        return tokenizers.decode(ImageModality.RGB, ids);
+        return tokenizers.decode(WorldMap.RGB, ids);
     }
 
     /** Token ids of scenes' depth maps (ground truth, for depth-conditioned generation). */
     public List<int[]> depthTokens(List<SceneData> scenes) {
-        return tokenizers.encode(ImageModality.DEPTH, scenes);
+        return tokenizers.encode(WorldMap.DEPTH, scenes);
     }
 
     /** The modalities by key. */

@@ -156,7 +156,7 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
         range("text.min-frequency", text.minFrequency(), 1, 1_000_000);
         range("text.caption-max-tokens", text.captionMaxTokens(), 4, 256);
         range("text.det-max-tokens", text.detMaxTokens(), 4, 256);
-        for (String m : ImageModality.names()) {
+        for (String m : WorldMap.names()) {
             if (!tokenizers.presets().containsKey(m)) {
                 throw new ConfigException.Missing(PATH + ".tokenizers.presets." + m);
             }
@@ -222,9 +222,9 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
         Config tp = c.getConfig("tokenizers.presets");
         Map<String, String> presets = new java.util.TreeMap<>();
         for (String k : tp.root().keySet()) {
-            if (!ImageModality.names().contains(k)) {
+            if (!WorldMap.names().contains(k)) {
                 throw new ConfigException.BadPath(tp.root().get(k).origin(), PATH + ".tokenizers.presets." + k,
-                        "unknown image modality; expected " + ImageModality.names());
+                        "unknown image modality; expected " + WorldMap.names());
             }
             if (tp.root().get(k).valueType() != ConfigValueType.STRING) {
                 throw new ConfigException.WrongType(tp.root().get(k).origin(), PATH + ".tokenizers.presets." + k,
@@ -234,9 +234,9 @@ public record DemoSettings(int resolution, int patchSize, int trainScenes, int h
         }
         Config ov = c.getConfig("tokenizers.overrides");
         for (String k : ov.root().keySet()) {
-            if (!ImageModality.names().contains(k)) {
+            if (!WorldMap.names().contains(k)) {
                 throw new ConfigException.BadPath(ov.root().get(k).origin(), PATH + ".tokenizers.overrides." + k,
-                        "unknown image modality; expected " + ImageModality.names());
+                        "unknown image modality; expected " + WorldMap.names());
             }
             if (ov.root().get(k).valueType() != ConfigValueType.OBJECT) {
                 throw new ConfigException.WrongType(ov.root().get(k).origin(), PATH + ".tokenizers.overrides." + k,

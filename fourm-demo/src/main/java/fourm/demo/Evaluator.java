@@ -59,11 +59,11 @@ public final class Evaluator {
         int detBudget = mods.get("det").spec().maxTokens();
         int capBudget = mods.get("caption").spec().maxTokens();
 
-        List<Raster> depthBound = tokenizers.decode(ImageModality.DEPTH, tokenizers.encode(ImageModality.DEPTH,
+        List<Raster> depthBound = tokenizers.decode(WorldMap.DEPTH, tokenizers.encode(WorldMap.DEPTH,
                 heldout));
-        List<Raster> normalBound = tokenizers.decode(ImageModality.NORMAL, tokenizers.encode(ImageModality.NORMAL,
+        List<Raster> normalBound = tokenizers.decode(WorldMap.NORMAL, tokenizers.encode(WorldMap.NORMAL,
                 heldout));
-        List<Raster> semsegBound = tokenizers.decode(ImageModality.SEMSEG, tokenizers.encode(ImageModality.SEMSEG,
+        List<Raster> semsegBound = tokenizers.decode(WorldMap.SEMSEG, tokenizers.encode(WorldMap.SEMSEG,
                 heldout));
 
         DepthMetric[] depth = {new DepthMetric(), new DepthMetric(), new DepthMetric()};
@@ -91,11 +91,11 @@ public final class Evaluator {
             depth[0].add(p.depth().data(), d, valid);
             depth[1].add(depthBound.get(i).data(), d, valid);
             depth[2].add(trivialDepth, d, valid);
-            normal[0].add(ImageModality.normalVectors(p.normal()), n, valid);
-            normal[1].add(ImageModality.normalVectors(normalBound.get(i)), n, valid);
+            normal[0].add(WorldMap.normalVectors(p.normal()), n, valid);
+            normal[1].add(WorldMap.normalVectors(normalBound.get(i)), n, valid);
             normal[2].add(trivialNormals, n, valid);
-            semseg[0].add(ImageModality.classIds(p.semseg()), c);
-            semseg[1].add(ImageModality.classIds(semsegBound.get(i)), c);
+            semseg[0].add(WorldMap.classIds(p.semseg()), c);
+            semseg[1].add(WorldMap.classIds(semsegBound.get(i)), c);
             semseg[2].add(trivialSemseg, c);
             boxes[0].add(p.det(), s.det());
             boxes[1].add(det.decode(budget(det.encode(s.det()), detBudget)), s.det());

@@ -69,8 +69,8 @@ public final class Grids {
         cell(c, 0, y, "RGB (input)", rgb, size);
         cell(c, 1, y, "depth: 4M", Colormaps.depth(aligned(e.fromRgb().depth(), depthTrue, valid), range[0],
                 range[1], Double.MAX_VALUE), size);
-        cell(c, 2, y, "normals: 4M", Colormaps.normals(ImageModality.normalVectors(e.fromRgb().normal())), size);
-        cell(c, 3, y, "semseg: 4M", Colormaps.classes(ImageModality.classIds(e.fromRgb().semseg())), size);
+        cell(c, 2, y, "normals: 4M", Colormaps.normals(WorldMap.normalVectors(e.fromRgb().normal())), size);
+        cell(c, 3, y, "semseg: 4M", Colormaps.classes(WorldMap.classIds(e.fromRgb().semseg())), size);
         cell(c, 4, y, "boxes: 4M", rgb, size);
         boxes(c, 4, y, e.fromRgb().det(), size);
 
@@ -83,8 +83,8 @@ public final class Grids {
         boxes(c, 4, y, s.det(), size);
 
         y += rowHeight;
-        cell(c, 0, y, "caption -> RGB", ImageModality.rgbBytes(e.captionToRgb()), size);
-        cell(c, 1, y, "depth+caption->RGB", ImageModality.rgbBytes(e.depthCaptionToRgb()), size);
+        cell(c, 0, y, "caption -> RGB", WorldMap.rgbBytes(e.captionToRgb()), size);
+        cell(c, 1, y, "depth+caption->RGB", WorldMap.rgbBytes(e.depthCaptionToRgb()), size);
         cell(c, 2, y, "depth (input)", Colormaps.depth(depthTrue, range[0], range[1], s.far()), size);
         cell(c, 3, y, "RGB: true", rgb, size);
 

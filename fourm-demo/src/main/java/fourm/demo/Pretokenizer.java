@@ -38,7 +38,7 @@ public final class Pretokenizer {
      * @param modalities the experiment's modalities (image keys, {@code caption}, {@code det}), in folder order
      * @param imageKeys  the key of each image modality
      */
-    public static void write(List<SceneData> scenes, DemoTokenizers tokenizers, Map<ImageModality, String> imageKeys,
+    public static void write(List<SceneData> scenes, DemoTokenizers tokenizers, Map<WorldMap, String> imageKeys,
                              Map<String, Modality> modalities, Path root, DemoProgress progress) throws IOException {
         Path tmp = root.resolveSibling(root.getFileName() + ".tmp");
         deleteTree(tmp);
@@ -47,14 +47,14 @@ public final class Pretokenizer {
                 SAMPLES_PER_SHARD)) {
             for (int from = 0; from < scenes.size(); from += CHUNK) {
                 List<SceneData> chunk = scenes.subList(from, Math.min(scenes.size(), from + CHUNK));
-                Map<ImageModality, List<int[]>> ids = new LinkedHashMap<>();
-                for (ImageModality m : ImageModality.values()) {
+                Map<WorldMap, List<int[]>> ids = new LinkedHashMap<>();
+                for (WorldMap m : WorldMap.ALL) {
                     ids.put(m, tokenizers.encode(m, chunk));
                 }
                 for (int i = 0; i < chunk.size(); i++) {
                     SceneData s = chunk.get(i);
                     Map<String, SampleFile> files = new LinkedHashMap<>();
-                    for (ImageModality m : ImageModality.values()) {
+                    for (WorldMap m : WorldMap.ALL) {
                         files.put(imageKeys.get(m), SampleFile.tokens(new int[][] {ids.get(m).get(i)}));
                     }
                     files.put("caption", SampleFile.text(s.caption()));

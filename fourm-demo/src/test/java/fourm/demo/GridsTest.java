@@ -17,10 +17,10 @@ class GridsTest {
         DemoSettings s = WorldAndTextTest.settings("fourm.demo { train-scenes = 1 }");
         SceneData d = World.scenes(s, World.Split.HELDOUT, 1, DemoProgress.NONE).get(0);
         // "predictions" made from the truth: the grid must show them as it shows the truth
-        Raster depth = ImageModality.DEPTH.raster(d);
-        Raster normal = ImageModality.NORMAL.raster(d);
-        Raster semseg = ImageModality.SEMSEG.raster(d);
-        Raster rgb = ImageModality.RGB.raster(d);
+        Raster depth = WorldMap.DEPTH.raster(d);
+        Raster normal = WorldMap.NORMAL.raster(d);
+        Raster semseg = WorldMap.SEMSEG.raster(d);
+        Raster rgb = WorldMap.RGB.raster(d);
         Grids.Example e = new Grids.Example(d, new DemoModel.RgbPrediction(depth, normal, semseg, d.caption(), d.det()),
                 rgb, rgb);
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(Grids.png(e)));

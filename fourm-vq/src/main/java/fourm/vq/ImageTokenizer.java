@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Encodes images and maps into token grids and decodes token grids back, in natural units (see
- * {@link ModalityFamily}): the user-facing side of a {@link VqModel}.
+ * {@link ImageValues}): the user-facing side of a {@link VqModel}.
  *
  * <p>Batched (inputs are processed {@link #batchSize()} at a time) and deterministic: the same input always gives the
  * same tokens and the same tokens the same output (inference uses arg-max assignments only; the ViT and MLP decoders

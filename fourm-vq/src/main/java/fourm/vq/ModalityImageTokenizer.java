@@ -1,20 +1,61 @@
 package fourm.vq;
 
 import fourm.api.ModalityTokenizer;
+import fourm.api.TokenizerInfo;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A {@link ModalityTokenizer} of {@link Raster}s for one modality key, over an {@link ImageTokenizer}: an image of
+ * A {@link ModalityTokenizer} of {@link Raster}s for one modality, over an {@link ImageTokenizer}: an image of
  * exactly the tokenizer's {@code image-size} in, its token ids row-major out ({@code gridSide^2} ids, or one id per
  * Memcodes head), and back. Stateless and thread-safe; close it to free the model.
+ *
+ * <p>A modality plugin loads one with {@link #load(String, Path, ImageValues)} from the checkpoint its configuration
+ * names; the checkpoint must have been trained on the values the plugin expects.
  */
 public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, AutoCloseable {
+    /** Tokenizer type of a ViT VQ-VAE with a codebook per token. */
+    public static final String VQ_VAE = "vq-vae";
+    /** Tokenizer type of a bottleneck MLP with multi-head Memcodes (global embeddings). */
+    public static final String MEMCODES = "memcodes";
+
     private final String key;
     private final ImageTokenizer tokenizer;
+    private final Optional<String> checkpoint;
 
-    ModalityImageTokenizer(String key, ImageTokenizer tokenizer) {
+    private ModalityImageTokenizer(String key, ImageTokenizer tokenizer, Optional<String> checkpoint) {
         this.key = key;
         this.tokenizer = tokenizer;
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Loads a tokenizer checkpoint for a modality.
+     *
+     * @param key      the modality key, for messages
+     * @param expected the values the modality's raw values are; the checkpoint must record the same name
+     * @throws IllegalArgumentException if the checkpoint was trained on other values
+     * @throws IOException              if the checkpoint cannot be read or does not match its architecture
+     */
+    public static ModalityImageTokenizer load(String key, Path checkpoint, ImageValues expected) throws IOException {
+        VqConfig c = VqCheckpoints.readConfig(checkpoint);
+        if (!c.values().name().equals(expected.name())) {
+            throw new IllegalArgumentException(checkpoint + ": a " + c.values().name() + " tokenizer cannot serve "
+                    + key + ", whose values are " + expected.name());
+        }
+        return new ModalityImageTokenizer(key, ImageTokenizer.load(checkpoint), Optional.of(checkpoint.toString()));
+    }
+
+    /** A tokenizer for a modality over a model held in memory (no checkpoint file). */
+    public static ModalityImageTokenizer of(String key, ImageTokenizer tokenizer) {
+        return new ModalityImageTokenizer(key, tokenizer, Optional.empty());
+    }
+
+    /** The tokenizer type of an architecture: {@value #MEMCODES} or {@value #VQ_VAE}. */
+    public static String typeOf(VqConfig c) {
+        return c.quantizer().type() == VqConfig.QuantizerType.MEMCODES ? MEMCODES : VQ_VAE;
     }
 
     /** The modality key. */
@@ -32,6 +73,11 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
         return Raster.class;
     }
 
+    @Override
+    public TokenizerInfo info() {
+        return TokenizerInfo.of(typeOf(tokenizer.config()), checkpoint);
+    }
+
     /**
      * Token ids of one image.
      *
@@ -39,11 +85,7 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
      */
     @Override
     public int[] encode(Raster value) {
-        try {
-            Normalization.validate(tokenizer.config(), value, key, true);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        Normalization.validate(tokenizer.config(), value, key, true);
         return tokenizer.encode(value).tokens();
     }
 
@@ -55,8 +97,9 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
     @Override
     public Raster decode(int[] tokens) {
         VqConfig c = tokenizer.config();
-        int rows = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES ? 1 : c.gridSide();
-        int cols = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES ? c.quantizer().heads() : c.gridSide();
+        boolean memcodes = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES;
+        int rows = memcodes ? 1 : c.gridSide();
+        int cols = memcodes ? c.quantizer().heads() : c.gridSide();
         if (tokens.length != rows * cols) {
             throw new IllegalArgumentException(key + ": " + tokens.length + " tokens, expected " + rows * cols);
         }

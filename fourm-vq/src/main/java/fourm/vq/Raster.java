@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * An image or map of floats, channel-major ({@code [C, H, W]}, row-major within a channel): an RGB image, a depth
  * map, a class-id map, a feature map, or a global embedding ({@code [C, 1, 1]}). The values are in the natural units
- * of their {@link ModalityFamily}. Immutable: the array is copied in and out.
+ * of their {@link ImageValues}. Immutable: the array is copied in and out.
  *
  * @param channels C, at least 1
  * @param height   H, at least 1

@@ -6,7 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import fourm.vq.ModalityFamily.LossKind;
+import fourm.vq.values.ImageValueKit;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,12 +19,13 @@ import java.util.TreeSet;
  * fourm-vq's {@code reference.conf}) and stored as JSON in every checkpoint ({@link #toJson()}).
  *
  * @param name        a label, usually the preset (for example {@code rgb}); recorded in checkpoints
- * @param family      the modality family: input normalisation, loss and metrics
+ * @param values      what the values mean: normalisation, loss, metrics, files (recorded as {@code family})
  * @param imageSize   side of the square input in pixels; for feature maps the side of the map (one token per cell);
  *                    1 for global embeddings
- * @param channels    input channels; for semseg the width of the class embedding {@code cls_emb}
- * @param numClasses  semseg: number of classes (the model has {@code numClasses + 1} labels, 0 = no class); else 0
- * @param ignoreId    semseg: the id that means "no class" in natural units (255 by convention); else 0
+ * @param channels    input channels; for class-id values the width of the class embedding {@code cls_emb}
+ * @param numClasses  class-id values: number of classes (the model has {@code numClasses + 1} labels, 0 = no class);
+ *                    else 0
+ * @param ignoreId    class-id values: the id that means "no class" in natural units (255 by convention); else 0
  * @param patchSize   side of a patch in pixels; 1 for feature maps and global embeddings
  * @param postMlp     add the tanh post-MLP {@code x + MLP_tanh(LN(x))} after the ViT encoder and decoder blocks
  * @param encoder     encoder network
@@ -32,7 +33,7 @@ import java.util.TreeSet;
  * @param quantizer   the bottleneck
  * @param loss        reconstruction loss
  */
-public record VqConfig(String name, ModalityFamily family, int imageSize, int channels, int numClasses, int ignoreId,
+public record VqConfig(String name, ImageValues values, int imageSize, int channels, int numClasses, int ignoreId,
                        int patchSize, boolean postMlp, Network encoder, Network decoder, QuantizerSpec quantizer,
                        LossKind loss) {
 
@@ -157,12 +158,14 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
         }
     }
 
-    /** Checks that the parts fit together; messages name the setting. */
-    public VqConfig {
+    /** Checks that the parts fit together, then asks the values to check theirs; messages name the setting. */
+    public VqConfig(String name, ImageValues values, int imageSize, int channels, int numClasses, int ignoreId,
+                    int patchSize, boolean postMlp, Network encoder, Network decoder, QuantizerSpec quantizer,
+                    LossKind loss) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be empty");
         }
-        if (family == null || encoder == null || decoder == null || quantizer == null || loss == null) {
+        if (values == null || encoder == null || decoder == null || quantizer == null || loss == null) {
             throw new IllegalArgumentException(name + ": family, encoder, decoder, quantizer and loss are required");
         }
         if (imageSize < 1 || channels < 1 || patchSize < 1) {
@@ -173,30 +176,15 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
             throw new IllegalArgumentException(name + ": image-size " + imageSize + " is not a multiple of patch-size "
                     + patchSize);
         }
-        if (!family.usesPatches() && patchSize != 1) {
-            throw new IllegalArgumentException(name + ": a " + family.configName() + " tokenizer has no patches"
+        if (!values.patches() && patchSize != 1) {
+            throw new IllegalArgumentException(name + ": a " + values.name() + " tokenizer has no patches"
                     + " (patch-size = 1, one token per cell), got patch-size " + patchSize);
         }
-        if (family == ModalityFamily.SEMSEG) {
-            if (numClasses < 1 || numClasses > 32766) {
-                throw new IllegalArgumentException(name + ": semseg needs num-classes in [1, 32766], got "
-                        + numClasses);
-            }
-            if (ignoreId >= 0 && ignoreId < numClasses) {
-                throw new IllegalArgumentException(name + ": ignore-id " + ignoreId + " is a class id (classes are 0.."
-                        + (numClasses - 1) + ")");
-            }
-        } else if (numClasses != 0) {
-            throw new IllegalArgumentException(name + ": num-classes is for semseg only, got " + numClasses
-                    + " for " + family.configName());
+        if (!values.classLabels() && numClasses != 0) {
+            throw new IllegalArgumentException(name + ": num-classes is for class-id maps only, got " + numClasses
+                    + " for " + values.name());
         }
-        if (family == ModalityFamily.RGB || family == ModalityFamily.NORMAL) {
-            requireChannels(name, family, channels, 3);
-        }
-        if (family == ModalityFamily.DEPTH || family == ModalityFamily.EDGE) {
-            requireChannels(name, family, channels, 1);
-        }
-        if (family == ModalityFamily.GLOBAL_EMBEDDING) {
+        if (values.global()) {
             if (imageSize != 1) {
                 throw new IllegalArgumentException(name + ": a global embedding is a 1x1 map, got image-size "
                         + imageSize);
@@ -204,29 +192,36 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
             if (quantizer.type() != QuantizerType.MEMCODES) {
                 throw new IllegalArgumentException(name + ": global embeddings are tokenized by memcodes");
             }
-        } else if (quantizer.type() == QuantizerType.MEMCODES) {
-            throw new IllegalArgumentException(name + ": memcodes is supported for global embeddings (one token per"
-                    + " head); use lucid for " + family.configName());
+        } else {
+            if (quantizer.type() == QuantizerType.MEMCODES) {
+                throw new IllegalArgumentException(name + ": memcodes is supported for global embeddings (one token"
+                        + " per head); use lucid for " + values.name());
+            }
+            if (encoder.arch() != Arch.VIT || decoder.arch() != Arch.VIT) {
+                throw new IllegalArgumentException(name + ": " + values.name() + " tokenizers use ViT encoders and"
+                        + " decoders; bottleneck MLPs are for global embeddings");
+            }
         }
-        if (family != ModalityFamily.GLOBAL_EMBEDDING
-                && (encoder.arch() != Arch.VIT || decoder.arch() != Arch.VIT)) {
-            throw new IllegalArgumentException(name + ": " + family.configName() + " tokenizers use ViT encoders and"
-                    + " decoders; bottleneck MLPs are for global embeddings");
-        }
-        if (family == ModalityFamily.SEMSEG && loss != LossKind.CROSS_ENTROPY) {
-            throw new IllegalArgumentException(name + ": semseg is trained with cross-entropy, got loss "
+        if (values.classLabels() && loss != LossKind.CROSS_ENTROPY) {
+            throw new IllegalArgumentException(name + ": " + values.name() + " is trained with cross-entropy, got loss "
                     + loss.configName());
         }
-        if (family != ModalityFamily.SEMSEG && loss == LossKind.CROSS_ENTROPY) {
-            throw new IllegalArgumentException(name + ": cross-entropy needs class labels (semseg)");
+        if (!values.classLabels() && loss == LossKind.CROSS_ENTROPY) {
+            throw new IllegalArgumentException(name + ": cross-entropy needs class labels (a class-id map)");
         }
-    }
-
-    private static void requireChannels(String name, ModalityFamily f, int channels, int expected) {
-        if (channels != expected) {
-            throw new IllegalArgumentException(name + ": " + f.configName() + " has " + expected + " channel"
-                    + (expected == 1 ? "" : "s") + ", got channels = " + channels);
-        }
+        this.name = name;
+        this.values = values;
+        this.imageSize = imageSize;
+        this.channels = channels;
+        this.numClasses = numClasses;
+        this.ignoreId = ignoreId;
+        this.patchSize = patchSize;
+        this.postMlp = postMlp;
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.quantizer = quantizer;
+        this.loss = loss;
+        values.check(this);
     }
 
     /** Tokens per image side ({@code imageSize / patchSize}). */
@@ -244,19 +239,21 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
         return quantizer.codebookSize();
     }
 
-    /** Channels of the decoder output: the labels ({@code numClasses + 1}) for semseg, else the input channels. */
+    /**
+     * Channels of the decoder output: the labels ({@code numClasses + 1}) for class-id maps, else the input channels.
+     */
     public int outputChannels() {
-        return family == ModalityFamily.SEMSEG ? numClasses + 1 : channels;
+        return values.classLabels() ? numClasses + 1 : channels;
     }
 
-    /** Channels of a value in natural units: 1 for semseg (the class id), else {@link #channels()}. */
+    /** Channels of a value in natural units: 1 for class-id maps (the class id), else {@link #channels()}. */
     public int valueChannels() {
-        return family == ModalityFamily.SEMSEG ? 1 : channels;
+        return values.classLabels() ? 1 : channels;
     }
 
     /** True when the encoder projects pixel patches (the reference's {@code patch_proj}). */
     public boolean patchProj() {
-        return family.usesPatches();
+        return values.patches();
     }
 
     // ---------------------------------------------------------------------------------------------------- HOCON
@@ -269,7 +266,8 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
 
     /**
      * Reads a tokenizer definition (a preset node such as {@code fourm.vq.presets.rgb}), every value eagerly.
-     * Optional keys: {@code num-classes} and {@code ignore-id} (semseg), {@code loss} (default: the family's),
+     * The key {@code family} names the values ({@link ImageValueKit#byName}). Optional keys: {@code num-classes} and
+     * {@code ignore-id} (class-id maps), {@code loss} (default: the values'),
      * {@code post-mlp} (default false), {@code heads} and {@code mlp-ratio} of an MLP, and the quantizer's
      * {@code heads} (1), {@code ema-decay} (0.99), {@code commitment-weight} (1), {@code temperature} (1).
      *
@@ -280,9 +278,9 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
     public static VqConfig fromConfig(String name, Config node) {
         unknown(node, KEYS, "");
         try {
-            ModalityFamily family = ModalityFamily.fromConfigName(node.getString("family"));
+            ImageValues values = ImageValueKit.byName(node.getString("family"));
             LossKind loss = node.hasPath("loss") ? LossKind.fromConfigName(node.getString("loss"))
-                    : family.defaultLoss();
+                    : values.defaultLoss();
             Config q = node.getConfig("quantizer");
             unknown(q, QUANT_KEYS, "quantizer.");
             QuantizerSpec quant = new QuantizerSpec(QuantizerType.fromConfigName(q.getString("type")),
@@ -290,9 +288,9 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
                     q.hasPath("ema-decay") ? q.getDouble("ema-decay") : 0.99,
                     q.hasPath("commitment-weight") ? q.getDouble("commitment-weight") : 1.0,
                     q.hasPath("temperature") ? q.getDouble("temperature") : 1.0);
-            return new VqConfig(name, family, node.getInt("image-size"), node.getInt("channels"),
+            return new VqConfig(name, values, node.getInt("image-size"), node.getInt("channels"),
                     node.hasPath("num-classes") ? node.getInt("num-classes") : 0,
-                    node.hasPath("ignore-id") ? node.getInt("ignore-id") : (family == ModalityFamily.SEMSEG ? 255 : 0),
+                    node.hasPath("ignore-id") ? node.getInt("ignore-id") : values.defaultIgnoreId(),
                     node.getInt("patch-size"), node.hasPath("post-mlp") && node.getBoolean("post-mlp"),
                     network(node, "encoder"), network(node, "decoder"), quant, loss);
         } catch (IllegalArgumentException e) {
@@ -331,7 +329,7 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
     public String toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
-        o.addProperty("family", family.configName());
+        o.addProperty("family", values.name());
         o.addProperty("image-size", imageSize);
         o.addProperty("channels", channels);
         o.addProperty("num-classes", numClasses);
@@ -381,7 +379,7 @@ public record VqConfig(String name, ModalityFamily family, int imageSize, int ch
                     num(q, "codebook-size").intValue(), num(q, "latent-dim").intValue(), num(q, "heads").intValue(),
                     num(q, "ema-decay").doubleValue(), num(q, "commitment-weight").doubleValue(),
                     num(q, "temperature").doubleValue());
-            return new VqConfig(str(o, "name"), ModalityFamily.fromConfigName(str(o, "family")),
+            return new VqConfig(str(o, "name"), ImageValueKit.byName(str(o, "family")),
                     num(o, "image-size").intValue(), num(o, "channels").intValue(), num(o, "num-classes").intValue(),
                     num(o, "ignore-id").intValue(), num(o, "patch-size").intValue(), bool(o, "post-mlp"),
                     network(obj(o, "encoder")), network(obj(o, "decoder")), quant,

@@ -94,7 +94,7 @@ public final class VqModel implements AutoCloseable {
     /** Every tensor of a configuration, in the reference's registration order. */
     static List<Params.Spec> layout(VqConfig c, boolean withDecoder) {
         Params.Layout l = new Params.Layout();
-        if (c.family() == ModalityFamily.SEMSEG) {
+        if (c.values().classLabels()) {
             l.param("cls_emb.weight", Params.Init.NORMAL, c.numClasses() + 1, c.channels());
         }
         int grid = c.gridSide();
@@ -167,20 +167,20 @@ public final class VqModel implements AutoCloseable {
     }
 
     /**
-     * The model input of a batch of normalised values (see {@link ModalityFamily}), in {@code m}: FLOAT32
+     * The model input of a batch of normalised values (see {@link ImageValues#toModel}), in {@code m}: FLOAT32
      * [B, C, H, W], or for semseg INT64 labels [B, H, W] (already shifted, 0 = no class).
      *
      * @param values row-major [B, C, H, W] (semseg: [B, H, W])
      */
     public NDArray input(NDManager m, float[] values, int batch, int height, int width) {
-        int c = config.family() == ModalityFamily.SEMSEG ? 1 : config.channels();
+        int c = config.valueChannels();
         long expected = (long) batch * c * height * width;
         if (values.length != expected) {
             throw new IllegalArgumentException("a batch of " + batch + " x " + c + " x " + height + " x " + width
                     + " needs " + expected + " values, got " + values.length);
         }
         checkSize(height, width);
-        if (config.family() == ModalityFamily.SEMSEG) {
+        if (config.values().classLabels()) {
             long[] labels = new long[values.length];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = (long) values[i];
@@ -196,7 +196,7 @@ public final class VqModel implements AutoCloseable {
             throw new IllegalArgumentException("a " + height + " x " + width + " input does not divide into "
                     + p + " x " + p + " patches");
         }
-        if (config.family() == ModalityFamily.GLOBAL_EMBEDDING && (height != 1 || width != 1)) {
+        if (config.values().global() && (height != 1 || width != 1)) {
             throw new IllegalArgumentException("a global embedding is 1 x 1, got " + height + " x " + width);
         }
     }
@@ -204,7 +204,7 @@ public final class VqModel implements AutoCloseable {
     /** The latents [B, N, L] of an input (see {@link #input}). */
     private NDArray latents(Params.View p, NDArray x) {
         NDArray in = x;
-        if (config.family() == ModalityFamily.SEMSEG) {
+        if (config.values().classLabels()) {
             in = Embedding.embedding(x, p.get("cls_emb.weight"), SparseFormat.DENSE).singletonOrThrow()
                     .transpose(0, 3, 1, 2);
         }

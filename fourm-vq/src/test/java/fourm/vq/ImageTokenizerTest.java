@@ -3,6 +3,7 @@ package fourm.vq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fourm.vq.values.ImageValueKit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,7 @@ class ImageTokenizerTest {
     @Test
     void theModalityAdapterRequiresTheExactSize() {
         try (VqModel model = VqModel.create(TinyConfigs.rgb(), 1)) {
-            ModalityImageTokenizer m = new ModalityImageTokenizer("tok_rgb@32", ImageTokenizer.of(model));
+            ModalityImageTokenizer m = ModalityImageTokenizer.of("tok_rgb@32", ImageTokenizer.of(model));
             int[] ids = m.encode(rgbImages(1).get(0));
             assertThat(ids).hasSize(16);
             assertThat(m.decode(ids).height()).isEqualTo(32);
@@ -149,16 +150,15 @@ class ImageTokenizerTest {
     }
 
     @Test
-    void modalityKeysMapToFamilies() {
-        assertThat(ImageTokenizers.familyOf("tok_rgb@224")).isEqualTo(ModalityFamily.RGB);
-        assertThat(ImageTokenizers.familyOf("tok_depth@448")).isEqualTo(ModalityFamily.DEPTH);
-        assertThat(ImageTokenizers.familyOf("tok_semseg@224")).isEqualTo(ModalityFamily.SEMSEG);
-        assertThat(ImageTokenizers.familyOf("tok_sam_edge@224")).isEqualTo(ModalityFamily.EDGE);
-        assertThat(ImageTokenizers.familyOf("canny_edge")).isEqualTo(ModalityFamily.EDGE);
-        assertThat(ImageTokenizers.familyOf("tok_dinov2@224")).isEqualTo(ModalityFamily.FEATURE_MAP);
-        assertThat(ImageTokenizers.familyOf("tok_imagebind_global")).isEqualTo(ModalityFamily.GLOBAL_EMBEDDING);
-        assertThat(ImageTokenizers.familyOf("DINOv2-B14-global")).isEqualTo(ModalityFamily.GLOBAL_EMBEDDING);
-        assertThatThrownBy(() -> ImageTokenizers.familyOf("caption"))
-                .hasMessageContaining("'caption' is not an image-like modality");
+    void theKitNamesItsValuesAsCheckpointsRecordThem() {
+        for (ImageValues v : ImageValueKit.all()) {
+            assertThat(ImageValueKit.byName(v.name())).isSameAs(v);
+        }
+        assertThat(ImageValueKit.rgb().name()).isEqualTo("rgb");
+        assertThat(ImageValueKit.globalEmbedding().global()).isTrue();
+        assertThat(ImageValueKit.featureMap().patches()).isFalse();
+        assertThat(ImageValueKit.semseg().classLabels()).isTrue();
+        assertThatThrownBy(() -> ImageValueKit.byName("caption"))
+                .hasMessageContaining("unknown image values 'caption'").hasMessageContaining("global-embedding");
     }
 }

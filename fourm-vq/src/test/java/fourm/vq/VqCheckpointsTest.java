@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.model.CheckpointException;
+import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,16 +144,18 @@ class VqCheckpointsTest {
     }
 
     @Test
-    void forModalityChecksTheFamily() throws IOException {
+    void aModalityTokenizerChecksTheCheckpointsValues() throws IOException {
         Path file = dir.resolve("rgb.safetensors");
         try (VqModel model = VqModel.create(TinyConfigs.rgb(), 9)) {
             VqCheckpoints.save(model, file, Map.of());
         }
-        try (ModalityImageTokenizer t = ImageTokenizers.forModality("tok_rgb@32", file)) {
+        try (ModalityImageTokenizer t = ModalityImageTokenizer.load("tok_rgb@32", file, ImageValueKit.rgb())) {
             assertThat(t.encode(ImageTokenizerTest.rgbImages(1).get(0))).hasSize(16);
             assertThat(t.valueType()).isEqualTo(Raster.class);
+            assertThat(t.info().type()).isEqualTo("vq-vae");
+            assertThat(t.info().checkpoint()).contains(file.toString());
         }
-        assertThatThrownBy(() -> ImageTokenizers.forModality("tok_depth@224", file))
-                .hasMessageContaining("a rgb tokenizer cannot serve tok_depth@224, which is depth");
+        assertThatThrownBy(() -> ModalityImageTokenizer.load("tok_depth@224", file, ImageValueKit.depth()))
+                .hasMessageContaining("a rgb tokenizer cannot serve tok_depth@224, whose values are depth");
     }
 }

@@ -1,6 +1,6 @@
 package fourm.vq.io;
 
-import fourm.vq.ModalityFamily;
+import fourm.vq.ImageValues;
 import fourm.vq.Raster;
 import java.util.SplittableRandom;
 
@@ -108,17 +108,17 @@ public final class Crops {
     /**
      * Cuts {@code crop} out of {@code r} (clamped to it), resizes it to {@code outH x outW} and mirrors it if asked.
      *
-     * @param family decides the interpolation (nearest for semseg) and the normal flip
+     * @param values decide the interpolation (nearest for class ids) and what a mirrored value is (normals negate x)
      * @throws IllegalArgumentException if the crop lies outside the raster
      */
-    public static Raster apply(Raster r, Crop crop, int outH, int outW, ModalityFamily family) {
+    public static Raster apply(Raster r, Crop crop, int outH, int outW, ImageValues values) {
         if (crop.top() >= r.height() || crop.left() >= r.width()) {
             throw new IllegalArgumentException("crop (top " + crop.top() + ", left " + crop.left() + ") lies outside a "
                     + r.height() + " x " + r.width() + " map");
         }
         int h = Math.min(crop.h(), r.height() - crop.top());
         int w = Math.min(crop.w(), r.width() - crop.left());
-        boolean nearest = family == ModalityFamily.SEMSEG;
+        boolean nearest = values.nearestResample();
         int c = r.channels();
         float[] src = r.data();
         float[] out = new float[c * outH * outW];
@@ -149,8 +149,8 @@ public final class Crops {
                         double bottom = src[row1 + x0] * (1 - tx) + src[row1 + x1] * tx;
                         v = (float) (top * (1 - ty) + bottom * ty);
                     }
-                    if (crop.hflip() && family == ModalityFamily.NORMAL && ch == 0) {
-                        v = 1f - v;
+                    if (crop.hflip()) {
+                        v = values.mirrored(ch, v);
                     }
                     out[(ch * outH + y) * outW + ox] = v;
                 }

@@ -7,8 +7,7 @@ import fourm.core.data.ShardedDatasetReader;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.data.TarReader;
 import fourm.vq.ImageTokenizer;
-import fourm.vq.ImageTokenizers;
-import fourm.vq.ModalityFamily;
+import fourm.vq.ImageValues;
 import fourm.vq.Raster;
 import fourm.vq.TokenGrid;
 import fourm.vq.VqConfig;
@@ -102,15 +101,9 @@ public final class Pretokenizer {
      * @param progress receives one line per finished batch of samples
      * @throws IOException              for unreadable or mismatching files (named in the message), existing shards of
      *                                  the modality, or crop settings that do not cover the same keys
-     * @throws IllegalArgumentException if the modality key is not of the tokenizer's family
      */
     public static Summary run(ImageTokenizer tokenizer, Options o, Consumer<String> progress) throws IOException {
         VqConfig c = tokenizer.config();
-        ModalityFamily keyFamily = ImageTokenizers.familyOf(o.modality());
-        if (keyFamily != c.family()) {
-            throw new IllegalArgumentException("modality " + o.modality() + " is " + keyFamily.configName()
-                    + " but the tokenizer is " + c.family().configName());
-        }
         Map<String, Path> files = list(o.images());
         Map<String, int[][]> crops = readCropSettings(o.out());
         boolean reuse = !crops.isEmpty();
@@ -186,11 +179,11 @@ public final class Pretokenizer {
 
     /** The value a crop gives to the tokenizer. */
     private static Raster view(Raster r, Crops.Crop crop, int[] crop0, VqConfig c) {
-        ModalityFamily f = c.family();
-        if (f == ModalityFamily.GLOBAL_EMBEDDING) {
+        ImageValues f = c.values();
+        if (f.global()) {
             return r;
         }
-        if (f == ModalityFamily.FEATURE_MAP) {
+        if (!f.patches()) {
             int srcH = 2 * crop0[0] + crop0[2];
             int srcW = 2 * crop0[1] + crop0[3];
             Crops.Crop scaled = crop.scaled((double) r.height() / srcH, (double) r.width() / srcW);

@@ -3,7 +3,7 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
-import fourm.vq.ModalityFamily.LossKind;
+import fourm.vq.LossKind;
 
 /**
  * The reconstruction losses of spec-4m.md §6.1, as differentiable NDArray functions returning a scalar mean.

@@ -1,6 +1,5 @@
 package fourm.vq.train;
 
-import fourm.vq.ModalityFamily;
 import fourm.vq.VqConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +11,8 @@ import java.util.Map;
  * ignores the input, so a number can be judged at a glance:
  *
  * <table>
- *   <caption>Metrics per family (model space = the normalised values the network sees)</caption>
- *   <tr><th>family</th><th>metrics</th><th>baseline</th></tr>
+ *   <caption>Metrics of the kit's values (model space = the normalised values the network sees)</caption>
+ *   <tr><th>values</th><th>metrics</th><th>baseline</th></tr>
  *   <tr><td>all</td><td>{@code mse} (model space; not for global embeddings, whose cosine loss leaves the scale
  *       free), {@code codebook_usage} (fraction of codes used), {@code perplexity} (exp of the entropy of code
  *       frequencies)</td>
@@ -28,6 +27,10 @@ import java.util.Map;
  *   <tr><td>feature-map, global-embedding</td><td>{@code cosine_similarity} per position, over channels</td>
  *       <td>{@code baseline_cosine_similarity}: the mean vector</td></tr>
  * </table>
+ *
+ * <p>Which metrics a tokenizer reports is its {@link fourm.vq.ImageValues#metrics}'s choice, from the helpers here
+ * ({@link Stats}, {@link #putMse}, {@link #putPsnr}, {@link #putL1}, {@link #putNormals}, {@link #putCosine},
+ * {@link #putClassIds}); codebook usage and perplexity are added for every tokenizer.
  *
  * <p>Add batches with {@link #add}, then read {@link #result()}. The evaluation set is held in memory.
  */
@@ -52,7 +55,7 @@ public final class ReconstructionMetrics {
      * @param ids    its token ids
      */
     public void add(float[] target, float[] output, long[] ids) {
-        int plane = config.family() == ModalityFamily.SEMSEG ? target.length : target.length / config.channels();
+        int plane = config.values().classLabels() ? target.length : target.length / config.channels();
         if (planeSize >= 0 && plane != planeSize) {
             throw new IllegalArgumentException("all evaluation images must share a size");
         }
@@ -75,13 +78,7 @@ public final class ReconstructionMetrics {
         if (targets.isEmpty()) {
             return out;
         }
-        int plane = planeSize;
-        ModalityFamily f = config.family();
-        if (f == ModalityFamily.SEMSEG) {
-            semseg(out, plane);
-        } else {
-            continuous(out, plane);
-        }
+        config.values().metrics(new Stats(config, targets, outputs, planeSize), out);
         long total = 0;
         int used = 0;
         for (long c : codeCounts) {
@@ -100,87 +97,167 @@ public final class ReconstructionMetrics {
         return out;
     }
 
-    private void continuous(Map<String, Double> out, int plane) {
-        int c = config.channels();
-        ModalityFamily f = config.family();
-        double[] mean = new double[c];
-        long n = (long) targets.size() * plane;
-        for (float[] t : targets) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < plane; i++) {
-                    mean[ch] += t[ch * plane + i];
-                }
+    /**
+     * The evaluation set of a tokenizer in model space, and the sums the continuous metrics share (computed on first
+     * use): per-channel means, squared and absolute errors of the reconstruction and of the mean baseline.
+     */
+    public static final class Stats {
+        private final VqConfig config;
+        private final List<float[]> targets;
+        private final List<float[]> outputs;
+        private final int plane;
+        private double[] mean;
+        private double se;
+        private double seBase;
+        private double ae;
+        private double aeBase;
+
+        Stats(VqConfig config, List<float[]> targets, List<float[]> outputs, int plane) {
+            this.config = config;
+            this.targets = targets;
+            this.outputs = outputs;
+            this.plane = plane;
+        }
+
+        /** The tokenizer. */
+        public VqConfig config() {
+            return config;
+        }
+
+        /** The model inputs, [C, H, W] each ([H, W] shifted labels for class ids). */
+        public List<float[]> targets() {
+            return targets;
+        }
+
+        /** The decoder outputs, [C', H, W] each. */
+        public List<float[]> outputs() {
+            return outputs;
+        }
+
+        /** H * W. */
+        public int plane() {
+            return plane;
+        }
+
+        /** Target values summed over images, channels and positions ({@code images * plane * channels}). */
+        public double count() {
+            return (double) targets.size() * plane * config.channels();
+        }
+
+        /** The mean of each target channel. */
+        public double[] mean() {
+            sums();
+            return mean.clone();
+        }
+
+        /** Sum of squared errors of the reconstruction. */
+        public double squaredError() {
+            sums();
+            return se;
+        }
+
+        /** Sum of squared errors of the per-channel mean. */
+        public double baselineSquaredError() {
+            sums();
+            return seBase;
+        }
+
+        /** Sum of absolute errors of the reconstruction. */
+        public double absoluteError() {
+            sums();
+            return ae;
+        }
+
+        /** Sum of absolute errors of the per-channel mean. */
+        public double baselineAbsoluteError() {
+            sums();
+            return aeBase;
+        }
+
+        private void sums() {
+            if (mean != null) {
+                return;
             }
-        }
-        for (int ch = 0; ch < c; ch++) {
-            mean[ch] /= n;
-        }
-        double se = 0;
-        double seBase = 0;
-        double ae = 0;
-        double aeBase = 0;
-        for (int k = 0; k < targets.size(); k++) {
-            float[] t = targets.get(k);
-            float[] o = outputs.get(k);
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < plane; i++) {
-                    double tv = t[ch * plane + i];
-                    double d = o[ch * plane + i] - tv;
-                    double db = mean[ch] - tv;
-                    se += d * d;
-                    seBase += db * db;
-                    ae += Math.abs(d);
-                    aeBase += Math.abs(db);
-                }
-            }
-        }
-        double count = (double) n * c;
-        if (f != ModalityFamily.GLOBAL_EMBEDDING) {
-            out.put("mse", se / count);
-            out.put("baseline_mse", seBase / count);
-        }
-        switch (f) {
-            case RGB -> {
-                // [0, 1] pixels are half the [-1, 1] model values: squared errors are a quarter.
-                double natural = 0;
-                for (int k = 0; k < targets.size(); k++) {
-                    float[] t = targets.get(k);
-                    float[] o = outputs.get(k);
-                    for (int i = 0; i < t.length; i++) {
-                        double ov = Math.min(1, Math.max(0, (o[i] + 1) * 0.5));
-                        double d = ov - (t[i] + 1) * 0.5;
-                        natural += d * d;
+            int c = config.channels();
+            double[] m = new double[c];
+            long n = (long) targets.size() * plane;
+            for (float[] t : targets) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = 0; i < plane; i++) {
+                        m[ch] += t[ch * plane + i];
                     }
                 }
-                out.put("psnr", psnr(natural / count));
-                out.put("baseline_psnr", psnr(seBase / count / 4));
             }
-            case DEPTH -> {
-                out.put("l1", ae / count);
-                out.put("baseline_l1", aeBase / count);
+            for (int ch = 0; ch < c; ch++) {
+                m[ch] /= n;
             }
-            case EDGE -> {
-                out.put("l1", ae / count / 2);
-                out.put("baseline_l1", aeBase / count / 2);
+            for (int k = 0; k < targets.size(); k++) {
+                float[] t = targets.get(k);
+                float[] o = outputs.get(k);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int i = 0; i < plane; i++) {
+                        double tv = t[ch * plane + i];
+                        double d = o[ch * plane + i] - tv;
+                        double db = m[ch] - tv;
+                        se += d * d;
+                        seBase += db * db;
+                        ae += Math.abs(d);
+                        aeBase += Math.abs(db);
+                    }
+                }
             }
-            case NORMAL -> normals(out, plane, mean);
-            case FEATURE_MAP, GLOBAL_EMBEDDING -> cosine(out, plane, mean);
-            default -> {
+            mean = m;
+        }
+    }
+
+    /** {@code mse} and {@code baseline_mse} in model space. */
+    public static void putMse(Stats s, Map<String, Double> out) {
+        out.put("mse", s.squaredError() / s.count());
+        out.put("baseline_mse", s.baselineSquaredError() / s.count());
+    }
+
+    /**
+     * {@code psnr} and {@code baseline_psnr} in dB on [0, 1] pixels, for values whose model space is {@code 2x - 1}.
+     */
+    public static void putPsnr(Stats s, Map<String, Double> out) {
+        // [0, 1] pixels are half the [-1, 1] model values: squared errors are a quarter.
+        double natural = 0;
+        for (int k = 0; k < s.targets.size(); k++) {
+            float[] t = s.targets.get(k);
+            float[] o = s.outputs.get(k);
+            for (int i = 0; i < t.length; i++) {
+                double ov = Math.min(1, Math.max(0, (o[i] + 1) * 0.5));
+                double d = ov - (t[i] + 1) * 0.5;
+                natural += d * d;
             }
         }
+        out.put("psnr", psnr(natural / s.count()));
+        out.put("baseline_psnr", psnr(s.baselineSquaredError() / s.count() / 4));
+    }
+
+    /** {@code l1} and {@code baseline_l1}, the model-space mean absolute errors times {@code scale}. */
+    public static void putL1(Stats s, double scale, Map<String, Double> out) {
+        out.put("l1", s.absoluteError() / s.count() * scale);
+        out.put("baseline_l1", s.baselineAbsoluteError() / s.count() * scale);
     }
 
     private static double psnr(double mse) {
         return 10 * Math.log10(1 / Math.max(mse, 1e-12));
     }
 
-    private void normals(Map<String, Double> out, int plane, double[] mean) {
+    /**
+     * {@code mean_angular_error} and {@code baseline_mean_angular_error} in degrees over the positions with a normal
+     * (a target of length below 0.5, such as the sky's (0, 0, 0), has none); three channels.
+     */
+    public static void putNormals(Stats s, Map<String, Double> out) {
+        double[] mean = s.mean();
+        int plane = s.plane;
         double sum = 0;
         double sumBase = 0;
         long pixels = 0;
-        for (int k = 0; k < targets.size(); k++) {
-            float[] t = targets.get(k);
-            float[] o = outputs.get(k);
+        for (int k = 0; k < s.targets.size(); k++) {
+            float[] t = s.targets.get(k);
+            float[] o = s.outputs.get(k);
             for (int i = 0; i < plane; i++) {
                 double tx = t[i];
                 double ty = t[plane + i];
@@ -208,14 +285,17 @@ public final class ReconstructionMetrics {
         return Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
     }
 
-    private void cosine(Map<String, Double> out, int plane, double[] mean) {
-        int c = config.channels();
+    /** {@code cosine_similarity} per position over channels, and {@code baseline_cosine_similarity} of the mean. */
+    public static void putCosine(Stats s, Map<String, Double> out) {
+        double[] mean = s.mean();
+        int plane = s.plane;
+        int c = s.config.channels();
         double sum = 0;
         double sumBase = 0;
         long positions = 0;
-        for (int k = 0; k < targets.size(); k++) {
-            float[] t = targets.get(k);
-            float[] o = outputs.get(k);
+        for (int k = 0; k < s.targets.size(); k++) {
+            float[] t = s.targets.get(k);
+            float[] o = s.outputs.get(k);
             for (int i = 0; i < plane; i++) {
                 double dot = 0;
                 double dotB = 0;
@@ -240,16 +320,21 @@ public final class ReconstructionMetrics {
         out.put("baseline_cosine_similarity", sumBase / positions);
     }
 
-    private void semseg(Map<String, Double> out, int plane) {
-        int labels = config.outputChannels();
+    /**
+     * {@code miou} over labels present in the target or the prediction, {@code pixel_accuracy} and
+     * {@code baseline_pixel_accuracy} (the majority label), for label targets [H, W] and label logits [C', H, W].
+     */
+    public static void putClassIds(Stats s, Map<String, Double> out) {
+        int plane = s.plane;
+        int labels = s.config.outputChannels();
         long[] inter = new long[labels];
         long[] predCount = new long[labels];
         long[] targetCount = new long[labels];
         long correct = 0;
         long pixels = 0;
-        for (int k = 0; k < targets.size(); k++) {
-            float[] t = targets.get(k);
-            float[] o = outputs.get(k);
+        for (int k = 0; k < s.targets.size(); k++) {
+            float[] t = s.targets.get(k);
+            float[] o = s.outputs.get(k);
             for (int i = 0; i < plane; i++) {
                 int best = 0;
                 float bestV = o[i];

@@ -1,7 +1,7 @@
 package fourm.vq.train;
 
-import fourm.vq.ModalityFamily;
 import fourm.vq.Normalization;
+import fourm.vq.values.ImageValueKit;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import fourm.vq.io.Crops;
@@ -42,17 +42,16 @@ public final class TrainingData {
                     + " evaluation; lower data.eval-samples or add files)");
         }
         if (settings.teacher() == VqTrainSettings.Teacher.SYNTHETIC) {
-            ModalityFamily f = model.family();
-            if (f != ModalityFamily.FEATURE_MAP && f != ModalityFamily.GLOBAL_EMBEDDING) {
+            if (model.values().patches()) {
                 throw new IllegalArgumentException("data.teacher = synthetic makes feature maps and global embeddings;"
-                        + " the " + model.name() + " tokenizer is " + f.configName());
+                        + " the " + model.name() + " tokenizer is " + model.values().name());
             }
             if (settings.teacherImageSize() % settings.teacherPatch() != 0) {
                 throw new IllegalArgumentException("data.teacher-image-size " + settings.teacherImageSize()
                         + " is not a multiple of data.teacher-patch " + settings.teacherPatch());
             }
             int side = settings.teacherImageSize() / settings.teacherPatch();
-            if (f == ModalityFamily.FEATURE_MAP && side != model.imageSize()) {
+            if (!model.values().global() && side != model.imageSize()) {
                 throw new IllegalArgumentException("the synthetic teacher makes " + side + " x " + side + " maps ("
                         + settings.teacherImageSize() + " / " + settings.teacherPatch() + ") but the " + model.name()
                         + " tokenizer reads " + model.imageSize() + " x " + model.imageSize());
@@ -63,7 +62,7 @@ public final class TrainingData {
             this.teacher = null;
             for (int i = 0; i < this.train.size() + this.eval.size(); i++) {
                 Raster r = i < this.train.size() ? this.train.get(i) : this.eval.get(i - this.train.size());
-                boolean fixedSize = !model.family().usesPatches();
+                boolean fixedSize = !model.values().patches();
                 Normalization.validate(model, fixedSize ? r : centreCrop(r), "training image " + i, true);
             }
         }
@@ -91,9 +90,9 @@ public final class TrainingData {
             Raster r = rgbSources ? ImageFiles.readRgb(f) : ImageFiles.read(f, model);
             if (!rgbSources) {
                 try {
-                    boolean fixedSize = !model.family().usesPatches();
+                    boolean fixedSize = !model.values().patches();
                     Normalization.validate(model, fixedSize ? r : Crops.apply(r, Crops.centre(r.height(), r.width()),
-                            model.imageSize(), model.imageSize(), model.family()), f.toString(), true);
+                            model.imageSize(), model.imageSize(), model.values()), f.toString(), true);
                 } catch (IllegalArgumentException e) {
                     throw new IOException(e.getMessage(), e);
                 }
@@ -163,18 +162,18 @@ public final class TrainingData {
     Raster prepare(Raster src, SplittableRandom rng) {
         if (teacher != null) {
             int s = settings.teacherImageSize();
-            Raster rgb = Crops.apply(src, crop(src, rng), s, s, ModalityFamily.RGB);
-            return model.family() == ModalityFamily.FEATURE_MAP ? teacher.featureMap(rgb)
+            Raster rgb = Crops.apply(src, crop(src, rng), s, s, ImageValueKit.rgb());
+            return !model.values().global() ? teacher.featureMap(rgb)
                     : teacher.globalEmbedding(rgb);
         }
-        if (!model.family().usesPatches()) {
-            if (rng != null && settings.hflip() && model.family() == ModalityFamily.FEATURE_MAP && rng.nextBoolean()) {
+        if (!model.values().patches()) {
+            if (rng != null && settings.hflip() && !model.values().global() && rng.nextBoolean()) {
                 return Crops.apply(src, new Crops.Crop(0, 0, src.height(), src.width(), true), src.height(),
-                        src.width(), model.family());
+                        src.width(), model.values());
             }
             return src;
         }
-        return Crops.apply(src, crop(src, rng), model.imageSize(), model.imageSize(), model.family());
+        return Crops.apply(src, crop(src, rng), model.imageSize(), model.imageSize(), model.values());
     }
 
     private Crops.Crop crop(Raster src, SplittableRandom rng) {
@@ -187,7 +186,7 @@ public final class TrainingData {
 
     private Raster centreCrop(Raster r) {
         return Crops.apply(r, Crops.centre(r.height(), r.width()), model.imageSize(), model.imageSize(),
-                model.family());
+                model.values());
     }
 
     private static float[] concat(List<float[]> items) {

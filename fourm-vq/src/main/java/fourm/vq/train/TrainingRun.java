@@ -97,7 +97,7 @@ public final class TrainingRun {
             }
             ConsoleProgress progress = new ConsoleProgress(console, s.progress(), s.logEvery(), start, s.steps());
             progress.message(String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d codes; %d"
-                    + " training and %d held-out images%s", s.preset(), s.model().family().configName(),
+                    + " training and %d held-out images%s", s.preset(), s.model().values().name(),
                     model.parameterCount(), s.model().tokensPerImage(), s.model().vocabSize(), data.trainSize(),
                     data.evalSize(), start > 0 ? "; resuming at step " + start : ""));
             long step = start;
@@ -161,7 +161,7 @@ public final class TrainingRun {
             throws IOException {
         JsonObject o = new JsonObject();
         o.addProperty("preset", s.preset());
-        o.addProperty("family", s.model().family().configName());
+        o.addProperty("family", s.model().values().name());
         o.addProperty("step", step);
         JsonObject values = new JsonObject();
         m.forEach((k, v) -> values.addProperty(k, Double.isFinite(v) ? v : null));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import fourm.core.data.Npy;
-import fourm.vq.ModalityFamily;
+import fourm.vq.values.ImageValueKit;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import java.awt.image.BufferedImage;
@@ -116,13 +116,13 @@ class ImageFilesTest {
         Raster r = new Raster(1, 2, 4, new float[] {0, 1, 2, 3, 4, 5, 6, 7});
         Crops.Crop centre = Crops.centre(2, 4);
         assertThat(centre).isEqualTo(new Crops.Crop(0, 1, 2, 2, false));
-        assertThat(Crops.apply(r, centre, 2, 2, ModalityFamily.DEPTH).data()).containsExactly(1, 2, 5, 6);
-        assertThat(Crops.apply(r, new Crops.Crop(0, 1, 2, 2, true), 2, 2, ModalityFamily.SEMSEG).data())
+        assertThat(Crops.apply(r, centre, 2, 2, ImageValueKit.depth()).data()).containsExactly(1, 2, 5, 6);
+        assertThat(Crops.apply(r, new Crops.Crop(0, 1, 2, 2, true), 2, 2, ImageValueKit.semseg()).data())
                 .containsExactly(2, 1, 6, 5);
-        assertThat(Crops.apply(r, new Crops.Crop(0, 0, 2, 4, false), 1, 2, ModalityFamily.SEMSEG).data())
+        assertThat(Crops.apply(r, new Crops.Crop(0, 0, 2, 4, false), 1, 2, ImageValueKit.semseg()).data())
                 .containsExactly(0, 2);
         Raster normal = new Raster(3, 1, 1, new float[] {0.9f, 0.2f, 0.7f});
-        assertThat(Crops.apply(normal, new Crops.Crop(0, 0, 1, 1, true), 1, 1, ModalityFamily.NORMAL).data())
+        assertThat(Crops.apply(normal, new Crops.Crop(0, 0, 1, 1, true), 1, 1, ImageValueKit.normal()).data())
                 .containsExactly(1 - 0.9f, 0.2f, 0.7f);
         assertThat(Crops.Crop.fromRow(new Crops.Crop(1, 2, 3, 4, true).toRow())).isEqualTo(new Crops.Crop(1, 2, 3, 4, true));
         SplittableRandom rng = new SplittableRandom(4);

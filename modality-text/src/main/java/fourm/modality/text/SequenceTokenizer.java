@@ -1,8 +1,13 @@
 package fourm.modality.text;
 
 import fourm.api.ModalityTokenizer;
+import fourm.api.TokenizerInfo;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The tokenizer of a sequence modality: a {@link TextSerializer} (structured value to text) followed by the
@@ -15,6 +20,9 @@ import java.util.Objects;
  * @param <T> the structured value type
  */
 public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
+    /** The tokenizer type this reports ({@link TokenizerInfo#type()}). */
+    public static final String WORDPIECE = "wordpiece";
+
     private final TextSerializer<T> serializer;
     private final TextTokenizer tokenizer;
     private final int pad;
@@ -36,6 +44,22 @@ public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
     @Override
     public Class<T> valueType() {
         return serializer.valueType();
+    }
+
+    /**
+     * {@code wordpiece}, with the {@code tokenizer.json} it was read from as its checkpoint (none for the built-in
+     * vocabulary).
+     */
+    @Override
+    public TokenizerInfo info() {
+        String source = tokenizer.source();
+        boolean file;
+        try {
+            file = Files.isRegularFile(Path.of(source));
+        } catch (InvalidPathException e) {
+            file = false;
+        }
+        return TokenizerInfo.of(WORDPIECE, file ? Optional.of(source) : Optional.empty());
     }
 
     /** Serialises the value to text and encodes the text; no {@code [EOS]} is appended (masking adds it). */

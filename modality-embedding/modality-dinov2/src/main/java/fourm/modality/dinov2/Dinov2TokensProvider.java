@@ -2,14 +2,18 @@ package fourm.modality.dinov2;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.vq.modality.ImageTokenModality;
+import fourm.vq.values.ImageValueKit;
 
 /**
  * {@code tok_dinov2@224}: a 16x16 grid (patch 14) of ids from the VQ-VAE on DINOv2-B/14 features (8192 codes).
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>The plugin owns its tokenizer. Raw values: DINOv2 feature maps, one vector per token cell
+ * (kit values feature-map).
+ * They are tokenized by the fourm-vq tokenizer whose checkpoint {@code tokenizer.checkpoint} names (see
+ * {@link ImageTokenModality}). Without a checkpoint pre-tokenized ids still load for training, and encoding
+ * fails naming the key to set.
  */
 public final class Dinov2TokensProvider implements ModalityProvider {
     @Override
@@ -24,6 +28,6 @@ public final class Dinov2TokensProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return ImageTokenModality.create(node, configPath(), ImageValueKit.featureMap());
     }
 }

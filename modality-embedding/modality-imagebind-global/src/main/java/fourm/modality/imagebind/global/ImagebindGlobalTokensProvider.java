@@ -2,15 +2,18 @@ package fourm.modality.imagebind.global;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.vq.modality.ImageTokenModality;
+import fourm.vq.values.ImageValueKit;
 
 /**
  * {@code tok_imagebind_global}: 16 Memcodes ids of the ImageBind-H/14 global embedding, on a 4x4 pseudo-grid with
  * learned positions.
  *
- * <p>Values arrive pre-tokenized: the modality's tokenizer checks ids against the vocabulary and
- * the token count until the modality's tokenizer is ported.
+ * <p>The plugin owns its tokenizer. Raw values: one ImageBind global embedding per image (kit values global-embedding).
+ * They are tokenized by the fourm-vq tokenizer whose checkpoint {@code tokenizer.checkpoint} names (see
+ * {@link ImageTokenModality}). Without a checkpoint pre-tokenized ids still load for training, and encoding
+ * fails naming the key to set.
  */
 public final class ImagebindGlobalTokensProvider implements ModalityProvider {
     @Override
@@ -25,6 +28,6 @@ public final class ImagebindGlobalTokensProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return Modality.pretokenized(ModalitySpec.fromConfig(node));
+        return ImageTokenModality.create(node, configPath(), ImageValueKit.globalEmbedding());
     }
 }

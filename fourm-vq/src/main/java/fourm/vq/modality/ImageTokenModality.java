@@ -1,0 +1,243 @@
+package fourm.vq.modality;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import fourm.api.Modality;
+import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
+import fourm.api.TokenizerInfo;
+import fourm.api.ValueFormat;
+import fourm.vq.ImageValues;
+import fourm.vq.ModalityImageTokenizer;
+import fourm.vq.Raster;
+import fourm.vq.VqCheckpoints;
+import fourm.vq.VqConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An image-like modality whose plugin owns its tokenizer: a fourm-vq tokenizer (ViT VQ-VAE or bottleneck MLP with
+ * Memcodes) over the values the plugin picks ({@link ImageValues}, usually from
+ * {@link fourm.vq.values.ImageValueKit}), with weights from the checkpoint its configuration names.
+ *
+ * <p>The plugin's node holds the specification's keys plus a {@code tokenizer} node:
+ * <pre>
+ * tokenizer {
+ *   type = vq-vae          # or memcodes: what the tokenizer is (reported by `fourm modalities`)
+ *   preset = depth         # the fourm.vq preset that trains it (fourm tokenizer-train --modality PRESET)
+ *   checkpoint = ""        # the trained tokenizer (.safetensors); empty: none configured
+ * }
+ * </pre>
+ *
+ * <p>With a checkpoint, {@link #create} checks at start-up that the file exists and was trained on the plugin's
+ * values with the modality's vocabulary and token count, and loads the network on first use. Without one the modality
+ * still reports its tokenizer ({@link #tokenizerInfo()}: the type, no checkpoint), pre-tokenized ids still load for
+ * training, and asking it to encode or decode fails with a message that names the key to set. Close it to free a
+ * loaded network.
+ */
+public final class ImageTokenModality implements Modality, AutoCloseable {
+    /** The keys of the {@code tokenizer} node. */
+    public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint");
+
+    private final ModalitySpec spec;
+    private final ImageValues values;
+    private final String type;
+    private final String preset;
+    private final Optional<Path> checkpoint;
+    private final Optional<VqConfig> architecture;
+    private final String checkpointKey;
+    private final Slot slot = new Slot();
+
+    private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
+                               Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey) {
+        this.spec = spec;
+        this.values = values;
+        this.type = type;
+        this.preset = preset;
+        this.checkpoint = checkpoint;
+        this.architecture = architecture;
+        this.checkpointKey = checkpointKey;
+    }
+
+    /**
+     * Reads a plugin's node: the specification's keys and the {@code tokenizer} node.
+     *
+     * @param node       the plugin's node (what {@link fourm.api.spi.ModalityProvider#create} receives)
+     * @param configPath where the node lives ({@code fourm.modality.depth.tokens}), for messages
+     * @param values     what the modality's raw values are
+     * @throws ConfigException naming the key for a missing, mistyped, unknown or inconsistent setting, a missing
+     *                         checkpoint file, or a checkpoint that does not fit the modality
+     */
+    public static ImageTokenModality create(Config node, String configPath, ImageValues values) {
+        if (!node.hasPath("tokenizer")) {
+            throw new ConfigException.Missing(node.origin(), "tokenizer");
+        }
+        Config t = node.getConfig("tokenizer");
+        Set<String> bad = new TreeSet<>(t.root().keySet());
+        bad.removeAll(TOKENIZER_KEYS);
+        if (!bad.isEmpty()) {
+            throw new ConfigException.BadPath(t.origin(), "tokenizer." + bad.iterator().next(),
+                    "unknown key; expected one of " + new TreeSet<>(TOKENIZER_KEYS));
+        }
+        ModalitySpec spec = ModalitySpec.fromConfig(node.withoutPath("tokenizer"));
+        String type = t.getString("type");
+        if (!type.equals(ModalityImageTokenizer.VQ_VAE) && !type.equals(ModalityImageTokenizer.MEMCODES)) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.type", "expected "
+                    + ModalityImageTokenizer.VQ_VAE + " or " + ModalityImageTokenizer.MEMCODES + ", got '" + type + "'");
+        }
+        String preset = t.hasPath("preset") ? t.getString("preset") : "";
+        String file = t.getString("checkpoint");
+        String checkpointKey = configPath + ".tokenizer.checkpoint";
+        if (file.isBlank()) {
+            return new ImageTokenModality(spec, values, type, preset, Optional.empty(), Optional.empty(),
+                    checkpointKey);
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
+                    + ": no such tokenizer checkpoint " + path + " (" + checkpointKey + ")");
+        }
+        VqConfig c;
+        try {
+            c = VqCheckpoints.readConfig(path);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path
+                    + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage(), e);
+        }
+        String problem = misfit(spec, values, type, c);
+        if (problem != null) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
+                    + problem);
+        }
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c), checkpointKey);
+    }
+
+    private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c) {
+        if (!c.values().name().equals(values.name())) {
+            return "was trained on " + c.values().name() + " values; the modality's values are " + values.name();
+        }
+        if (!ModalityImageTokenizer.typeOf(c).equals(type)) {
+            return "is a " + ModalityImageTokenizer.typeOf(c) + " tokenizer; tokenizer.type is " + type;
+        }
+        int vocab = spec.vocabSize().orElse(0);
+        if (c.vocabSize() > vocab) {
+            return "has " + c.vocabSize() + " codes; the modality's vocab-size is " + vocab;
+        }
+        if (c.tokensPerImage() != spec.maxTokens()) {
+            return "makes " + c.tokensPerImage() + " tokens per image; the modality has " + spec.maxTokens();
+        }
+        return null;
+    }
+
+    @Override
+    public ModalitySpec spec() {
+        return spec;
+    }
+
+    /** The values the raw rasters are. */
+    public ImageValues values() {
+        return values;
+    }
+
+    /** The fourm.vq preset that trains this tokenizer (empty when the configuration names none). */
+    public String preset() {
+        return preset;
+    }
+
+    /** The configured checkpoint, if any. */
+    public Optional<Path> checkpoint() {
+        return checkpoint;
+    }
+
+    /** The checkpoint's architecture, if a checkpoint is configured. */
+    public Optional<VqConfig> architecture() {
+        return architecture;
+    }
+
+    @Override
+    public Optional<ModalityTokenizer<?>> tokenizer() {
+        return Optional.of(slot);
+    }
+
+    @Override
+    public TokenizerInfo tokenizerInfo() {
+        return slot.info();
+    }
+
+    @Override
+    public Optional<ValueFormat<?>> format() {
+        return Optional.of(new RasterFormat(spec.key(), values, architecture));
+    }
+
+    /**
+     * The loaded tokenizer (for batched encoding and decoding through {@link ModalityImageTokenizer#tokenizer()}).
+     *
+     * @throws IllegalStateException without a checkpoint, naming the key to set
+     * @throws UncheckedIOException  if the checkpoint cannot be loaded
+     */
+    public ModalityImageTokenizer imageTokenizer() {
+        return slot.get();
+    }
+
+    /** Frees the network if it was loaded. */
+    @Override
+    public void close() {
+        slot.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Modality[" + spec.key() + ", " + type + checkpoint.map(p -> " " + p).orElse("") + "]";
+    }
+
+    /** The modality's tokenizer: loads the checkpoint on first use, refuses without one. */
+    private final class Slot implements ModalityTokenizer<Raster> {
+        private ModalityImageTokenizer loaded;
+
+        synchronized ModalityImageTokenizer get() {
+            if (loaded == null) {
+                Path p = checkpoint.orElseThrow(() -> new IllegalStateException(spec.key()
+                        + ": no tokenizer checkpoint; set " + checkpointKey));
+                try {
+                    loaded = ModalityImageTokenizer.load(spec.key(), p, values);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(spec.key() + ": cannot load the tokenizer " + p + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            return loaded;
+        }
+
+        synchronized void close() {
+            if (loaded != null) {
+                loaded.close();
+                loaded = null;
+            }
+        }
+
+        @Override
+        public Class<Raster> valueType() {
+            return Raster.class;
+        }
+
+        @Override
+        public int[] encode(Raster value) {
+            return get().encode(value);
+        }
+
+        @Override
+        public Raster decode(int[] tokens) {
+            return get().decode(tokens);
+        }
+
+        @Override
+        public TokenizerInfo info() {
+            return TokenizerInfo.of(type, checkpoint.map(Path::toString));
+        }
+    }
+}

@@ -6,7 +6,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import fourm.api.DecoderStrategy;
+import fourm.api.Modality;
 import fourm.api.ModalitySpec;
+import fourm.api.TokenizerInfo;
 import fourm.core.Fourm;
 import fourm.core.ModalityRegistry;
 import java.util.ArrayList;
@@ -18,12 +20,14 @@ import java.util.OptionalInt;
  * One discovered modality as {@code fourm modalities} shows it: its specification, the module that provides it and
  * whether the experiment enables it.
  *
- * @param spec    the specification, created from the provider's configuration node
- * @param module  the providing module's name; empty when the provider came from the class path
- * @param origin  where the provider came from ({@code module NAME}, or a jar on the class path)
- * @param enabled whether {@code fourm.experiment.modalities} enables it (an empty list enables every modality)
+ * @param spec      the specification, created from the provider's configuration node
+ * @param tokenizer what the modality's tokenizer is and where its weights come from
+ * @param module    the providing module's name; empty when the provider came from the class path
+ * @param origin    where the provider came from ({@code module NAME}, or a jar on the class path)
+ * @param enabled   whether {@code fourm.experiment.modalities} enables it (an empty list enables every modality)
  */
-record ModalityListing(ModalitySpec spec, Optional<String> module, String origin, boolean enabled) {
+record ModalityListing(ModalitySpec spec, TokenizerInfo tokenizer, Optional<String> module, String origin,
+        boolean enabled) {
 
     /**
      * Every modality the started framework discovered, sorted by key. Enabled ones come from start-up; the others are
@@ -34,10 +38,9 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
         for (ModalityRegistry.Entry e : fourm.registry().entries()) {
             String key = e.provider().key();
             boolean enabled = fourm.modalities().containsKey(key);
-            ModalitySpec spec = enabled ? fourm.modalities().get(key).spec()
-                    : fourm.registry().create(fourm.config(), key).spec();
+            Modality modality = enabled ? fourm.modalities().get(key) : fourm.registry().create(fourm.config(), key);
             Module m = e.provider().getClass().getModule();
-            out.add(new ModalityListing(spec, m.isNamed() ? Optional.of(m.getName()) : Optional.empty(), e.origin(),
+            out.add(new ModalityListing(modality.spec(), modality.tokenizerInfo(), m.isNamed() ? Optional.of(m.getName()) : Optional.empty(), e.origin(),
                     enabled));
         }
         return out;
@@ -61,6 +64,10 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
                 .orElse(JsonNull.INSTANCE));
         o.addProperty("masking", spec.masking().configName());
         o.addProperty("modalityId", spec.modalityId());
+        JsonObject t = new JsonObject();
+        t.addProperty("type", tokenizer.type());
+        t.add("checkpoint", tokenizer.checkpoint().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        o.add("tokenizer", t);
         o.add("module", module.<JsonElement>map(JsonPrimitive::new)
                 .orElse(JsonNull.INSTANCE));
         o.addProperty("origin", origin);
@@ -75,9 +82,9 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
         return a;
     }
 
-    /** The table row: key, kind, vocab, tokens, positional, enc/dec, generation, module. */
+    /** The table row: key, kind, tokenizer type, vocab, tokens, positional, enc/dec, generation, module. */
     List<String> row() {
-        return List.of(spec.key(), spec.kind().configName(),
+        return List.of(spec.key(), spec.kind().configName(), tokenizer.type(),
                 spec.vocabSize().isPresent() ? Integer.toString(spec.vocabSize().getAsInt()) : "-",
                 Integer.toString(spec.maxTokens()), spec.positional().configName(),
                 spec.encoder() && spec.decoder() ? "enc+dec" : spec.encoder() ? "enc" : "dec",
@@ -87,7 +94,7 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
 
     /** Column headers matching {@link #row()}. */
     static List<String> header() {
-        return List.of("KEY", "KIND", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC", "GENERATION", "MODULE");
+        return List.of("KEY", "KIND", "TOKENIZER", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC", "GENERATION", "MODULE");
     }
 
     private static JsonObject generation(DecoderStrategy g) {

@@ -1,8 +1,10 @@
 package fourm.modality.text;
 
 import fourm.api.ModalityTokenizer;
+import fourm.api.TokenizerInfo;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The tokenizer of a sequence modality: a {@link TextSerializer} (structured value to text) followed by the
@@ -15,6 +17,9 @@ import java.util.Objects;
  * @param <T> the structured value type
  */
 public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
+    /** The tokenizer type sequence modalities report. */
+    public static final String WORDPIECE = "wordpiece";
+
     private final TextSerializer<T> serializer;
     private final TextTokenizer tokenizer;
     private final int pad;
@@ -36,6 +41,16 @@ public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
     @Override
     public Class<T> valueType() {
         return serializer.valueType();
+    }
+
+    /**
+     * {@code wordpiece}, with the tokenizer file it was loaded from as its checkpoint, or none for the built-in
+     * tokenizer.
+     */
+    @Override
+    public TokenizerInfo info() {
+        return TokenizerInfo.of(WORDPIECE, TokenizerBuilder.BUILTIN_NAME.equals(tokenizer.source()) ? Optional.empty()
+                : Optional.of(tokenizer.source()));
     }
 
     /** Serialises the value to text and encodes the text; no {@code [EOS]} is appended (masking adds it). */

@@ -206,7 +206,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     /** Enabled plugins' modalities first (the experiment may resize them), then the reference's table. */
     private ModalityCatalog catalog() {
-        Fourm fourm = Startup.start(main.config);
+        Fourm fourm = Startup.start(main);
         List<fourm.api.ModalitySpec> specs = new ArrayList<>();
         for (Modality m : fourm.modalities().values()) {
             specs.add(m.spec());

@@ -1,8 +1,8 @@
 package fourm.cli;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.GenerationScheme;
+import fourm.core.Generation;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.generate.GenerationInputs;
@@ -11,10 +11,7 @@ import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.StepResult;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.model.CheckpointException;
-import fourm.core.model.Checkpoints;
-import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
-import fourm.core.model.ModalityCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,19 +71,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        Config root = Startup.loadConfig(main.config);
+        Generation generation = Startup.start(main).injector().getInstance(Generation.class);
         for (Path p : new Path[] {model, inputs}) {
             if (!Files.isRegularFile(p)) {
                 throw new UserError("file " + p + " does not exist or is not a file");
             }
         }
         long t0 = System.nanoTime();
-        try (FourMModel m = loadModel()) {
-            FourMConfig cfg = m.config();
-            ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
+        try (FourMModel m = loadModel(generation)) {
             GenerationPlan p;
             try {
-                p = GenerationPlan.fromFile(plan, root, known);
+                p = generation.plan(plan, m.config());
             } catch (ConfigException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -127,9 +121,9 @@ final class GenerateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private FourMModel loadModel() {
+    private FourMModel loadModel(Generation generation) {
         try {
-            return Checkpoints.load(model);
+            return generation.load(model);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IOException e) {

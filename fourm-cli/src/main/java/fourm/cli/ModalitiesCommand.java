@@ -1,7 +1,6 @@
 package fourm.cli;
 
 import com.google.gson.GsonBuilder;
-import fourm.core.Fourm;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +34,7 @@ final class ModalitiesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Fourm fourm = Startup.start(main.config);
-        List<ModalityListing> listings = ModalityListing.of(fourm);
+        List<ModalityListing> listings = ModalityListing.of(Startup.start(main).injector());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().serializeNulls().setPrettyPrinting().create()

@@ -9,10 +9,14 @@ import fourm.api.DecoderStrategy;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenizerInfo;
-import fourm.core.Fourm;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import com.typesafe.config.Config;
 import fourm.core.ModalityRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -30,15 +34,20 @@ record ModalityListing(ModalitySpec spec, TokenizerInfo tokenizer, Optional<Stri
         boolean enabled) {
 
     /**
-     * Every modality the started framework discovered, sorted by key. Enabled ones come from start-up; the others are
+     * Every modality the started framework discovered (the injector's registry, configuration and enabled
+     * modalities), sorted by key. Enabled ones come from start-up; the others are
      * created from their configuration nodes here, so a bad setting of a disabled modality is reported as well.
      */
-    static List<ModalityListing> of(Fourm fourm) {
+    static List<ModalityListing> of(Injector injector) {
+        ModalityRegistry registry = injector.getInstance(ModalityRegistry.class);
+        Config config = injector.getInstance(Config.class);
+        Map<String, Modality> modalities = injector.getInstance(Key.get(new TypeLiteral<Map<String, Modality>>() {
+        }));
         List<ModalityListing> out = new ArrayList<>();
-        for (ModalityRegistry.Entry e : fourm.registry().entries()) {
+        for (ModalityRegistry.Entry e : registry.entries()) {
             String key = e.provider().key();
-            boolean enabled = fourm.modalities().containsKey(key);
-            Modality modality = enabled ? fourm.modalities().get(key) : fourm.registry().create(fourm.config(), key);
+            boolean enabled = modalities.containsKey(key);
+            Modality modality = enabled ? modalities.get(key) : registry.create(config, key);
             Module m = e.provider().getClass().getModule();
             out.add(new ModalityListing(modality.spec(), modality.tokenizerInfo(), m.isNamed() ? Optional.of(m.getName()) : Optional.empty(), e.origin(),
                     enabled));

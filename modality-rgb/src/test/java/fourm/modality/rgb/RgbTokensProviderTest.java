@@ -4,10 +4,10 @@ import fourm.api.GenerationScheme;
 import fourm.api.ModalityKind;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 
-class RgbTokensProviderTest extends ModalityProviderContract {
+class RgbTokensProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new RgbTokensProvider();

@@ -140,8 +140,11 @@ class ModalitiesEndToEndTest {
         assertThat(after.keySet()).containsAll(before.keySet());
         JsonObject thermal = after.get("tok_thermal@64");
         assertThat(thermal.get("module").getAsString()).isEqualTo("fourm.examples.custom.modality");
-        assertThat(thermal.get("maxTokens").getAsInt()).isEqualTo(16);
-        assertThat(thermal.get("imageSize").getAsInt()).isEqualTo(64);
+        // A 32x64 map as a 2x4 grid; a learned tokenizer with no checkpoint configured by default.
+        assertThat(thermal.get("maxTokens").getAsInt()).isEqualTo(8);
+        assertThat(thermal.get("imageSize").getAsInt()).isEqualTo(32);
+        assertThat(thermal.getAsJsonObject("tokenizer").get("type").getAsString()).isEqualTo("vq-vae");
+        assertThat(thermal.getAsJsonObject("tokenizer").get("checkpoint").isJsonNull()).isTrue();
     }
 
     private static String run(List<Path> modulePath) {

@@ -10,6 +10,7 @@
  *       {@link fourm.api.ModalityTokenizer}.</li>
  *   <li>{@link fourm.api.spi} - what a plugin implements: {@link fourm.api.spi.ModalityProvider}.</li>
  *   <li>{@link fourm.api.layout} - ready-made {@link fourm.api.TokenLayout}s for the 4M-21 kinds.</li>
+ *   <li>{@link fourm.api.masking} - training-time masking a modality brings, and ready-made maskings.</li>
  *   <li>{@link fourm.api.label} - pseudo-labelers, the pretrained models that label photos for a modality.</li>
  * </ul>
  *
@@ -21,6 +22,7 @@ module fourm.api {
     exports fourm.api;
     exports fourm.api.spi;
     exports fourm.api.layout;
+    exports fourm.api.masking;
     exports fourm.api.label;
 
     uses fourm.api.label.PseudoLabelerProvider;

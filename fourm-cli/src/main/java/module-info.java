@@ -8,6 +8,7 @@
  */
 module fourm.cli {
     requires fourm.core;
+    requires fourm.bench;
     requires fourm.modality.text;
     requires fourm.vq;
     requires fourm.demo;

@@ -15,4 +15,5 @@ module fourm.vq {
     exports fourm.vq.io;
     exports fourm.vq.train;
     exports fourm.vq.pretokenize;
+    exports fourm.vq.diffusion;
 }

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import fourm.api.layout.Layouts;
+import fourm.api.masking.Maskings;
+import fourm.api.masking.TokenMasking;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,11 +40,15 @@ import java.util.TreeSet;
  * @param masking     training-time masking policy
  * @param layout      how the tokens are laid out, embedded and positioned: the layout the settings above describe
  *                    (see {@link Layouts}) unless the plugin brings its own ({@link Builder#optLayout})
+ * @param tokenMasking how training splits the modality into inputs and targets: the masking the policy and the
+ *                    layout describe (see {@link Maskings#of}) unless the plugin brings its own
+ *                    ({@link Builder#optTokenMasking})
  */
 public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize, int maxTokens, int maxLength,
                            OptionalInt imageSize, OptionalInt imageWidth, OptionalInt patchSize,
                            OptionalInt valueDim, PositionalScheme positional, boolean encoder, boolean decoder,
-                           Optional<DecoderStrategy> generation, MaskingPolicy masking, TokenLayout layout) {
+                           Optional<DecoderStrategy> generation, MaskingPolicy masking, TokenLayout layout,
+                           TokenMasking tokenMasking) {
 
     /** The configuration keys {@link #fromConfig(Config)} reads; any other key in the node is an error. */
     public static final Set<String> CONFIG_KEYS = Set.of("key", "kind", "vocab-size", "max-tokens", "max-length",
@@ -64,6 +70,7 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
         Objects.requireNonNull(generation, "generation");
         Objects.requireNonNull(masking, "masking");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(tokenMasking, "tokenMasking");
         validate(key, kind, vocabSize, maxTokens, maxLength, imageSize, imageWidth, patchSize, valueDim, encoder,
                 decoder, generation, masking);
         if (layout.discrete() != kind.isDiscrete() || layout.maxTokens() != maxTokens
@@ -117,7 +124,18 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
     /** This specification with another vocabulary size (discrete kinds; the layout is kept). */
     public ModalitySpec withVocabSize(int v) {
         return new ModalitySpec(key, kind, OptionalInt.of(v), maxTokens, maxLength, imageSize, imageWidth, patchSize,
-                valueDim, positional, encoder, decoder, generation, masking, layout);
+                valueDim, positional, encoder, decoder, generation, masking, layout, tokenMasking);
+    }
+
+    /**
+     * This specification with another layout, which must agree with the settings on the token count, on ids versus
+     * values and on grid versus sequence (for example the same layout with the positional table of a checkpoint).
+     *
+     * @throws IllegalArgumentException if the layout does not fit the settings
+     */
+    public ModalitySpec withLayout(TokenLayout l) {
+        return new ModalitySpec(key, kind, vocabSize, maxTokens, maxLength, imageSize, imageWidth, patchSize,
+                valueDim, positional, encoder, decoder, generation, masking, l, tokenMasking);
     }
 
     /** A builder with the two values every modality has. */
@@ -295,6 +313,7 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
         private OptionalInt imageSize = OptionalInt.empty();
         private OptionalInt imageWidth = OptionalInt.empty();
         private TokenLayout layout;
+        private TokenMasking tokenMasking;
         private OptionalInt patchSize = OptionalInt.empty();
         private OptionalInt valueDim = OptionalInt.empty();
         private PositionalScheme positional;
@@ -346,6 +365,15 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
          */
         public Builder optLayout(TokenLayout v) {
             layout = Objects.requireNonNull(v, "layout");
+            return this;
+        }
+
+        /**
+         * A masking of the plugin's own, instead of the one the masking policy and the layout describe; it must write
+         * samples of the layout's length (see {@link TokenMasking}).
+         */
+        public Builder optTokenMasking(TokenMasking v) {
+            tokenMasking = Objects.requireNonNull(v, "tokenMasking");
             return this;
         }
 
@@ -412,8 +440,9 @@ public record ModalitySpec(String key, ModalityKind kind, OptionalInt vocabSize,
                     decoder, generation, masking);
             TokenLayout l = layout != null ? layout
                     : layoutOf(kind, tokens, length, imageSize, imageWidth, patchSize, valueDim, positional);
+            TokenMasking m = tokenMasking != null ? tokenMasking : Maskings.of(masking, l);
             return new ModalitySpec(key, kind, vocabSize, tokens, length, imageSize, imageWidth, patchSize,
-                    valueDim, positional, encoder, decoder, generation, masking, l);
+                    valueDim, positional, encoder, decoder, generation, masking, l, m);
         }
 
         private void require(Object value, String name) {

@@ -6,18 +6,17 @@ import fourm.api.MaskingPolicy;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.masking.AlphaMixture;
-import fourm.core.masking.KeepScheme;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.MaskingConfig;
-import fourm.core.masking.ModalityInput;
-import fourm.core.masking.SpecialTokens;
 import fourm.core.masking.UnifiedMasking;
 import fourm.core.model.FlopCounter;
 import fourm.core.model.FourMConfig;
-import fourm.core.model.ModelModality;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -95,7 +94,7 @@ public record BenchConfig(String name, FourMConfig model, Map<String, ModalitySp
         specs.put("tok_normal@224", grid("tok_normal@224", otherVocab));
         specs.put("caption", caption(captionVocab));
         for (ModalitySpec s : specs.values()) {
-            b.modality(ModelModality.of(s), true, true);
+            b.modality(s, true, true);
         }
         return new BenchConfig(name, b.build(), Collections.unmodifiableMap(specs), batch, tokens);
     }

@@ -23,7 +23,7 @@ final class Steps {
             if (name.startsWith("decoder_embeddings.") && name.endsWith(".token_emb.weight")) {
                 String key = name.substring("decoder_embeddings.".length(),
                         name.length() - ".token_emb.weight".length());
-                if (!model.config().modality(key).isSequence()) {
+                if (!model.config().modality(key).layout().sequence()) {
                     continue;
                 }
             }

@@ -19,10 +19,10 @@ class BenchConfigTest {
         assertThat(t.model().decoderDepth()).isEqualTo(6);
         assertThat(t.model().numHeads()).isEqualTo(6);
         assertThat(t.model().qkvBias()).isFalse();
-        assertThat(t.model().modality("tok_rgb@224").vocabSize()).isEqualTo(16384);
-        assertThat(t.model().modality("tok_depth@224").vocabSize()).isEqualTo(8192);
-        assertThat(t.model().modality("tok_normal@224").vocabSize()).isEqualTo(8192);
-        assertThat(t.model().modality("caption").vocabSize()).isEqualTo(30000);
+        assertThat(t.model().vocabSize("tok_rgb@224")).isEqualTo(16384);
+        assertThat(t.model().vocabSize("tok_depth@224")).isEqualTo(8192);
+        assertThat(t.model().vocabSize("tok_normal@224")).isEqualTo(8192);
+        assertThat(t.model().vocabSize("caption")).isEqualTo(30000);
         assertThat(t.batchSize()).isEqualTo(8);
         assertThat(t.tokens()).isEqualTo(128);
         assertThat(t.tokensPerStep()).isEqualTo(2048);
@@ -30,8 +30,8 @@ class BenchConfigTest {
         BenchConfig m = BenchConfig.byName("micro");
         assertThat(m.model().dim()).isEqualTo(256);
         assertThat(m.model().encoderDepth() + m.model().decoderDepth()).isEqualTo(8);
-        assertThat(m.model().modality("tok_normal@224").vocabSize()).isEqualTo(1024);
-        assertThat(m.model().modality("caption").vocabSize()).isEqualTo(4096);
+        assertThat(m.model().vocabSize("tok_normal@224")).isEqualTo(1024);
+        assertThat(m.model().vocabSize("caption")).isEqualTo(4096);
         assertThat(m.batchSize() * 2 * m.tokens()).isEqualTo(2048);
         assertThatIllegalArgumentException().isThrownBy(() -> BenchConfig.byName("huge")).withMessageContaining("tiny");
     }

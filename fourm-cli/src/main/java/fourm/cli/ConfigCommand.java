@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "config", description = {
     "Print the resolved configuration as HOCON, after validating it.",
-    "Without -c it is the default stack (system properties > -Dconfig.file or application.conf > reference.conf);",
-    "with -c FILE it is FILE over every module's reference.conf."})
+    "Without -c it is the default stack (system properties > -Dconfig.file or application.conf > "
+        + "reference.conf); with -c FILE it is FILE over every module's reference.conf."
+})
 final class ConfigCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

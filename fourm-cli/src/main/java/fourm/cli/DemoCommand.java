@@ -27,9 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code fourm.demo} ({@code -c FILE} over the defaults); the options override them.
  */
 @Command(name = "demo", description = {
-    "Any-to-any on the synthetic world: make the world, train (--train) or load the shipped tokenizers and 4M,",
-    "generate RGB -> depth, normals, semseg, caption, boxes and caption (+ depth) -> RGB on held-out scenes, and",
-    "write a PNG grid per example and a metrics JSON with the zero-shot table."})
+    "Any-to-any generation on the synthetic world, with the zero-shot table.",
+    "Makes the world, trains (--train) or loads the shipped tokenizers and 4M, generates RGB -> "
+        + "depth, normals, semseg, caption, boxes and caption (+ depth) -> RGB on held-out scenes, and "
+        + "writes a PNG grid per example and a metrics JSON with the zero-shot table."
+})
 final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "detokenize", description = {
     "Print the text of each id sequence, one line per sequence.",
-    "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of arrays of ids (the",
-    "output of tokenize --json) holding several. Structured modalities print the text of the valid part, and a note",
-    "on stderr of what was skipped; --json prints [{\"text\": ..., \"skipped\": n}, ...]."})
+    "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of "
+        + "arrays of ids (the output of tokenize --json) holding several. Structured modalities print the "
+        + "text of the valid part, and a note on stderr of what was skipped; --json prints [{\"text\": ..., "
+        + "\"skipped\": n}, ...]."
+})
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -40,9 +42,6 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Mixin
     TokenizerOption tokenizer;
 
-    @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
-            description = "The sequence modality the ids belong to (default: ${DEFAULT-VALUE}).")
-    String modality;
 
     @Option(names = "--json", description = "Print a JSON array of {text, skipped} objects.")
     boolean json;
@@ -56,7 +55,7 @@ final class DetokenizeCommand implements Callable<Integer> {
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
         }
-        SequenceTokenizer<?> t = tokenizer.resolve(main.config, modality);
+        SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         JsonArray results = new JsonArray();

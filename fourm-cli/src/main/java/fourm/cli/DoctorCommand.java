@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
  * plugins are at fault, and {@link Main#FAILED} when the engine cannot run.
  */
 @Command(name = "doctor", description = {
-    "Check the installation: Java, module path, offline mode, modality plugins, configuration,",
-    "and the DJL engine (name, version, threads, native library folder). Loads the engine (a few seconds)."})
+    "Check the installation: Java, plugins, configuration and the DJL engine.",
+    "Prints Java, the module path, offline mode, the modality plugins, the configuration and the DJL "
+        + "engine (name, version, threads, native library folder). Loads the engine (a few seconds)."
+})
 final class DoctorCommand implements Callable<Integer> {
     /** PyTorch's thread settings (DJL reads them when the engine starts). */
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";

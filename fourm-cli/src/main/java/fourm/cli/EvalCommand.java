@@ -26,8 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * table goes to stdout, progress to stderr, the JSON to {@code --json}.
  */
 @Command(name = "eval", description = {
-    "The zero-shot table of the demo model on held-out synthetic scenes, beside the tokenizer bound and a trivial",
-    "predictor measured in the same run; printed and written as JSON."})
+    "The demo model's zero-shot table on held-out synthetic scenes.",
+    "Each row beside the tokenizer bound and a trivial predictor measured in the same run; printed "
+        + "and written as JSON."
+})
 final class EvalCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -1,7 +1,5 @@
 package fourm.cli;
 
-import fourm.api.Modality;
-import fourm.core.Fourm;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
@@ -46,10 +44,13 @@ import picocli.CommandLine.Spec;
  * model and bad options are user errors: one line, exit code {@link Main#USER_ERROR}.
  */
 @Command(name = "forward", description = {
-    "Run one forward pass of a 4M checkpoint on a masked batch and write logits, losses and intermediates.",
-    "The batch uses the reference's golden inputs layout (<modality>.tensor, .input_mask, .target_mask,"
-        + " .decoder_attention_mask); the output holds logits.<modality> [B, N, V], loss_mod, loss_token,"
-        + " mod_loss.<modality> and, unless --no-intermediates, the reference's intermediate tensors."})
+    "Run one forward pass of a 4M checkpoint on a masked batch and write logits, losses and "
+        + "intermediates.",
+    "The batch uses the reference's golden inputs layout (<modality>.tensor, .input_mask, "
+        + ".target_mask, .decoder_attention_mask); the output holds logits.<modality> [B, N, V], loss_mod, "
+        + "loss_token, mod_loss.<modality> and, unless --no-intermediates, the reference's intermediate "
+        + "tensors."
+})
 final class ForwardCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -98,6 +99,10 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Largest accepted absolute difference for --expect (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
+    @Option(names = "--allow-non-finite",
+            description = "Load a checkpoint holding NaN or infinite weights instead of refusing it.")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() {
         checkReadable(model, "--model");
@@ -117,7 +122,7 @@ final class ForwardCommand implements Callable<Integer> {
         }
         ModalityCatalog catalog = catalog();
         ForwardRunner.Request request = ForwardRunner.Request.of(model, inputs, out).withCatalog(catalog)
-                .withOptions(options).withIntermediates(!noIntermediates);
+                .withOptions(options).withIntermediates(!noIntermediates).withAllowNonFinite(allowNonFinite);
         if (modelConfig != null) {
             request = request.withConfig(readModelConfig(catalog));
         }
@@ -204,14 +209,9 @@ final class ForwardCommand implements Callable<Integer> {
         return ok ? Main.OK : Main.FAILED;
     }
 
-    /** Enabled plugins' modalities first (the experiment may resize them), then the reference's table. */
+    /** Enabled plugins' modalities first (the experiment may resize them), then every discovered plugin's. */
     private ModalityCatalog catalog() {
-        Fourm fourm = Startup.start(main);
-        List<fourm.api.ModalitySpec> specs = new ArrayList<>();
-        for (Modality m : fourm.modalities().values()) {
-            specs.add(m.spec());
-        }
-        return ModalityCatalog.of(specs).orElse(ModalityCatalog.reference());
+        return Startup.catalog(Startup.start(main));
     }
 
     private FourMConfig readModelConfig(ModalityCatalog catalog) {

@@ -1,7 +1,9 @@
 package fourm.cli;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.GenerationScheme;
+import fourm.core.Fourm;
 import fourm.core.Generation;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
@@ -11,14 +13,19 @@ import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.StepResult;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.model.CheckpointException;
+import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
+import fourm.core.model.ModalityCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,9 +43,11 @@ import picocli.CommandLine.Spec;
  * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
  */
 @Command(name = "generate", description = {
-    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
-    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets prepared empty;",
-    "the output file holds every modality after generation in the same layout."})
+    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked "
+        + "batch.",
+    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets "
+        + "prepared empty; the output file holds every modality after generation in the same layout."
+})
 final class GenerateCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -71,17 +80,24 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        Generation generation = Startup.start(main).injector().getInstance(Generation.class);
+        Fourm fourm = Startup.start(main);
+        Generation generation = fourm.injector().getInstance(Generation.class);
+        Config root = fourm.injector().getInstance(Config.class);
         for (Path p : new Path[] {model, inputs}) {
             if (!Files.isRegularFile(p)) {
                 throw new UserError("file " + p + " does not exist or is not a file");
             }
         }
         long t0 = System.nanoTime();
-        try (FourMModel m = loadModel(generation)) {
+        try (FourMModel m = loadModel(generation, Startup.catalog(fourm))) {
+            FourMConfig cfg = m.config();
+            ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
             GenerationPlan p;
             try {
-                p = generation.plan(plan, m.config());
+                // First without the model, so that a plan naming modalities the model lacks is blamed on the model
+                // (a preset's lines are in fourm-core's reference.conf, which the user did not write).
+                checkModalities(GenerationPlan.fromFile(plan, root, null), cfg);
+                p = GenerationPlan.fromFile(plan, root, known);
             } catch (ConfigException e) {
                 throw new UserError(e.getMessage(), e);
             }
@@ -121,9 +137,42 @@ final class GenerateCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private FourMModel loadModel(Generation generation) {
+    /** Every condition and target of the plan must be a modality of the model; the message names what is missing. */
+    private void checkModalities(GenerationPlan p, FourMConfig cfg) {
+        List<String> missing = new ArrayList<>();
+        for (String key : p.conditions()) {
+            if (!cfg.modalities().containsKey(key)) {
+                missing.add("'" + key + "' (a condition)");
+            }
+        }
+        for (String key : p.targetKeys()) {
+            if (!cfg.modalities().containsKey(key)) {
+                missing.add("'" + key + "' (a target)");
+            }
+        }
+        if (!missing.isEmpty()) {
+            String preset = presetName();
+            throw new UserError("the model " + model + " has no modality " + String.join(", ", missing)
+                    + " of the plan " + plan + (preset == null ? "" : " (preset " + preset + ")") + "; it has "
+                    + String.join(", ", cfg.modalities().keySet()) + ". Set cond_domains and target_domains in "
+                    + plan + " to modalities of the model" + (preset == null ? "" : ", or choose another preset")
+                    + ".");
+        }
+    }
+
+    /** The plan file's {@code preset} value, or null. */
+    private String presetName() {
         try {
-            return generation.load(model);
+            Config c = com.typesafe.config.ConfigFactory.parseFile(plan.toFile());
+            return c.hasPath("preset") ? c.getString("preset") : null;
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private FourMModel loadModel(Generation generation, ModalityCatalog catalog) {
+        try {
+            return generation.load(model, catalog);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IOException e) {

@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
  * in the output folder, metrics of the held-out images at the end.
  */
 @Command(name = "tokenizer-train", description = {
-    "Train an image-like tokenizer (VQ-VAE or Memcodes) of a preset: rgb, depth, normal, semseg, canny-edge, clip,",
-    "dinov2-global, or one defined under fourm.vq.presets in the -c file. Settings come from fourm.vq.train and the",
-    "preset's train block; the options below override them. Resumes from the output folder's latest checkpoint."})
+    "Train an image-like tokenizer (VQ-VAE or Memcodes) of a preset.",
+    "Presets: rgb, depth, normal, semseg, canny-edge, clip, dinov2-global, or one defined under "
+        + "fourm.vq.presets in the -c file. Settings come from fourm.vq.train and the preset's train block; "
+        + "the options below override them. Resumes from the output folder's latest checkpoint."
+})
 final class ImageTokenizerTrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

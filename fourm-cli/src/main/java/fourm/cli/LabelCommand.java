@@ -11,6 +11,7 @@ import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import fourm.api.label.Rgb8Image;
 import fourm.core.data.Npy;
+import fourm.core.io.OutputLock;
 import fourm.vq.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,11 +51,14 @@ import picocli.CommandLine.Spec;
  * that cannot be read; the other photos are still labelled); 1 when the labeler fails.
  */
 @Command(name = "label", description = {
-    "Pseudo-label every photo of a folder with a pretrained model; write NAME.json and NAME.overlay.png per photo.",
-    "Labelers: det:nanodet (COCO boxes), keypoints:movenet (body keypoints), person-mask:selfie (person mask),",
-    "features:movenet-backbone (a backbone feature map). Models come from bin/fetch-models; --list shows what is",
-    "installed. Offline stand-ins for the embedding teachers need no model: clip:synthetic, dinov2:synthetic,",
-    "imagebind:synthetic, dinov2-global:synthetic, imagebind-global:synthetic (fixed random networks, fourm-teacher)."})
+    "Pseudo-label every photo of a folder with a pretrained model; write NAME.json and "
+        + "NAME.overlay.png per photo.",
+    "Labelers: det:nanodet (COCO boxes), keypoints:movenet (body keypoints), person-mask:selfie "
+        + "(person mask), features:movenet-backbone (a backbone feature map). Models come from "
+        + "bin/fetch-models; --list shows what is installed. Offline stand-ins for the embedding teachers "
+        + "need no model: clip:synthetic, dinov2:synthetic, imagebind:synthetic, dinov2-global:synthetic, "
+        + "imagebind-global:synthetic (fixed random networks, fourm-teacher)."
+})
 final class LabelCommand implements Callable<Integer> {
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "bmp", "gif");
 
@@ -76,9 +80,9 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--no-overlay", description = "Write the label files only.")
     boolean noOverlay;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json", description = {
-        "json (default): NAME.json. npy: NAME.npy, a dense map as float32 (C, H, W), the layout",
-        "fourm tokenizer-train reads as features (data.teacher = none); dense-map labelers only."})
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (default): NAME.json. npy: NAME.npy, a dense map as float32 (C, H, W), the layout"
+                    + " fourm tokenizer-train reads as features (data.teacher = none); dense-map labelers only.")
     String format;
 
     @Option(names = "--list", description = "List the installed labelers and exit.")
@@ -108,74 +112,75 @@ final class LabelCommand implements Callable<Integer> {
         LabelImages io = LabelImages.installed().orElseThrow(() -> new IllegalStateException(
                 "no image support (fourm.api.label.LabelImages) on the module path; is fourm-tfjs installed?"));
         List<Path> photos = photos(images);
-        Files.createDirectories(out);
+        try (OutputLock lock = OutputLocks.acquire(out, "fourm label", spec.commandLine().getErr())) {
 
-        Config config = Startup.loadConfig(main.config);
-        Config node;
-        try {
-            node = config.getConfig(provider.configPath());
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), e);
-        }
-        long opening = System.nanoTime();
-        PseudoLabeler model;
-        try {
-            model = provider.open(node);
-        } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            // A missing or malformed model file: the message names it and says how to fetch the models.
-            throw new UserError(e.getMessage(), e);
-        }
-        stdout.printf(Locale.ROOT, "%s: model loaded in %.1f s; labelling %d photo%s from %s%n", provider.name(),
-                (System.nanoTime() - opening) / 1e9, photos.size(), photos.size() == 1 ? "" : "s", images);
-        stdout.flush();
-        List<String> unreadable = new ArrayList<>();
-        long start = System.nanoTime();
-        try (PseudoLabeler l = model) {
-            for (int i = 0; i < photos.size(); i++) {
-                Path photo = photos.get(i);
-                String stem = stem(photo);
-                Rgb8Image image;
-                try {
-                    image = io.read(photo);
-                } catch (IOException e) {
-                    unreadable.add(e.getMessage());
-                    stdout.printf(Locale.ROOT, "[%d/%d] %s: skipped, %s%n", i + 1, photos.size(), photo.getFileName(),
-                            e.getMessage());
-                    stdout.flush();
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                LabelResult label = l.label(image);
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                if (format.equals("npy")) {
-                    if (!(label instanceof DenseMap m)) {
-                        throw new UserError("--format npy writes dense maps, but " + provider.name() + " labelled "
-                                + photo.getFileName() + " with " + label.getClass().getSimpleName()
-                                + "; use --format json");
-                    }
-                    AtomicFiles.write(out.resolve(stem + ".npy"),
-                            Npy.writeFloat32(new int[] {m.channels(), m.height(), m.width()}, channelsFirst(m)));
-                } else {
-                    write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
-                }
-                if (!noOverlay) {
-                    write(out.resolve(stem + ".overlay.png"), io.overlayPng(image, label));
-                }
-                stdout.printf(Locale.ROOT, "[%d/%d] %s: %s (%d ms)%n", i + 1, photos.size(), photo.getFileName(),
-                        summary(label), ms);
-                stdout.flush();
+            Config config = Startup.loadConfig(main.config);
+            Config node;
+            try {
+                node = config.getConfig(provider.configPath());
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage(), e);
             }
+            long opening = System.nanoTime();
+            PseudoLabeler model;
+            try {
+                model = provider.open(node);
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage(), e);
+            } catch (IllegalStateException e) {
+                // A missing or malformed model file: the message names it and says how to fetch the models.
+                throw new UserError(e.getMessage(), e);
+            }
+            stdout.printf(Locale.ROOT, "%s: model loaded in %.1f s; labelling %d photo%s from %s%n", provider.name(),
+                    (System.nanoTime() - opening) / 1e9, photos.size(), photos.size() == 1 ? "" : "s", images);
+            stdout.flush();
+            List<String> unreadable = new ArrayList<>();
+            long start = System.nanoTime();
+            try (PseudoLabeler l = model) {
+                for (int i = 0; i < photos.size(); i++) {
+                    Path photo = photos.get(i);
+                    String stem = stem(photo);
+                    Rgb8Image image;
+                    try {
+                        image = io.read(photo);
+                    } catch (IOException e) {
+                        unreadable.add(e.getMessage());
+                        stdout.printf(Locale.ROOT, "[%d/%d] %s: skipped, %s%n", i + 1, photos.size(), photo.getFileName(),
+                                e.getMessage());
+                        stdout.flush();
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    LabelResult label = l.label(image);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    if (format.equals("npy")) {
+                        if (!(label instanceof DenseMap m)) {
+                            throw new UserError("--format npy writes dense maps, but " + provider.name() + " labelled "
+                                    + photo.getFileName() + " with " + label.getClass().getSimpleName()
+                                    + "; use --format json");
+                        }
+                        AtomicFiles.write(out.resolve(stem + ".npy"),
+                                Npy.writeFloat32(new int[] {m.channels(), m.height(), m.width()}, channelsFirst(m)));
+                    } else {
+                        write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
+                    }
+                    if (!noOverlay) {
+                        write(out.resolve(stem + ".overlay.png"), io.overlayPng(image, label));
+                    }
+                    stdout.printf(Locale.ROOT, "[%d/%d] %s: %s (%d ms)%n", i + 1, photos.size(), photo.getFileName(),
+                            summary(label), ms);
+                    stdout.flush();
+                }
+            }
+            int done = photos.size() - unreadable.size();
+            stdout.printf(Locale.ROOT, "labelled %d photo%s in %.1f s; labels in %s%n", done, done == 1 ? "" : "s",
+                    (System.nanoTime() - start) / 1e9, out);
+            stdout.flush();
+            if (!unreadable.isEmpty()) {
+                throw new UserError(unreadable.size() + " photo(s) could not be read: " + String.join("; ", unreadable));
+            }
+            return Main.OK;
         }
-        int done = photos.size() - unreadable.size();
-        stdout.printf(Locale.ROOT, "labelled %d photo%s in %.1f s; labels in %s%n", done, done == 1 ? "" : "s",
-                (System.nanoTime() - start) / 1e9, out);
-        stdout.flush();
-        if (!unreadable.isEmpty()) {
-            throw new UserError(unreadable.size() + " photo(s) could not be read: " + String.join("; ", unreadable));
-        }
-        return Main.OK;
     }
 
     /** The photos of the folder, by name; two photos that would write the same label file are refused. */

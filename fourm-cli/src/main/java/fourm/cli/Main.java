@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
             ForwardCommand.class,
             GenerateCommand.class, BenchCommand.class,
             ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
-            TrainCommand.class, PretokenizeIdsCommand.class,
+            TrainCommand.class, PretokenizeIdsCommand.class, DataCommand.class,
             DemoCommand.class, EvalCommand.class,
             CommandLine.HelpCommand.class,
         })
@@ -124,7 +125,51 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);
         cl.setExitCodeExceptionMapper(e -> USER_ERROR);
+        cl.setExecutionStrategy(Main::refuseUnknownCommands);
+        IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> unknownCommand(ex).orElseGet(() -> {
+            try {
+                return usage.handleParseException(ex, args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
         return cl;
+    }
+
+    /**
+     * Picocli prints the usage and exits 0 when {@code --help} comes with arguments it did not match ({@code fourm
+     * embed --help}); an argument no command takes is a user error whether or not help is asked for.
+     */
+    private static int refuseUnknownCommands(ParseResult parsed) {
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        if (!leaf.unmatched().isEmpty()) {
+            throw new CommandLine.UnmatchedArgumentException(leaf.commandSpec().commandLine(), leaf.unmatched());
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /**
+     * For an unmatched first word where a command has subcommands: "unknown command 'X'" and the list of commands
+     * (exit code {@value #USER_ERROR}); empty for every other usage error.
+     */
+    private static java.util.Optional<Integer> unknownCommand(CommandLine.ParameterException ex) {
+        CommandLine cl = ex.getCommandLine();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || cl.getSubcommands().isEmpty()
+                || u.getUnmatched().isEmpty() || u.getUnmatched().get(0).startsWith("-")) {
+            return java.util.Optional.empty();
+        }
+        PrintWriter err = cl.getErr();
+        String name = cl.getCommandSpec().qualifiedName();
+        err.println("fourm: error: unknown command '" + u.getUnmatched().get(0) + "'"
+                + (cl.getParent() == null ? "" : " of '" + name + "'") + "; the commands are:");
+        err.print(cl.getHelp().commandList());
+        err.println("Run '" + name + " COMMAND --help' for a command's options.");
+        err.flush();
+        return java.util.Optional.of(USER_ERROR);
     }
 
     private static int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {

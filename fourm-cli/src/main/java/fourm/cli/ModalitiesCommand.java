@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "modalities", description = {
     "List every discovered modality with its specification.",
-    "The table shows key, kind, tokenizer type, vocabulary, token count, positions, encoder/decoder, generation",
-    "defaults and module; --json prints an array of objects (key, kind, vocabSize, maxTokens, maxLength, imageSize,",
-    "patchSize, valueDim, positional, encoder, decoder, generation, masking, modalityId, tokenizer {type, checkpoint},",
-    "module, origin, enabled)."})
+    "The table shows key, kind, tokenizer type, vocabulary, token count, positions, encoder/decoder, generation "
+        + "defaults and module; --json prints an array of objects (key, kind, vocabSize, maxTokens, "
+        + "maxLength, imageSize, patchSize, valueDim, positional, encoder, decoder, generation, masking, "
+        + "modalityId, tokenizer {type, checkpoint}, module, origin, enabled)."
+})
 final class ModalitiesCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

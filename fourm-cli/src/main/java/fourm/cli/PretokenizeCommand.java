@@ -1,13 +1,19 @@
 package fourm.cli;
 
 import com.typesafe.config.Config;
+import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
+import fourm.vq.VqConfig;
 import fourm.vq.pretokenize.Pretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,9 +27,11 @@ import picocli.CommandLine.Spec;
  * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
  */
 @Command(name = "pretokenize", description = {
-    "Tokenize a folder of images or maps (<key>.png / <key>.npy) with an image tokenizer into DATASET/KEY/shard-*.tar",
-    "(int16 .npy of shape (crops, tokens) per sample). Crop settings are made once per sample and stored in",
-    "DATASET/crop_settings; later runs for other modalities of the same samples reuse them."})
+    "Tokenize a folder of images or maps with an image tokenizer into dataset shards.",
+    "Reads <key>.png / <key>.npy and writes DATASET/KEY/shard-*.tar (int16 .npy of shape (crops, "
+        + "tokens) per sample). Crop settings are made once per sample and stored in DATASET/crop_settings; "
+        + "later runs for other modalities of the same samples reuse them."
+})
 final class PretokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -70,7 +78,10 @@ final class PretokenizeCommand implements Callable<Integer> {
         Config config = Startup.loadConfig(main.config);
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         Pretokenizer.Summary s;
-        try (ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+        try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
+             ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+            checkTokenCount(config, t);
+            OutputLocks.clearUnfinished(out, List.of(modality, Pretokenizer.CROP_SETTINGS), spec.commandLine().getErr());
             s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
                     minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");
@@ -80,6 +91,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + s.samples() + " samples x " + s.cropsPerSample() + " crops x " + s.tokensPerCrop()
                 + " tokens to " + out.resolve(modality) + " (" + s.shards().size() + " shard files"
@@ -87,5 +99,33 @@ final class PretokenizeCommand implements Callable<Integer> {
                 + out.resolve(Pretokenizer.CROP_SETTINGS)) + ")");
         w.flush();
         return Main.OK;
+    }
+
+    /**
+     * Refuses a tokenizer whose grid does not have the token count of the modality key's plugin (a 64 px tokenizer
+     * into {@code tok_rgb@224}, which holds 196 tokens a crop); keys no plugin provides are not checked.
+     */
+    private void checkTokenCount(Config config, ImageTokenizer t) {
+        ModalityRegistry registry = ModalityRegistry.discover();
+        if (registry.find(modality).isEmpty()) {
+            return;
+        }
+        ModalitySpec s;
+        try {
+            s = registry.create(config, modality).spec();
+        } catch (RuntimeException e) {
+            return; // the plugin refuses its settings: fourm train will say so
+        }
+        VqConfig c = t.config();
+        if (s.kind() != ModalityKind.IMAGE_TOKENS || c.patchSize() <= 0) {
+            return;
+        }
+        int side = c.imageSize() / c.patchSize();
+        int tokens = side * side;
+        if (tokens != s.maxTokens()) {
+            throw new UserError("--modality " + modality + " holds " + s.maxTokens() + " tokens a crop, but the"
+                    + " tokenizer " + tokenizer + " makes " + tokens + " (" + c.imageSize() + " px in patches of "
+                    + c.patchSize() + "); use a tokenizer of that grid, or a modality key of the tokenizer's size");
+        }
     }
 }

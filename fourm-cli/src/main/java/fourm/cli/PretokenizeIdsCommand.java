@@ -5,6 +5,7 @@ import fourm.api.Modality;
 import fourm.api.ModalitySpec;
 import fourm.core.Fourm;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.core.train.Pretokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +32,10 @@ import picocli.CommandLine.Spec;
  * token ids already.)
  */
 @Command(name = "pretokenize-ids", description = {
-    "Pack pre-tokenized samples (INPUT/<modality>/<key>.npy integer arrays) into dataset shards",
-    "(OUTPUT/<modality>/shard-NNNNN.tar), checking shapes and vocabularies against the modality plugins."})
+    "Pack pre-tokenized samples into dataset shards.",
+    "Reads INPUT/<modality>/<key>.npy integer arrays and writes OUTPUT/<modality>/shard-NNNNN.tar, "
+        + "checking shapes and vocabularies against the modality plugins."
+})
 final class PretokenizeIdsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -99,7 +102,8 @@ final class PretokenizeIdsCommand implements Callable<Integer> {
             throw new UserError("--samples-per-shard must be >= 1, got " + perShard);
         }
         Pretokenizer.Result r;
-        try {
+        try (OutputLock lock = OutputLocks.acquire(output, "fourm pretokenize-ids", spec.commandLine().getErr())) {
+            OutputLocks.clearUnfinished(output, new ArrayList<>(specs.keySet()), spec.commandLine().getErr());
             r = Pretokenizer.run(input, output, specs, perShard);
         } catch (NoSuchFileException e) {
             throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""

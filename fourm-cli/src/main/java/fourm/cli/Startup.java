@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.core.Fourm;
 import fourm.core.ModalityRegistry;
+import fourm.core.model.ModalityCatalog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -26,6 +27,37 @@ final class Startup {
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The modalities a checkpoint's config may name: the enabled plugins' modalities (an experiment may resize them),
+     * then every discovered plugin's, created from {@code fourm}'s configuration.
+     */
+    static ModalityCatalog catalog(Fourm fourm) {
+        return ModalityCatalog.ofModalities(fourm.modalities())
+                .orElse(userErrors(ModalityCatalog.discovered(fourm.registry(), fourm.config())));
+    }
+
+    /** Every discovered plugin's modality, created from {@code root} when a checkpoint names it. */
+    static ModalityCatalog catalog(Config root) {
+        ModalityRegistry registry;
+        try {
+            registry = ModalityRegistry.discover();
+        } catch (IllegalStateException | ServiceConfigurationError e) {
+            throw new UserError("start-up failed: " + e.getMessage(), e);
+        }
+        return userErrors(ModalityCatalog.discovered(registry, root));
+    }
+
+    /** {@code catalog} with a plugin's bad settings reported as a {@link UserError}. */
+    private static ModalityCatalog userErrors(ModalityCatalog catalog) {
+        return key -> {
+            try {
+                return catalog.find(key);
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        };
     }
 
     /** Loads and validates the configuration and discovers the plugins. */

@@ -48,6 +48,16 @@ final class TextModalities {
                 + "; tokenize and detokenize work on the text sequence modalities " + textKeys(registry, root));
     }
 
+    /** The first discovered modality (by key) that has a text tokenizer setting. */
+    static String firstTextModality(Path config) {
+        Config root = Startup.loadConfig(config);
+        List<String> keys = textKeys(ModalityRegistry.discover(), root);
+        if (keys.isEmpty()) {
+            throw new UserError("no text sequence modality was found on the module path; name one with --modality");
+        }
+        return keys.get(0);
+    }
+
     private static List<String> textKeys(ModalityRegistry registry, Config root) {
         List<String> keys = new ArrayList<>();
         for (ModalityRegistry.Entry e : registry.entries()) {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tokenize", description = {
     "Print the token ids of each TEXT, one line of space-separated ids per text.",
-    "--json prints one JSON array holding one array of ids per text, in input order."})
+    "--json prints one JSON array holding one array of ids per text, in input order."
+})
 final class TokenizeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -38,9 +39,6 @@ final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     TokenizerOption tokenizer;
 
-    @Option(names = "--modality", paramLabel = "KEY", defaultValue = "caption",
-            description = "The sequence modality whose text this is (default: ${DEFAULT-VALUE}).")
-    String modality;
 
     @Option(names = "--json", description = "Print a JSON array of arrays of ids.")
     boolean json;
@@ -50,14 +48,14 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SequenceTokenizer<?> t = tokenizer.resolve(main.config, modality);
+        SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         List<int[]> all = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             if (t.serializer() != CaptionSerializer.INSTANCE) {
                 Decoded<?> d = t.serializer().fromText(text);
                 if (!d.clean()) {
-                    throw new UserError("text " + (i + 1) + " is not a well-formed '" + modality + "' sequence: "
+                    throw new UserError("text " + (i + 1) + " is not a well-formed '" + tokenizer.key() + "' sequence: "
                             + d.skipped() + " word(s) do not fit its format (text: '" + text + "')");
                 }
             }

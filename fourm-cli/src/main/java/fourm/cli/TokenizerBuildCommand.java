@@ -11,8 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code fourm tokenizer build -o FILE}: writes fourm's default tokenizer (the one {@code builtin} selects). */
 @Command(name = "build", description = {
-    "Write fourm's default text tokenizer: the 4M id layout (specials, 200 sentinels, v0=..v3= coordinates, 80 COCO",
-    "class names) followed by BERT's uncased WordPiece vocabulary, 30000 ids. Byte-identical on every run."})
+    "Write fourm's default text tokenizer (30000 ids).",
+    "The 4M id layout (specials, 200 sentinels, v0=..v3= coordinates, 80 COCO class names) followed "
+        + "by BERT's uncased WordPiece vocabulary. Byte-identical on every run."
+})
 final class TokenizerBuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

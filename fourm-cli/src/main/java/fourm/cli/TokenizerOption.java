@@ -5,19 +5,32 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --tokenizer FILE} option that {@code tokenize} and {@code detokenize} share (a picocli mixin), and the
- * sequence tokenizer it selects for a modality.
+ * The {@code --modality KEY} and {@code --tokenizer FILE} options that {@code tokenize} and {@code detokenize} share
+ * (a picocli mixin), and the sequence tokenizer they select.
  */
 final class TokenizerOption {
+    @Option(names = "--modality", paramLabel = "KEY",
+            description = "The text sequence modality (default: the first one found, by key; caption with the "
+                    + "built-in plugins).")
+    String modality;
+
     @Option(names = "--tokenizer", paramLabel = "FILE",
             description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in).")
     Path tokenizer;
 
+    private String resolvedKey;
+
     /**
-     * The tokenizer of sequence modality {@code modality}: the {@code --tokenizer} file if given, else the configured
-     * one ({@link TextModalities#resolve}).
+     * The tokenizer of the chosen sequence modality: the {@code --tokenizer} file if given, else the configured one
+     * ({@link TextModalities#resolve}).
      */
-    SequenceTokenizer<?> resolve(Path config, String modality) {
-        return TextModalities.resolve(config, modality, tokenizer);
+    SequenceTokenizer<?> resolve(Path config) {
+        resolvedKey = modality != null ? modality : TextModalities.firstTextModality(config);
+        return TextModalities.resolve(config, resolvedKey, tokenizer);
+    }
+
+    /** The modality key {@link #resolve} used. */
+    String key() {
+        return resolvedKey;
     }
 }

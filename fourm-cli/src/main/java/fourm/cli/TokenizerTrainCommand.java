@@ -13,8 +13,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code fourm tokenizer train --text FILE -o FILE}: learns a WordPiece vocabulary in the 4M id layout. */
 @Command(name = "train", description = {
-    "Learn a WordPiece vocabulary from a UTF-8 text file (one caption or document a line) and write a tokenizer",
-    "with the 4M id layout. Deterministic: the same text and settings give the same file."})
+    "Learn a WordPiece tokenizer in the 4M id layout from a text file.",
+    "The text is UTF-8, one caption or document a line. Deterministic: the same text and settings "
+        + "give the same file."
+})
 final class TokenizerTrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

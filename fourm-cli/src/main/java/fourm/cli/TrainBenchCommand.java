@@ -1,6 +1,6 @@
 package fourm.cli;
 
-import fourm.core.train.TrainBench;
+import fourm.bench.TrainBench;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -16,9 +16,11 @@ import picocli.CommandLine.Spec;
  * ({@link TrainBench}). Prints ms per step and per phase, tokens/s, model FLOP/s and their ratio to the GEMM rate.
  */
 @Command(name = "train", description = {
-    "Training steps of fm_tiny_6e_6d_swiglu_nobias (tok_rgb 16384, tok_depth 8192, tok_normal 8192, caption 30000;",
-    "batch 8, 128 + 128 tokens; forward, backward, AdamW) next to the engine's fp32 GEMM rate measured in the same run.",
-    "Prints s/step, the phases, tokens/s, model FLOP/s (3 x forward matmuls, heads on their own targets) and the ratio."})
+    "Training steps of fm_tiny_6e_6d_swiglu_nobias next to the engine's fp32 GEMM rate.",
+    "Vocabularies tok_rgb 16384, tok_depth 8192, tok_normal 8192, caption 30000; batch 8, 128 + 128 "
+        + "tokens; forward, backward, AdamW; the GEMM rate measured in the same run. Prints s/step, the "
+        + "phases, tokens/s, model FLOP/s (3 x forward matmuls, heads on their own targets) and the ratio."
+})
 final class TrainBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.core.Training;
+import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.Experiment;
 import fourm.core.train.TrainLog;
 import fourm.core.train.Trainer;
@@ -29,9 +30,12 @@ import picocli.CommandLine.Spec;
  * after the current step and writes a last checkpoint, from which {@code --resume} continues bit for bit.
  */
 @Command(name = "train", description = {
-    "Train a 4M model as fourm.train of the experiment file (-c FILE) says, on fourm.experiment.modalities.",
-    "Logs every step to <output-dir>/train-log.jsonl and writes checkpoints to <output-dir>/checkpoints/;",
-    "Ctrl-C writes a last checkpoint; --resume continues from the newest one."})
+    "Train a 4M model as fourm.train of the experiment file (-c FILE) says, on "
+        + "fourm.experiment.modalities.",
+    "Logs every step to <output-dir>/train-log.jsonl and writes checkpoints to "
+        + "<output-dir>/checkpoints/ (each one shown on the console); Ctrl-C writes a last checkpoint; "
+        + "--resume continues from the newest one."
+})
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -58,6 +62,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result r;
         try {
             r = training.trainer(exp, err, Map.of("fourm.cli_version", Main.VersionProvider.version())).run();
+        } catch (NonFiniteCheckpointException e) {
+            throw new UserError(e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""
                     : " (" + e.getReason() + ")"), e);

@@ -1,6 +1,12 @@
 package fourm.cli;
 
 import com.typesafe.config.ConfigException;
+import fourm.core.data.BadDatasetException;
+import fourm.core.data.BadSampleException;
+import fourm.core.data.IncompleteDatasetException;
+import fourm.core.io.OutputLockedException;
+import fourm.core.model.NonFiniteCheckpointException;
+import fourm.core.train.NonFiniteTrainingException;
 import java.io.PrintWriter;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -31,6 +37,16 @@ final class UserError extends RuntimeException {
         }
         if (e instanceof ConfigException ce) {
             return new UserError(ce.getMessage(), ce);
+        }
+        if (e instanceof OutputLockedException locked) {
+            return new UserError(locked.getMessage(), locked);
+        }
+        if (e instanceof BadSampleException bad) {
+            return new UserError("bad data: " + bad.getMessage(), bad);
+        }
+        if (e instanceof IncompleteDatasetException || e instanceof BadDatasetException
+                || e instanceof NonFiniteTrainingException || e instanceof NonFiniteCheckpointException) {
+            return new UserError(e.getMessage(), e);
         }
         return null;
     }

@@ -2,13 +2,16 @@ package fourm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fourm.api.MaskingPolicy;
+import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.PositionalScheme;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.MlpKind;
-import fourm.core.model.ModelModality;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,13 +48,22 @@ class GenerateCommandTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
+    /** A {@code side x side} grid of ids with {@code vocab} ids. */
+    static ModalitySpec grid(String key, int vocab, int side) {
+        return ModalitySpec.builder(key, ModalityKind.IMAGE_TOKENS).optVocabSize(vocab).optImageSize(side)
+                .optPatchSize(1).setPositional(PositionalScheme.SINCOS_2D).setEncoder(true).setDecoder(false)
+                .setMasking(MaskingPolicy.RANDOM_TOKENS).build();
+    }
+
     @BeforeEach
     void files() throws IOException {
         FourMConfig config = FourMConfig.builder().dim(16).encoderDepth(1).decoderDepth(1).numHeads(2)
                 .mlp(MlpKind.SWIGLU).qkvBias(false).projBias(false).mlpBias(false).normBias(false)
-                .modality(ModelModality.imageTokens("tok_rgb@224", 32, 4), true, true)
-                .modality(ModelModality.imageTokens("tok_depth@224", 24, 4), true, true)
-                .modality(ModelModality.tokenSequence("caption", 40, 12, 12), true, true)
+                .modality(grid("tok_rgb@224", 32, 4), true, true)
+                .modality(grid("tok_depth@224", 24, 4), true, true)
+                .modality(ModalitySpec.builder("caption", ModalityKind.TOKEN_SEQUENCE).optVocabSize(40)
+                        .setMaxTokens(12).setPositional(PositionalScheme.SINCOS_1D).setEncoder(true)
+                        .setDecoder(false).setMasking(MaskingPolicy.SPAN).build(), true, true)
                 .build();
         model = dir.resolve("tiny.safetensors");
         try (FourMModel m = FourMModel.create(config, 3)) {
@@ -198,7 +210,19 @@ class GenerateCommandTest {
         Run u = fourm("generate", "--model", model.toString(), "--plan", unknown.toString(), "--inputs",
                 inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
         assertThat(u.exit()).isEqualTo(Main.USER_ERROR);
-        assertThat(u.err()).contains("target_domains", "unknown modality 'tok_normal@224'");
+        assertThat(u.err()).contains(model.toString(), "no modality 'tok_normal@224' (a target)", unknown.toString(),
+                "it has tok_rgb@224, tok_depth@224, caption");
+
+        // A preset made for other modalities is blamed on the model, not on the preset's line in reference.conf.
+        Path rgb2x = dir.resolve("rgb2x.conf");
+        Files.writeString(rgb2x, "preset = rgb2x\n");
+        Run p = fourm("generate", "--model", model.toString(), "--plan", rgb2x.toString(), "--inputs",
+                inputs.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertThat(p.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(p.err()).contains("the model " + model, "no modality 'rgb@224' (a condition)", "(preset rgb2x)",
+                "it has tok_rgb@224, tok_depth@224, caption", "or choose another preset")
+                .doesNotContain("reference.conf");
+        assertThat(p.err().lines()).hasSize(1);
 
         Run missing = fourm("generate", "--model", dir.resolve("nope.safetensors").toString(), "--plan",
                 plan.toString(), "--inputs", inputs.toString(), "--out", dir.resolve("x.safetensors").toString());

@@ -67,6 +67,14 @@ class ImageTokenizerCommandsTest {
         assertThat(pre.out()).contains("wrote 8 samples x 2 crops x 4 tokens");
         assertThat(ds.resolve("tok_rgb@16").resolve("shard-00001.tar")).exists();
         assertThat(ds.resolve("crop_settings").resolve("shard-00000.tar")).exists();
+        assertThat(ds.resolve("tok_rgb@16").resolve("manifest.json")).exists();
+
+        // a 16 px tokenizer (4 tokens a crop) into tok_rgb@224 (196 tokens a crop) is refused before any work
+        Run wrongSize = fourm("pretokenize", "--tokenizer", out.resolve("tokenizer.safetensors").toString(),
+                "--modality", "tok_rgb@224", "--images", data.resolve("rgb").toString(), "--out", ds.toString());
+        assertThat(wrongSize.exit()).as(wrongSize.err()).isEqualTo(Main.USER_ERROR);
+        assertThat(wrongSize.err()).contains("tok_rgb@224 holds 196 tokens a crop").contains("makes 4");
+        assertThat(ds.resolve("tok_rgb@224")).doesNotExist();
     }
 
     @Test

@@ -49,6 +49,19 @@ class LauncherTest {
     }
 
     @Test
+    void aMissingOrCorruptExtraModulePathEntryIsAUserError() throws Exception {
+        Path missing = tmp.resolve("no-such-plugin.jar");
+        ModulePathRun.Result r = launch(Map.of("FOURM_MODULE_PATH_EXTRA", missing.toString()), "modalities");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.stderr()).contains("FOURM_MODULE_PATH_EXTRA").contains(missing.toString())
+                .contains("does not exist");
+        Path corrupt = Files.writeString(tmp.resolve("corrupt.jar"), "this is no zip file");
+        r = launch(Map.of("FOURM_MODULE_PATH_EXTRA", corrupt.toString()), "modalities");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.stderr()).contains(corrupt.toString()).contains("not a jar");
+    }
+
+    @Test
     void passesJavaOptsToTheJvm() throws Exception {
         Path conf = Files.writeString(tmp.resolve("experiment.conf"),
                 "fourm.experiment.modalities = [\"tok_depth@224\", \"caption\"]\n");
@@ -66,6 +79,101 @@ class LauncherTest {
         ModulePathRun.Result r = launch(Map.of("FOURM_CLI_LIB", absent.toString()), "modalities");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
         assertThat(r.stderr()).contains(absent.toString(), "FOURM_CLI_LIB");
+    }
+
+    /**
+     * libtorch's start-up warnings are taken out of stderr (everything else passes, progress bars' partial lines too),
+     * TensorFlow's native log level is set, {@code --quiet} is the launcher's and never reaches the command line, and
+     * java's exit code comes through.
+     */
+    @Test
+    void nativeStartUpLinesDoNotReachTheTerminal() throws Exception {
+        Path javaHome = fakeJava("""
+                echo "TF_CPP_MIN_LOG_LEVEL=$TF_CPP_MIN_LOG_LEVEL"
+                all="$*"
+                echo "args:${all##*fourm.cli.Main}"
+                echo '[W1207 10:55:50.581705940 NNPACK.cpp:57] Could not initialize NNPACK! Reason: Unsupported hardware.' >&2
+                echo 'a line of the command' >&2
+                echo '[W1207 10:55:51.000000001 VariableTypeManual.cpp:1] Warning: AutoNonVariableTypeMode is deprecated and will be removed in 1.10 release. (function operator())' >&2
+                printf 'step 1/2\rstep 2/2\n' >&2
+                printf '[W1207 10:55:52.0 other.cpp:9] a warning fourm does not know' >&2
+                exit 3
+                """);
+        ModulePathRun.Result r = launch(Map.of("JAVA_HOME", javaHome.toString()), "--quiet", "demo", "--out", "x");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+        assertThat(r.stdout()).contains("TF_CPP_MIN_LOG_LEVEL=2").contains("args: demo --out x\n");
+        assertThat(r.stderr()).isEqualTo("a line of the command\nstep 1/2\rstep 2/2\n"
+                + "[W1207 10:55:52.0 other.cpp:9] a warning fourm does not know");
+
+        ModulePathRun.Result kept = launch(Map.of("JAVA_HOME", javaHome.toString(), "FOURM_NATIVE_WARNINGS", "1",
+                "TF_CPP_MIN_LOG_LEVEL", "0"), "doctor");
+        assertThat(kept.stdout()).contains("TF_CPP_MIN_LOG_LEVEL=0");
+        assertThat(kept.stderr()).contains("NNPACK", "AutoNonVariableTypeMode");
+    }
+
+    /**
+     * The first run builds with Maven and says so (what, how long it usually takes, which module), without Maven's
+     * colour codes; {@code --quiet} silences it; a failed build shows the end of Maven's output and exits 1.
+     */
+    @Test
+    void theFirstRunSaysItIsBuilding() throws Exception {
+        Path root = tmp.resolve("checkout");
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(SCRIPT, root.resolve("bin/fourm"));
+        Path bin = Files.createDirectories(tmp.resolve("tools"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, """
+                #!/usr/bin/env bash
+                printf '\033[0m\033[0m[INFO] Scanning for projects...\n'
+                printf '[INFO] Building fourm API 0.1.0-SNAPSHOT                    [1/2]\n'
+                if [ -n "${FAIL_BUILD:-}" ]; then
+                  printf '\033[1;31m[ERROR]\033[m COMPILATION ERROR in Foo.java\n'; exit 1
+                fi
+                printf '[INFO] Building fourm CLI 0.1.0-SNAPSHOT                    [2/2]\n'
+                mkdir -p fourm-cli/target/lib fourm-cli/target/native
+                touch fourm-cli/target/native/pytorch-native-cpu-x.jar fourm-cli/target/fourm-cli-0.1.0-SNAPSHOT.jar
+                printf '[INFO] BUILD SUCCESS\n\033[0m\033[0m'
+                """);
+        mvn.toFile().setExecutable(true);
+        Path javaHome = fakeJava("echo ran; exit 0\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        env.put("JAVA_HOME", javaHome.toString());
+
+        ModulePathRun.Result r = run(root, env, "modalities");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).isEqualTo("ran\n");
+        assertThat(r.stderr()).contains("first run: building fourm-cli", "usually takes about a minute",
+                "fourm: building (1/2) fourm API\n", "fourm: building (2/2) fourm CLI\n", "fourm: built in")
+                .doesNotContain("\u001b", "[INFO]");
+
+        ModulePathRun.Result quiet = run(root, Map.of("PATH", env.get("PATH"), "JAVA_HOME", javaHome.toString(),
+                "FOURM_REBUILD", "1"), "--quiet", "modalities");
+        assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        assertThat(quiet.stderr()).isEmpty();
+
+        ModulePathRun.Result failed = run(root, Map.of("PATH", env.get("PATH"), "JAVA_HOME", javaHome.toString(),
+                "FOURM_REBUILD", "1", "FAIL_BUILD", "1"), "--quiet", "modalities");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.stdout()).isEmpty();
+        assertThat(failed.stderr()).contains("the build failed", "[ERROR] COMPILATION ERROR in Foo.java",
+                "mvn -B -DskipTests package -pl fourm-cli -am").doesNotContain("\u001b");
+    }
+
+    /** A JAVA_HOME whose bin/java is a bash script with the given body. */
+    private Path fakeJava(String body) throws Exception {
+        Path home = Files.createTempDirectory(tmp, "jdk");
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\n" + body);
+        java.toFile().setExecutable(true);
+        return home;
+    }
+
+    /** Runs a copy of the launcher in {@code root} with only {@code env} added (no FOURM_CLI_*: it builds). */
+    private static ModulePathRun.Result run(Path root, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/fourm").toString()));
+        command.addAll(List.of(args));
+        return ModulePathRun.run(command, env, TIMEOUT);
     }
 
     private static ModulePathRun.Result launch(Map<String, String> extraEnv, String... args) {

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fourm train} and {@code fourm pretokenize-ids} in process, with the modality plugins of the class path. */
 class TrainCommandTest {
+    /** The toy experiment's scene grid (examples/experiments/toy.conf). */
+    private static final String RGB = "tok_rgb@224";
+    /** The toy experiment's caption. */
+    private static final String CAPTION = "caption";
+
     @TempDir
     Path dir;
 
@@ -53,15 +58,18 @@ class TrainCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("trained steps 0 to 30 of 30").contains("checkpoint: ").contains("train-log.jsonl")
                 .contains("last eval loss: tok_rgb@224");
-        assertThat(r.err()).contains("step 10/30").contains("eval @ step 30");
+        assertThat(r.err()).contains("step 10/30").contains("eval @ step 30")
+                .contains("step 10: checkpoint written to " + dir.resolve("out/checkpoints/step-00000010"))
+                .contains("step 30: checkpoint written to " + dir.resolve("out/checkpoints/step-00000030"));
         List<JsonObject> log = TrainLog.read(dir.resolve("out").resolve(TrainLog.FILE_NAME));
         assertThat(log.stream().filter(o -> o.get("type").getAsString().equals("train"))).hasSize(30);
         assertThat(dir.resolve("out/checkpoints/step-00000030/model.safetensors")).isRegularFile();
-        assertThat(dir.resolve("data").resolve(ToyData.RGB).resolve("shard-00000.tar")).isRegularFile();
+        assertThat(dir.resolve("data").resolve(RGB).resolve("shard-00000.tar")).isRegularFile();
 
         Run again = run("train", "-c", first.toString());
         assertThat(again.code()).isEqualTo(Main.USER_ERROR);
-        assertThat(again.err()).contains("already holds checkpoints").contains("resume");
+        assertThat(again.err()).contains("already holds checkpoints").contains("--resume")
+                .contains("fourm.train.resume = true");
 
         Path longer = experiment("b.conf", "fourm.train { steps = 40, eval.every = 0, checkpoint.every = 0,"
                 + " schedule.warmup-steps = 5 }");
@@ -95,19 +103,19 @@ class TrainCommandTest {
     void pretokenizeIdsPacksNpyFilesAndNamesBadOnes() throws IOException {
         for (int i = 0; i < 3; i++) {
             ToyData.Example e = ToyData.example(2, i);
-            write(ToyData.RGB, "k" + i, new int[] {196}, e.rgb());
-            write(ToyData.CAPTION, "k" + i, new int[] {e.caption().length}, e.caption());
+            write(RGB, "k" + i, new int[] {196}, e.scene());
+            write(CAPTION, "k" + i, new int[] {e.caption().length}, e.caption());
         }
         Run r = run("pretokenize-ids", "--input", dir.resolve("ids").toString(), "--output",
                 dir.resolve("set").toString(), "--samples-per-shard", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("wrote 3 samples");
-        assertThat(dir.resolve("set").resolve(ToyData.RGB).resolve("shard-00001.tar")).isRegularFile();
-        assertThat(dir.resolve("set").resolve(ToyData.CAPTION).resolve("shard-00000.tar")).isRegularFile();
+        assertThat(dir.resolve("set").resolve(RGB).resolve("shard-00001.tar")).isRegularFile();
+        assertThat(dir.resolve("set").resolve(CAPTION).resolve("shard-00000.tar")).isRegularFile();
 
-        int[] bad = ToyData.example(2, 0).rgb().clone();
+        int[] bad = ToyData.example(2, 0).scene().clone();
         bad[3] = 20000;
-        write(ToyData.RGB, "k0", new int[] {196}, bad);
+        write(RGB, "k0", new int[] {196}, bad);
         Run b = run("pretokenize-ids", "--input", dir.resolve("ids").toString(), "--output",
                 dir.resolve("set2").toString());
         assertThat(b.code()).isEqualTo(Main.USER_ERROR);

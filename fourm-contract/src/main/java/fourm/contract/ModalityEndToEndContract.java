@@ -14,6 +14,7 @@ import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
 import fourm.api.PositionalScheme;
+import fourm.api.TokenLayout;
 import fourm.api.ValueFormat;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.generate.GenerationPlan;
@@ -21,20 +22,19 @@ import fourm.core.generate.GenerationResult;
 import fourm.core.generate.Generator;
 import fourm.core.generate.Step;
 import fourm.core.masking.AlphaMixture;
-import fourm.core.masking.KeepScheme;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.MaskingConfig;
 import fourm.core.masking.ModalityAlphas;
-import fourm.core.masking.ModalityInput;
-import fourm.core.masking.SpecialTokens;
 import fourm.core.masking.UnifiedMasking;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
-import fourm.core.model.ModelModality;
 import fourm.core.train.AdamW;
 import fourm.testing.ModalityProviderContract;
 import java.io.IOException;
@@ -85,14 +85,26 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
     private static final int MAX_STEPS = 4;
 
     /**
-     * The value the end-to-end check starts from: by default the first of {@link #sampleValues} for discrete kinds,
+     * The value the end-to-end check starts from: by default the one of {@link #sampleValues} with the most ids for
+     * discrete kinds (an empty value would give the model nothing to learn),
      * and random values of the layout's {@link fourm.api.TokenLayout#valueShape() value shape} for pixels and
      * embeddings.
      */
     protected Object endToEndValue(Modality m) {
         ModalitySpec spec = m.spec();
         if (spec.kind().isDiscrete()) {
-            return sampleValues(spec).get(0);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ModalityTokenizer<Object> tok = (ModalityTokenizer) m.tokenizer().orElseThrow();
+            Object best = null;
+            int most = -1;
+            for (Object v : sampleValues(spec)) {
+                int n = tok.encode(v).length;
+                if (n > most) {
+                    best = v;
+                    most = n;
+                }
+            }
+            return best;
         }
         int n = Arrays.stream(m.layout().valueShape()).reduce(1, (a, b) -> a * b);
         SplittableRandom r = new SplittableRandom(11);
@@ -164,7 +176,7 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
         FourMConfig.Builder b = FourMConfig.builder().family(FourMConfig.Family.SWIGLU_NOBIAS).dim(32).encoderDepth(1)
                 .decoderDepth(1).numHeads(2);
         for (ModalitySpec s : specs.values()) {
-            b.modality(ModelModality.of(s), s.encoder(), s.decoder());
+            b.modality(s, s.encoder(), s.decoder());
         }
         FourMConfig config = b.build();
         SpecialTokens special = SpecialTokens.fromConfig(ConfigFactory.defaultReference()
@@ -185,11 +197,20 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
                 assertThat(Arrays.stream(ids).boxed()).as("%s: generated ids within the vocabulary", key)
                         .allSatisfy(id -> assertThat(id).isBetween(0, vocab - 1));
 
-                // 5. Decoded and written.
+                // 5. Decoded and written. A random model may generate ids whose decoded value the format cannot
+                // write (a palette with no colour): the refusal must then be a clear IllegalArgumentException, and
+                // the value decoded from the sample's own ids is written instead.
                 ModalityTokenizer tok = m.tokenizer().orElseThrow();
                 Object decoded = tok.decode(sequenceBody(ids, spec, special));
                 assertThat(decoded).as("%s: decoded value", key).isInstanceOf(tok.valueType());
                 Path out = dir.resolve("generated." + format.extension());
+                try {
+                    format.write(decoded, out);
+                } catch (IllegalArgumentException refused) {
+                    assertThat(refused.getMessage()).as("%s: why the generated value cannot be written", key)
+                            .isNotBlank();
+                    decoded = tok.decode((int[]) encoded);
+                }
                 format.write(decoded, out);
                 assertSameValue(format.read(out), decoded, key + ": the written value reads back");
                 Path shown = format.show(decoded, dir, "generated-shown");
@@ -233,8 +254,8 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
         return Arrays.copyOf(ids, n);
     }
 
-    private static void trainOneStep(FourMModel model, Map<String, ModalitySpec> specs, SpecialTokens special,
-                                     String key, ModalitySpec spec, Object encoded, int[] helperIds) {
+    private void trainOneStep(FourMModel model, Map<String, ModalitySpec> specs, SpecialTokens special,
+                              String key, ModalitySpec spec, Object encoded, int[] helperIds) {
         int tokens = Math.min(spec.maxTokens(), 16);
         int targets = Math.min(16, specs.values().stream().filter(ModalitySpec::decoder)
                 .mapToInt(ModalitySpec::maxTokens).sum());
@@ -252,7 +273,7 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
         List<MaskedSample> samples = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Map<String, ModalityInput> sample = new LinkedHashMap<>();
-            sample.put(key, input(spec, encoded));
+            sample.put(key, maskingInput(spec, encoded));
             sample.put(HELPER, new ModalityInput.Grid(helperIds));
             samples.add(masker.mask(i, sample));
         }
@@ -295,24 +316,34 @@ public abstract class ModalityEndToEndContract extends ModalityProviderContract 
         assertThat(actual).as(what).usingRecursiveComparison().isEqualTo(expected);
     }
 
-    /** The masking input of one encoded value, by the modality's layout. */
-    private static ModalityInput input(ModalitySpec spec, Object encoded) {
+    /**
+     * The masking input of one encoded value, by the modality's layout, as its masking accepts it: a grid or a
+     * sequence of ids, pixels or embedding rows; for a masking that takes chunks (metadata's key-value pairs), one
+     * chunk per id unless the plugin overrides this with its own chunks.
+     */
+    protected ModalityInput maskingInput(ModalitySpec spec, Object encoded) {
+        TokenLayout layout = spec.layout();
+        ModalityInput in;
         if (encoded instanceof float[] v) {
-            int[] shape = spec.layout().valueShape();
-            return spec.kind() == ModalityKind.PIXEL_PATCHES ? new ModalityInput.Pixels(v, shape)
+            int[] shape = layout.valueShape();
+            in = shape.length == 3 ? new ModalityInput.Pixels(v, shape)
                     : new ModalityInput.Embeddings(v, shape[0], shape[1]);
-        }
-        int[] ids = (int[]) encoded;
-        if (!spec.kind().isSequence()) {
-            return new ModalityInput.Grid(ids);
-        }
-        if (spec.masking() == MaskingPolicy.CHUNK_SPAN) {
-            List<int[]> chunks = new ArrayList<>();
-            for (int i = 0; i < ids.length; i += 2) {
-                chunks.add(Arrays.copyOfRange(ids, i, Math.min(ids.length, i + 2)));
+        } else {
+            int[] ids = (int[]) encoded;
+            in = layout.sequence() ? new ModalityInput.Tokens(ids) : new ModalityInput.Grid(ids);
+            if (layout.sequence() && spec.tokenMasking().usesKeepScheme()) {
+                try {
+                    spec.tokenMasking().check(spec.key(), in);
+                } catch (IllegalArgumentException tokensRefused) {
+                    List<int[]> chunks = new ArrayList<>();
+                    for (int id : ids) {
+                        chunks.add(new int[] {id});
+                    }
+                    in = new ModalityInput.Chunks(chunks);
+                }
             }
-            return new ModalityInput.Chunks(chunks);
         }
-        return new ModalityInput.Tokens(ids);
+        spec.tokenMasking().check(spec.key(), in);
+        return in;
     }
 }

@@ -99,7 +99,9 @@ public final class Fourm {
      */
     public static Config loadConfig() {
         ConfigFactory.invalidateCaches();
-        return ConfigFactory.load();
+        Config config = StrictConfig.typedSystemProperties().withFallback(ConfigFactory.load()).resolve();
+        StrictConfig.check(config);
+        return config;
     }
 
     /** Loads an experiment file over the reference defaults. */
@@ -111,12 +113,18 @@ public final class Fourm {
         ConfigFactory.invalidateCaches();
         Config parsed = ConfigFactory.parseFile(file.toFile(),
                 com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false));
-        return ConfigFactory.systemProperties().withFallback(parsed)
-                .withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+        Config config = StrictConfig.typedSystemProperties().withFallback(ConfigFactory.systemProperties())
+                .withFallback(parsed).withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+        StrictConfig.check(config);
+        return config;
     }
 
-    /** Checks the {@code fourm} tree against the reference defaults: types and required keys. */
+    /**
+     * Checks the {@code fourm} tree against the reference defaults: no key that no module defines
+     * ({@link StrictConfig}), and the types and required keys of {@code fourm.experiment}.
+     */
     static void validate(Config config) {
+        StrictConfig.check(config);
         config.checkValid(ConfigFactory.defaultReference(), "fourm.experiment");
     }
 

@@ -41,6 +41,14 @@ public final class Generation {
     }
 
     /**
+     * Loads a checkpoint on the bound engine, with the configuration of its metadata, looking its modalities up in
+     * {@code catalog}.
+     */
+    public FourMModel load(Path checkpoint, ModalityCatalog catalog) throws IOException {
+        return engine.load(checkpoint, catalog);
+    }
+
+    /**
      * Reads a generation plan for {@code model}: its targets must be modalities of the model.
      *
      * @throws com.typesafe.config.ConfigException naming the plan's key of the first bad value

@@ -40,6 +40,14 @@ public interface ModelEngine {
     }
 
     /**
+     * Loads a checkpoint into an explicit configuration, accepting non-finite weights when {@code allowNonFinite}
+     * ({@link Checkpoints#load(Path, FourMConfig, boolean)}).
+     */
+    default FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
+        return Checkpoints.load(file, config, allowNonFinite);
+    }
+
+    /**
      * Loads a checkpoint with the configuration of its metadata, looking modalities up in {@code catalog}
      * ({@link Checkpoints#load(Path, ModalityCatalog)}).
      */

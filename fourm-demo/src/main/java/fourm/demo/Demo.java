@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The demo pipeline, {@code fourm demo}: the synthetic world, tokenizers, a small 4M, any-to-any generation on held-out
@@ -78,9 +79,18 @@ public final class Demo {
         Files.createDirectories(outDir);
         Path weights = outDir.resolve("weights");
 
-        st.next("making the worlds: " + s.trainScenes() + " training and " + s.heldoutScenes()
-                + " held-out scenes at " + s.resolution() + " px");
-        List<SceneData> train0 = World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress);
+        // Without training, the training world only feeds the trivial predictor: its saved statistics spare making it.
+        Optional<TrivialPredictor> saved = train ? Optional.empty() : savedTrivial(s, weights);
+        List<SceneData> train0;
+        if (saved.isPresent()) {
+            st.next("making the held-out world: " + s.heldoutScenes() + " scenes at " + s.resolution()
+                    + " px (the trivial predictor of the " + s.trainScenes() + " training scenes is saved)");
+            train0 = List.of();
+        } else {
+            st.next("making the worlds: " + s.trainScenes() + " training and " + s.heldoutScenes()
+                    + " held-out scenes at " + s.resolution() + " px");
+            train0 = World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress);
+        }
         List<SceneData> heldout = World.scenes(s, World.Split.HELDOUT, s.heldoutScenes(), progress);
 
         TextTokenizer text;
@@ -127,7 +137,7 @@ public final class Demo {
                     s.generation())) {
                 st.next("generating RGB -> depth, normals, semseg, caption, boxes on " + heldout.size()
                         + " held-out scenes and scoring them");
-                TrivialPredictor trivial = TrivialPredictor.fit(train0);
+                TrivialPredictor trivial = saved.isPresent() ? saved.get() : fitAndSave(s, train0, weights);
                 Evaluator.Result r = Evaluator.evaluate(model, tokenizers, heldout, trivial, s.generation().seed(),
                         progress);
                 report = r.report();
@@ -171,9 +181,17 @@ public final class Demo {
                 }
             }
             TextTokenizer text = DemoText.load(dir.resolve(DemoText.TOKENIZER_FILE));
-            st.next("making the worlds: " + s.trainScenes() + " training scenes (for the trivial predictor) and "
-                    + s.heldoutScenes() + " held-out scenes");
-            List<SceneData> train0 = World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress);
+            Optional<TrivialPredictor> saved = savedTrivial(s, weightsDir);
+            TrivialPredictor trivial;
+            if (saved.isPresent()) {
+                st.next("making the held-out world: " + s.heldoutScenes() + " scenes (the trivial predictor of the "
+                        + s.trainScenes() + " training scenes is saved)");
+                trivial = saved.get();
+            } else {
+                st.next("making the worlds: " + s.trainScenes() + " training scenes (for the trivial predictor) and "
+                        + s.heldoutScenes() + " held-out scenes");
+                trivial = TrivialPredictor.fit(World.scenes(s, World.Split.TRAIN, s.trainScenes(), progress));
+            }
             List<SceneData> heldout = World.scenes(s, World.Split.HELDOUT, s.heldoutScenes(), progress);
             try (DemoTokenizers tokenizers = DemoTokenizers.load(dir, s)) {
                 Map<ImageModality, String> keys = new EnumMap<>(ImageModality.class);
@@ -181,7 +199,7 @@ public final class Demo {
                 try (DemoModel model = new DemoModel(dir.resolve("model.safetensors"), modalities, keys, tokenizers,
                         s.generation())) {
                     st.next("generating from RGB on " + heldout.size() + " held-out scenes and scoring");
-                    EvalReport report = Evaluator.evaluate(model, tokenizers, heldout, TrivialPredictor.fit(train0),
+                    EvalReport report = Evaluator.evaluate(model, tokenizers, heldout, trivial,
                             s.generation().seed(), progress).report();
                     st.finish();
                     JsonObject o = new JsonObject();
@@ -276,6 +294,47 @@ public final class Demo {
             o.addProperty(m.shortName(), v.preset() + " " + v.model().toJson() + " " + v.resolved());
         }
         return o.toString();
+    }
+
+    /** What the trivial predictor depends on: the training world (its size, seed and fourm-synth settings). */
+    static JsonObject trivialWorld(DemoSettings s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("resolution", s.resolution());
+        o.addProperty("train_scenes", s.trainScenes());
+        o.addProperty("train_seed", s.world().trainSeed());
+        o.addProperty("synth", s.world().synth().root().render(com.typesafe.config.ConfigRenderOptions.concise()));
+        return o;
+    }
+
+    /**
+     * The trivial predictor saved for this training world: in {@code dir} (a weights folder, may be null), else the
+     * one shipped with the weights; empty when neither was fitted on this world.
+     */
+    static Optional<TrivialPredictor> savedTrivial(DemoSettings s, Path dir) throws IOException {
+        JsonObject world = trivialWorld(s);
+        if (dir != null && Files.isRegularFile(dir.resolve(TrivialPredictor.FILE))) {
+            Path f = dir.resolve(TrivialPredictor.FILE);
+            Optional<TrivialPredictor> p = TrivialPredictor.read(Files.readString(f, StandardCharsets.UTF_8), world,
+                    f.toString());
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        try (InputStream in = Demo.class.getResourceAsStream(SHIPPED + TrivialPredictor.FILE)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            return TrivialPredictor.read(new String(in.readAllBytes(), StandardCharsets.UTF_8), world,
+                    "fourm-demo: " + SHIPPED + TrivialPredictor.FILE);
+        }
+    }
+
+    /** Fits the trivial predictor and saves it in the weights folder, so that later runs need not make the world. */
+    private static TrivialPredictor fitAndSave(DemoSettings s, List<SceneData> train, Path weights)
+            throws IOException {
+        TrivialPredictor p = TrivialPredictor.fit(train);
+        p.write(weights.resolve(TrivialPredictor.FILE), trivialWorld(s));
+        return p;
     }
 
     private static boolean allPresent(Path dir, ImageModality[] ms) {

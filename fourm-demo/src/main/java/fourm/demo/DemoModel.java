@@ -58,7 +58,7 @@ public final class DemoModel implements AutoCloseable {
                             + model.config().modalities().keySet());
                 }
                 int expected = modalities.get(k).spec().vocabSize().orElse(0);
-                int got = model.config().modality(k).vocabSize();
+                int got = model.config().modality(k).vocabSize().orElse(0);
                 if (expected != got) {
                     throw new IOException(modelFile + ": modality '" + k + "' has " + got + " ids in the model but"
                             + " its tokenizer has " + expected);

@@ -63,6 +63,7 @@ public final class Pretokenizer {
                 }
                 progress.progress(from + chunk.size(), scenes.size(), "scenes tokenized");
             }
+            w.finish();
         }
         deleteTree(root);
         Files.move(tmp, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -1,9 +1,19 @@
 package fourm.demo;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import fourm.modality.det.BoundingBox;
 import fourm.modality.det.Detection;
 import fourm.modality.det.Detections;
 import fourm.synth.Classes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +31,16 @@ import java.util.Optional;
  *   <li>boxes: one box per object class at the mean box of that class in the training scenes;</li>
  *   <li>caption: a training caption with the most frequent (object count, colours) of the training captions.</li>
  * </ul>
+ *
+ * <p>It depends on the training world alone, so it is saved ({@link #write}) with the world's stamp and read back
+ * ({@link #read}) instead of rendering thousands of training scenes again: floats are written in their shortest exact
+ * decimal form, so a read predictor equals the fitted one bit for bit.
  */
 public final class TrivialPredictor {
+    /** The file name of a saved predictor (in a weights folder, and in the shipped weights). */
+    public static final String FILE = "trivial-predictor.json";
+    private static final int FORMAT = 1;
+
     private final float[] depth;
     private final float[] normals;
     private final int[] semseg;
@@ -121,6 +139,100 @@ public final class TrivialPredictor {
                         .thenComparing(e -> factExample.get(e.getKey()), java.util.Comparator.reverseOrder()))
                 .map(e -> factExample.get(e.getKey())).orElse(train.get(0).caption());
         return new TrivialPredictor(depth, normals, semseg, new Detections(boxes), caption);
+    }
+
+    /**
+     * Writes the predictor with the stamp of the world it was fitted on (temporary file, then renamed).
+     *
+     * @param file  the JSON file
+     * @param world what the training world depends on; {@link #read} returns the predictor only for the same stamp
+     */
+    public void write(Path file, JsonObject world) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", FORMAT);
+        o.add("world", world);
+        o.add("depth", floats(depth));
+        o.add("normals", floats(normals));
+        JsonArray sem = new JsonArray();
+        for (int c : semseg) {
+            sem.add(c);
+        }
+        o.add("semseg", sem);
+        JsonArray bs = new JsonArray();
+        for (Detection d : boxes.instances()) {
+            JsonObject b = new JsonObject();
+            b.addProperty("class", d.className());
+            JsonArray xy = new JsonArray();
+            xy.add(d.box().xmin());
+            xy.add(d.box().ymin());
+            xy.add(d.box().xmax());
+            xy.add(d.box().ymax());
+            b.add("box", xy);
+            bs.add(b);
+        }
+        o.add("boxes", bs);
+        o.addProperty("caption", caption);
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, o + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Reads a predictor written by {@link #write} for the same world.
+     *
+     * @param json  the file's text
+     * @param world the stamp of the world the caller needs
+     * @return the predictor, or empty if the file was written for another world or in another format
+     * @throws IllegalArgumentException naming {@code source} if the text is not a saved predictor
+     */
+    public static Optional<TrivialPredictor> read(String json, JsonObject world, String source) {
+        try {
+            JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+            if (!o.has("format") || o.get("format").getAsInt() != FORMAT || !world.equals(o.get("world"))) {
+                return Optional.empty();
+            }
+            float[] depth = floats(o.getAsJsonArray("depth"));
+            float[] normals = floats(o.getAsJsonArray("normals"));
+            JsonArray sem = o.getAsJsonArray("semseg");
+            int[] semseg = new int[sem.size()];
+            for (int i = 0; i < semseg.length; i++) {
+                semseg[i] = sem.get(i).getAsInt();
+            }
+            if (normals.length != 3 * depth.length || semseg.length != depth.length) {
+                throw new IllegalArgumentException(source + ": " + depth.length + " depth values, " + normals.length
+                        + " normal values and " + semseg.length + " classes do not describe one image");
+            }
+            List<Detection> boxes = new ArrayList<>();
+            for (JsonElement e : o.getAsJsonArray("boxes")) {
+                JsonObject b = e.getAsJsonObject();
+                JsonArray xy = b.getAsJsonArray("box");
+                boxes.add(Detection.unscored(new BoundingBox(xy.get(0).getAsDouble(), xy.get(1).getAsDouble(),
+                        xy.get(2).getAsDouble(), xy.get(3).getAsDouble()), b.get("class").getAsString()));
+            }
+            return Optional.of(new TrivialPredictor(depth, normals, semseg, new Detections(boxes),
+                    o.get("caption").getAsString()));
+        } catch (JsonParseException | IllegalStateException | NullPointerException | IndexOutOfBoundsException
+                 | UnsupportedOperationException | NumberFormatException e) {
+            throw new IllegalArgumentException(source + ": not a saved trivial predictor (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static JsonArray floats(float[] v) {
+        JsonArray a = new JsonArray(v.length);
+        for (float f : v) {
+            a.add(f);
+        }
+        return a;
+    }
+
+    private static float[] floats(JsonArray a) {
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).getAsFloat();
+        }
+        return v;
     }
 
     /** The per-pixel mean depth, metres. */

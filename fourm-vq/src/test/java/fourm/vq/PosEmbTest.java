@@ -2,7 +2,7 @@ package fourm.vq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fourm.core.model.SinCos;
+import fourm.api.layout.SinCosTables;
 import org.junit.jupiter.api.Test;
 
 class PosEmbTest {
@@ -11,7 +11,7 @@ class PosEmbTest {
         int side = 5;
         int dim = 16;
         float[] mine = PosEmb.sincos(side, side, dim);
-        float[] core = SinCos.values2d(side, dim);
+        float[] core = SinCosTables.table2d(side, side, dim);
         for (int n = 0; n < side * side; n++) {
             for (int d = 0; d < dim; d++) {
                 assertThat(mine[d * side * side + n]).isEqualTo(core[n * dim + d]);

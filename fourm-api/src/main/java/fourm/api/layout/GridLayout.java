@@ -113,6 +113,14 @@ record GridLayout(String name, int rows, int cols, int patch, int channels, bool
     }
 
     @Override
+    public void checkModelWidth(int dim) {
+        if (!learnedPositions && (dim % 4 != 0 || dim < 4)) {
+            throw new IllegalArgumentException(name + ": 2D sin-cos positions need a model width divisible by 4, got "
+                    + dim);
+        }
+    }
+
+    @Override
     public String toString() {
         return name + "[" + rows + "x" + cols + (patch > 0 ? ", patch " + patch + ", " + channels + " ch" : "")
                 + (learnedPositions ? ", learned positions" : "") + "]";

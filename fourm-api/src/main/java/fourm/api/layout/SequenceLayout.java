@@ -88,6 +88,13 @@ record SequenceLayout(String name, int maxTokens, int maxLength, int valueDim, b
     }
 
     @Override
+    public void checkModelWidth(int dim) {
+        if (!learnedPositions && (dim % 2 != 0 || dim < 2)) {
+            throw new IllegalArgumentException(name + ": 1D sin-cos positions need an even model width, got " + dim);
+        }
+    }
+
+    @Override
     public String toString() {
         return name + "[" + maxTokens + " tokens, max length " + maxLength
                 + (valueDim > 0 ? ", " + valueDim + "-d vectors" : "") + (learnedPositions ? ", learned positions" : "") + "]";

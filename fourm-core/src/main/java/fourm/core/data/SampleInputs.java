@@ -1,19 +1,19 @@
 package fourm.core.data;
 
-import fourm.api.MaskingPolicy;
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
-import fourm.core.masking.ModalityInput;
+import fourm.api.TokenLayout;
+import fourm.api.masking.ModalityInput;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Turns a decoded {@link Sample} into the inputs of masking ({@link ModalityInput}): image-like tokens take one crop
- * (the same index for every modality, as the reference's pre-tokenized augmenter does), {@code .npy} sequences are
- * token ids, {@code .txt} sequences go through the modality's text tokenizer. JSON values need the modality's own
- * serializer first and are refused here.
+ * Turns a decoded {@link Sample} into the inputs of masking ({@link ModalityInput}), as the modality's layout says:
+ * a grid's tokens take one crop (the same index for every modality, as the reference's pre-tokenized augmenter does),
+ * {@code .npy} sequences are token ids, {@code .txt} sequences go through the modality's text tokenizer; the
+ * modality's masking ({@link ModalitySpec#tokenMasking()}) then checks it accepts the value. JSON values need the
+ * modality's own serializer first and are refused here.
  */
 public final class SampleInputs {
     private SampleInputs() {
@@ -62,18 +62,18 @@ public final class SampleInputs {
                 throw new IllegalArgumentException(where + "crop " + crop + " requested, the file has " + a.rows());
             }
             int[] ids = a.row(crop);
-            if (spec.kind().isImageLike()) {
-                return new ModalityInput.Grid(ids);
+            TokenLayout layout = spec.layout();
+            if (!layout.discrete()) {
+                throw new IllegalArgumentException(where + "token ids do not fit the " + layout.name()
+                        + " layout, which takes values");
             }
-            if (spec.kind() == ModalityKind.TOKEN_SEQUENCE && spec.masking() == MaskingPolicy.SPAN) {
-                return new ModalityInput.Tokens(ids);
-            }
-            throw new IllegalArgumentException(where + "token ids do not fit a " + spec.kind().configName() + " / "
-                    + spec.masking().configName() + " modality");
+            return accepted(where, spec, layout.sequence() ? new ModalityInput.Tokens(ids)
+                    : new ModalityInput.Grid(ids));
         }
         if (value instanceof Sample.Text) {
-            if (spec.kind() != ModalityKind.TOKEN_SEQUENCE || spec.masking() != MaskingPolicy.SPAN) {
-                throw new IllegalArgumentException(where + "text fits only a span-masked token sequence");
+            if (!spec.layout().sequence() || !spec.layout().discrete()) {
+                throw new IllegalArgumentException(where + "text fits only a sequence of token ids, not the "
+                        + spec.layout().name() + " layout");
             }
             ModalityTokenizer<?> tok = modality.tokenizer().orElseThrow(() -> new IllegalArgumentException(where
                     + "the modality has no tokenizer for text"));
@@ -83,9 +83,20 @@ public final class SampleInputs {
             }
             @SuppressWarnings("unchecked")
             ModalityTokenizer<String> text = (ModalityTokenizer<String>) tok;
-            return new ModalityInput.Tokens(text.encode(((Sample.Text) value).text()));
+            return accepted(where, spec, new ModalityInput.Tokens(text.encode(((Sample.Text) value).text())));
         }
         throw new IllegalArgumentException(where + "a .json value must be turned into text or tokens by the"
                 + " modality's serializer before masking");
+    }
+
+    /** The value, once the modality's masking has accepted it. */
+    private static ModalityInput accepted(String where, ModalitySpec spec, ModalityInput value) {
+        try {
+            spec.tokenMasking().check(spec.key(), value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "its " + spec.tokenMasking().name() + " masking does not take"
+                    + " this value: " + e.getMessage(), e);
+        }
+        return value;
     }
 }

@@ -3,8 +3,8 @@ package fourm.core.data;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -368,23 +368,26 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
      * @throws ShardFormatException or IllegalArgumentException saying what was expected
      */
     static Sample.Value decode(ModalitySpec spec, String extension, byte[] bytes) throws ShardFormatException {
-        String kind = spec.kind().configName();
+        TokenLayout layout = spec.layout();
         switch (extension) {
             case "npy": {
-                if (!spec.kind().isDiscrete()) {
-                    throw new ShardFormatException("a .npy of token ids does not fit " + spec.key() + ", a " + kind
-                            + " modality");
+                if (!layout.discrete()) {
+                    throw new ShardFormatException("a .npy of token ids does not fit " + spec.key() + ", whose "
+                            + layout.name() + " layout takes values");
                 }
                 Npy.Array a = Npy.read(bytes);
                 int[] shape = a.shape();
-                if (spec.kind().isImageLike()) {
-                    if (shape.length != 2 || shape[0] < 1 || shape[1] != spec.maxTokens()) {
+                if (!layout.sequence()) {
+                    if (shape.length != 2 || shape[0] < 1 || shape[1] != layout.maxTokens()) {
                         throw new ShardFormatException(".npy of shape " + java.util.Arrays.toString(shape)
-                                + ", expected (n_crops, " + spec.maxTokens() + ") for " + spec.key());
+                                + ", expected (n_crops, " + layout.maxTokens() + ") for " + spec.key());
                     }
                 } else if (shape.length < 1 || shape.length > 2) {
                     throw new ShardFormatException(".npy of shape " + java.util.Arrays.toString(shape)
                             + ", expected (n,) or (n_crops, n) token ids");
+                } else if (shape[shape.length - 1] > spec.maxTokens()) {
+                    throw new ShardFormatException(".npy of " + shape[shape.length - 1] + " token ids, more than the "
+                            + spec.maxTokens() + " (max-tokens) of " + spec.key());
                 }
                 int vocab = spec.vocabSize().orElseThrow();
                 int[] ids = a.data();
@@ -416,9 +419,10 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
     }
 
     private static void requireSequence(ModalitySpec spec, String extension) throws ShardFormatException {
-        if (spec.kind() != ModalityKind.TOKEN_SEQUENCE) {
-            throw new ShardFormatException("a ." + extension + " file does not fit " + spec.key() + ", a "
-                    + spec.kind().configName() + " modality (expected " + (spec.kind().isDiscrete()
+        TokenLayout layout = spec.layout();
+        if (!layout.sequence() || !layout.discrete()) {
+            throw new ShardFormatException("a ." + extension + " file does not fit " + spec.key() + ", whose "
+                    + layout.name() + " layout is not a sequence of token ids (expected " + (layout.discrete()
                     ? ".npy token ids" : "values this format does not carry") + ")");
         }
     }

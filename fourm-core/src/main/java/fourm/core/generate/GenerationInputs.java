@@ -1,14 +1,14 @@
 package fourm.core.generate;
 
-import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.SafetensorsDType;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
-import fourm.core.masking.SpecialTokens;
-import fourm.core.model.ModelModality;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,14 +40,15 @@ public final class GenerationInputs {
     }
 
     /**
-     * A grid given in full: row-major ids, {@code batch} samples of {@code mm.numTokens()} each.
+     * A grid given in full: row-major ids, {@code batch} samples of {@code mm.layout().length()} each.
      *
      * @throws IllegalArgumentException if the ids do not fill the grid or fall outside the vocabulary
      */
-    public static ModalityTensors fullGrid(ModelModality mm, int batch, long[] ids) {
-        int l = mm.numTokens();
-        if (!mm.kind().isImageLike() || !mm.kind().isDiscrete()) {
-            throw new IllegalArgumentException(mm.key() + " is " + mm.kind().configName() + ", not a token grid");
+    public static ModalityTensors fullGrid(ModalitySpec mm, int batch, long[] ids) {
+        TokenLayout layout = mm.layout();
+        int l = layout.length();
+        if (layout.sequence() || !layout.discrete()) {
+            throw new IllegalArgumentException(mm.key() + " is " + layout.name() + ", not a token grid");
         }
         if (ids.length != batch * l) {
             throw new IllegalArgumentException(mm.key() + ": " + ids.length + " token ids, expected " + batch + " x "
@@ -66,12 +67,13 @@ public final class GenerationInputs {
      * @param values     row-major values of shape {@code valueShape} (B first)
      * @param valueShape B,C,H,W for pixels or B,L,E for embedding sequences
      */
-    public static ModalityTensors fullValues(ModelModality mm, float[] values, int[] valueShape) {
-        if (mm.kind().isDiscrete()) {
+    public static ModalityTensors fullValues(ModalitySpec mm, float[] values, int[] valueShape) {
+        TokenLayout layout = mm.layout();
+        if (layout.discrete()) {
             throw new IllegalArgumentException(mm.key() + " takes token ids, not values");
         }
         int b = valueShape[0];
-        int l = mm.kind() == ModalityKind.PIXEL_PATCHES ? mm.numTokens() : valueShape.length > 1 ? valueShape[1] : 0;
+        int l = !layout.sequence() ? layout.length() : valueShape.length > 1 ? valueShape[1] : 0;
         boolean[] in = new boolean[b * l];
         boolean[] tg = new boolean[b * l];
         Arrays.fill(tg, true);
@@ -85,9 +87,10 @@ public final class GenerationInputs {
      * @throws IllegalArgumentException if an id falls outside the vocabulary or a sequence is longer than the
      *                                  modality's positional table
      */
-    public static ModalityTensors fullSequence(ModelModality mm, List<int[]> samples, SpecialTokens specials) {
-        if (mm.kind() != ModalityKind.TOKEN_SEQUENCE) {
-            throw new IllegalArgumentException(mm.key() + " is " + mm.kind().configName() + ", not a token sequence");
+    public static ModalityTensors fullSequence(ModalitySpec mm, List<int[]> samples, SpecialTokens specials) {
+        TokenLayout layout = mm.layout();
+        if (!layout.sequence() || !layout.discrete()) {
+            throw new IllegalArgumentException(mm.key() + " is " + layout.name() + ", not a token sequence");
         }
         List<long[]> rows = new ArrayList<>();
         int l = 1;
@@ -104,9 +107,9 @@ public final class GenerationInputs {
                 row[i] = i < s.length && (end < 0 || i <= end) ? s[i] : specials.eos();
             }
             checkVocab(mm, row);
-            if (row.length > mm.posRows()) {
+            if (row.length > layout.positionRows()) {
                 throw new IllegalArgumentException(mm.key() + ": a sequence of " + row.length + " tokens is longer"
-                        + " than the " + mm.posRows() + " positions of the modality");
+                        + " than the " + layout.positionRows() + " positions of the modality");
             }
             rows.add(row);
             l = Math.max(l, row.length);
@@ -130,15 +133,15 @@ public final class GenerationInputs {
      * An empty target: a grid of zeros to decode entirely, or a sequence {@code [S_1] [S_1] 0 ... 0 [S_2]} of
      * {@code tokens} positions (at least 2) whose first token is the input.
      *
-     * @param tokens positions of a sequence target (ignored for grids, which have {@code mm.numTokens()})
+     * @param tokens positions of a sequence target (ignored for grids, which have {@code mm.layout().length()})
      */
-    public static ModalityTensors emptyTarget(ModelModality mm, int batch, int tokens, SpecialTokens specials) {
-        if (!mm.kind().isDiscrete()) {
-            throw new IllegalArgumentException(mm.key() + " is " + mm.kind().configName()
-                    + " and cannot be a target");
+    public static ModalityTensors emptyTarget(ModalitySpec mm, int batch, int tokens, SpecialTokens specials) {
+        TokenLayout layout = mm.layout();
+        if (!layout.discrete()) {
+            throw new IllegalArgumentException(mm.key() + " is " + layout.name() + " and cannot be a target");
         }
-        if (mm.kind().isImageLike()) {
-            int l = mm.numTokens();
+        if (!layout.sequence()) {
+            int l = layout.length();
             boolean[] in = new boolean[batch * l];
             Arrays.fill(in, true);
             return ModalityTensors.ofIds(mm.key(), batch, l, new long[batch * l], in, new boolean[batch * l],
@@ -180,43 +183,40 @@ public final class GenerationInputs {
      * {@code [S_1] [S_1] 0 ... 0 [S_2]} with only the first token visible; an embedding sequence of zeros with only
      * the first slot visible.
      */
-    public static ModalityTensors emptied(ModalityTensors t, ModelModality mm, SpecialTokens specials) {
+    public static ModalityTensors emptied(ModalityTensors t, ModalitySpec mm, SpecialTokens specials) {
         int b = t.batchSize();
         int l = t.length();
         boolean[] in = new boolean[b * l];
         boolean[] tg = t.targetMask().clone();
-        switch (mm.kind()) {
-            case IMAGE_TOKENS, GLOBAL_TOKENS, PIXEL_PATCHES -> {
-                Arrays.fill(in, true);
-                return new ModalityTensors(t.key(), b, l, t.ids().clone(), t.values().clone(), t.valueShape().clone(),
-                        in, tg, t.decoderAttentionMask().clone());
-            }
-            case TOKEN_SEQUENCE -> {
-                long[] ids = new long[b * l];
-                int[] dam = new int[b * l];
-                for (int r = 0; r < b; r++) {
-                    emptySequenceRow(ids, in, tg, dam, r * l, l, specials);
-                }
-                return ModalityTensors.ofIds(t.key(), b, l, ids, in, tg, dam);
-            }
-            case EMBEDDING_SEQUENCE -> {
-                Arrays.fill(in, true);
-                for (int r = 0; r < b; r++) {
-                    in[r * l] = false;
-                }
-                Arrays.fill(tg, true);
-                return ModalityTensors.ofValues(t.key(), b, l, new float[t.values().length], t.valueShape().clone(),
-                        in, tg, new int[b * l]);
-            }
-            default -> throw new IllegalStateException(mm.kind().toString());
+        TokenLayout layout = mm.layout();
+        if (!layout.sequence()) {
+            Arrays.fill(in, true);
+            return new ModalityTensors(t.key(), b, l, t.ids().clone(), t.values().clone(), t.valueShape().clone(), in,
+                    tg, t.decoderAttentionMask().clone());
         }
+        if (layout.discrete()) {
+            long[] ids = new long[b * l];
+            int[] dam = new int[b * l];
+            for (int r = 0; r < b; r++) {
+                emptySequenceRow(ids, in, tg, dam, r * l, l, specials);
+            }
+            return ModalityTensors.ofIds(t.key(), b, l, ids, in, tg, dam);
+        }
+        Arrays.fill(in, true);
+        for (int r = 0; r < b; r++) {
+            in[r * l] = false;
+        }
+        Arrays.fill(tg, true);
+        return ModalityTensors.ofValues(t.key(), b, l, new float[t.values().length], t.valueShape().clone(), in, tg,
+                new int[b * l]);
     }
 
-    private static void checkVocab(ModelModality mm, long[] ids) {
+    private static void checkVocab(ModalitySpec mm, long[] ids) {
+        int vocab = mm.vocabSize().orElse(0);
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= mm.vocabSize()) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
                 throw new IllegalArgumentException(mm.key() + ": token id " + ids[i] + " at index " + i
-                        + " is outside the vocabulary [0, " + mm.vocabSize() + ")");
+                        + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
     }

@@ -57,7 +57,7 @@ public final class GenerationResult {
             throw new IllegalArgumentException("sample " + sample + " outside [0, " + t.batchSize() + ")");
         }
         int l = t.length();
-        if (!config.modality(key).isSequence()) {
+        if (!config.modality(key).layout().sequence()) {
             return Arrays.copyOfRange(t.ids(), sample * l, (sample + 1) * l);
         }
         long[] out = new long[l];

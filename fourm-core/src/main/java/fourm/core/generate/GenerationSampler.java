@@ -7,17 +7,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import fourm.api.GenerationScheme;
-import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.IncrementalDecoder;
-import fourm.core.model.ModelModality;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -130,10 +129,10 @@ public final class GenerationSampler {
                 throw new IllegalArgumentException("target '" + t + "' is not in the batch; prepare it as an empty "
                         + "target (GenerationInputs.emptyTarget)");
             }
-            boolean seq = config.modality(t).kind() == ModalityKind.TOKEN_SEQUENCE;
+            boolean seq = config.modality(t).layout().sequence();
             GenerationScheme scheme = e.getValue().scheme();
             if (seq != (scheme == GenerationScheme.AUTOREGRESSIVE)) {
-                throw new IllegalArgumentException("target '" + t + "' is " + config.modality(t).kind().configName()
+                throw new IllegalArgumentException("target '" + t + "' is " + config.modality(t).layout().name()
                         + (seq ? ": a sequence is decoded autoregressive" : ": a grid is decoded with maskgit or roar")
                         + ", got " + scheme.configName());
             }
@@ -222,7 +221,7 @@ public final class GenerationSampler {
             uniform &= q.length == queried[0].length;
             k = Math.max(k, q.length);
         }
-        int vocab = config.modality(s.target()).vocabSize();
+        int vocab = config.vocabSize(s.target());
         int[][] committed = new int[bsz][];
         long[][] written = new long[bsz][];
         float[][] hostLogits = listener.wantsLogits() ? new float[bsz][] : null;
@@ -358,7 +357,8 @@ public final class GenerationSampler {
                                        SplittableRandom rng) {
         String target = s.target();
         ModalityTensors t = state.modalities().get(target);
-        ModelModality mm = config.modality(target);
+        ModalitySpec mm = config.modality(target);
+        int vocab = config.vocabSize(target);
         int bsz = t.batchSize();
         int len = t.length();
         int[][] targetPos = new int[bsz][];
@@ -379,20 +379,19 @@ public final class GenerationSampler {
             targetPos[b] = Arrays.copyOf(row, n);
             eos[b] = t.ids()[b * len + row[n - 1]];
             long first = t.ids()[b * len + row[0]];
-            if (first < 0 || first >= mm.vocabSize()) {
+            if (first < 0 || first >= vocab) {
                 throw new IllegalArgumentException("target '" + target + "', sample " + b + ": start token " + first
-                        + " at position " + row[0] + " is outside the vocabulary [0, " + mm.vocabSize() + ")");
+                        + " at position " + row[0] + " is outside the vocabulary [0, " + vocab + ")");
             }
             most = Math.max(most, n);
         }
-        int steps = Math.min(most, mm.numTokens());
+        int steps = Math.min(most, mm.layout().maxTokens());
         long[][] out = new long[bsz][steps + 1];
         for (int b = 0; b < bsz; b++) {
             out[b][0] = t.ids()[b * len + targetPos[b][0]];
         }
         int outLen = 1;
         boolean done = allHaveEos(out, outLen, eos);
-        int vocab = mm.vocabSize();
         List<List<float[]>> logitRows = null;
         if (listener.wantsLogits()) {
             logitRows = new ArrayList<>();
@@ -488,12 +487,12 @@ public final class GenerationSampler {
         return true;
     }
 
-    private static long position(ModelModality mm, int i) {
-        return i < mm.maxLength() ? i : 0;
+    private static long position(ModalitySpec mm, int i) {
+        return i < mm.layout().maxLength() ? i : 0;
     }
 
     /** Logits [B, V] of the last token, re-running the decoder over the whole prefix with a causal mask. */
-    private NDArray prefixLogits(NDManager m, EncoderOutput eo, String target, ModelModality mm, long[][] out, int i) {
+    private NDArray prefixLogits(NDManager m, EncoderOutput eo, String target, ModalitySpec mm, long[][] out, int i) {
         int bsz = out.length;
         int n = i + 1;
         long[] pos = new long[bsz * n];

@@ -1,14 +1,14 @@
 package fourm.core.generate;
 
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.api.ModalityTokenizer;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
-import fourm.core.model.ModelModality;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -129,8 +129,8 @@ public final class Generator {
                 throw new IllegalArgumentException("target '" + t + "' is not an output modality of the model "
                         + config.domainsOut());
             }
-            ModelModality mm = config.modality(t);
-            byKey.put(t, GenerationInputs.emptyTarget(mm, bsz, e.getValue().tokens().orElse(mm.numTokens()),
+            ModalitySpec mm = config.modality(t);
+            byKey.put(t, GenerationInputs.emptyTarget(mm, bsz, e.getValue().tokens().orElse(mm.layout().maxTokens()),
                     specials));
         }
         Map<String, ModalityTensors> ordered = new LinkedHashMap<>();
@@ -144,7 +144,7 @@ public final class Generator {
         return new MaskedBatch(ordered);
     }
 
-    private ModalityTensors input(ModelModality mm, List<Object> values) {
+    private ModalityTensors input(ModalitySpec mm, List<Object> values) {
         String key = mm.key();
         int bsz = values.size();
         List<int[]> ids = new ArrayList<>();
@@ -173,18 +173,19 @@ public final class Generator {
             }
             return values(mm, floats);
         }
-        if (!mm.kind().isDiscrete()) {
-            throw new IllegalArgumentException(key + " is " + mm.kind().configName() + ": give float[] values");
+        TokenLayout layout = mm.layout();
+        if (!layout.discrete()) {
+            throw new IllegalArgumentException(key + " is " + layout.name() + ": give float[] values");
         }
-        if (mm.kind() == ModalityKind.TOKEN_SEQUENCE) {
+        if (layout.sequence()) {
             return GenerationInputs.fullSequence(mm, ids, specials);
         }
-        long[] all = new long[bsz * mm.numTokens()];
+        long[] all = new long[bsz * layout.length()];
         for (int b = 0; b < bsz; b++) {
             int[] row = ids.get(b);
-            if (row.length != mm.numTokens()) {
+            if (row.length != layout.length()) {
                 throw new IllegalArgumentException(key + ", sample " + b + ": " + row.length + " token ids, the grid"
-                        + " has " + mm.numTokens());
+                        + " has " + layout.length());
             }
             for (int p = 0; p < row.length; p++) {
                 all[b * row.length + p] = row[p];
@@ -193,21 +194,27 @@ public final class Generator {
         return GenerationInputs.fullGrid(mm, bsz, all);
     }
 
-    private static ModalityTensors values(ModelModality mm, List<float[]> rows) {
+    private static ModalityTensors values(ModalitySpec mm, List<float[]> rows) {
         int bsz = rows.size();
         int per = rows.get(0).length;
-        int[] shape;
-        if (mm.kind() == ModalityKind.PIXEL_PATCHES) {
-            int side = mm.gridSide() * mm.patchSize();
-            shape = new int[] {bsz, mm.valueDim(), side, side};
-        } else if (mm.kind() == ModalityKind.EMBEDDING_SEQUENCE) {
-            if (per % mm.valueDim() != 0 || per == 0) {
-                throw new IllegalArgumentException(mm.key() + ": " + per + " values are not a whole number of "
-                        + mm.valueDim() + "-wide vectors");
-            }
-            shape = new int[] {bsz, per / mm.valueDim(), mm.valueDim()};
-        } else {
+        TokenLayout layout = mm.layout();
+        if (layout.discrete()) {
             throw new IllegalArgumentException(mm.key() + " takes token ids, not float values");
+        }
+        int[] one = layout.valueShape();
+        int[] shape = new int[one.length + 1];
+        shape[0] = bsz;
+        System.arraycopy(one, 0, shape, 1, one.length);
+        if (layout.sequence()) {
+            int row = 1;
+            for (int i = 1; i < one.length; i++) {
+                row *= one[i];
+            }
+            if (per % row != 0 || per == 0) {
+                throw new IllegalArgumentException(mm.key() + ": " + per + " values are not a whole number of "
+                        + row + "-wide vectors");
+            }
+            shape[1] = per / row;
         }
         int expected = 1;
         for (int i = 1; i < shape.length; i++) {

@@ -6,9 +6,9 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import fourm.api.GenerationScheme;
-import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.core.model.ModalityCatalog;
-import fourm.core.model.ModelModality;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -96,14 +96,14 @@ final class PlanConfig {
             GenerationScheme scheme = parseWith(c, "autoregression_schemes", t, text(c, "autoregression_schemes", t,
                     schemes.get(i), true), GenerationScheme::fromConfigName);
             if (known != null) {
-                ModelModality mm = known.find(t).orElseThrow();
-                boolean seq = mm.kind() == ModalityKind.TOKEN_SEQUENCE;
-                if (!mm.kind().isDiscrete()) {
-                    throw bad(c, "target_domains", "'" + t + "' is " + mm.kind().configName()
+                TokenLayout layout = known.find(t).orElseThrow().layout();
+                boolean seq = layout.sequence();
+                if (!layout.discrete()) {
+                    throw bad(c, "target_domains", "'" + t + "' is " + layout.name()
                             + " and cannot be generated (only token modalities can be targets)");
                 }
                 if (seq != (scheme == GenerationScheme.AUTOREGRESSIVE)) {
-                    throw bad(c, "autoregression_schemes", "target '" + t + "' is " + mm.kind().configName() + ": "
+                    throw bad(c, "autoregression_schemes", "target '" + t + "' is " + layout.name() + ": "
                             + (seq ? "a sequence is decoded autoregressive" : "a grid is decoded with maskgit or roar")
                             + ", got " + scheme.configName());
                 }
@@ -370,7 +370,7 @@ final class PlanConfig {
     }
 
     /** For callers that want the checked catalog view of a model. */
-    static ModalityCatalog catalogOf(Map<String, ModelModality> modalities) {
+    static ModalityCatalog catalogOf(Map<String, ModalitySpec> modalities) {
         return k -> Optional.ofNullable(modalities.get(k));
     }
 }

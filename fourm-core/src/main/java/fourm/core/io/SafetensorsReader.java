@@ -144,6 +144,12 @@ public final class SafetensorsReader implements AutoCloseable {
             }
         }
         nonEmpty.sort(Comparator.comparingLong(TensorInfo::begin));
+        long end = nonEmpty.isEmpty() ? 0 : nonEmpty.get(nonEmpty.size() - 1).end();
+        if (end < dataLength) {
+            throw new SafetensorsFormatException(file, null, (dataLength - end) + " bytes follow the last tensor's"
+                    + " data (the data section has " + dataLength + " bytes, the tensors end at " + end + "): the file"
+                    + " is corrupt or something was appended to it");
+        }
         for (int i = 1; i < nonEmpty.size(); i++) {
             TensorInfo prev = nonEmpty.get(i - 1);
             TensorInfo cur = nonEmpty.get(i);
@@ -480,9 +486,9 @@ public final class SafetensorsReader implements AutoCloseable {
             } catch (SafetensorsFormatException e) {
                 throw e;
             } catch (EOFException e) {
-                throw fail("malformed JSON header: it ends early (" + e.getMessage() + ")");
+                throw fail("malformed JSON header: it ends early (" + JsonMessages.plain(e.getMessage()) + ")");
             } catch (IOException | IllegalStateException | NumberFormatException e) {
-                throw fail("malformed JSON header: " + e.getMessage());
+                throw fail("malformed JSON header: " + JsonMessages.plain(e.getMessage()));
             }
         }
 

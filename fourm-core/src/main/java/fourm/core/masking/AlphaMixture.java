@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.KeepScheme;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -74,7 +75,7 @@ public final class AlphaMixture {
         Map<String, ModalityAlphas> alphas = new LinkedHashMap<>();
         specs.forEach((key, spec) -> alphas.put(key, new ModalityAlphas(
                 new double[] {spec.encoder() ? inputAlpha : 0}, new double[] {spec.decoder() ? targetAlpha : 0},
-                spec.kind().isSequence() ? List.of(keep) : List.of())));
+                spec.tokenMasking().usesKeepScheme() ? List.of(keep) : List.of())));
         return of(new double[] {1}, alphas);
     }
 
@@ -137,7 +138,7 @@ public final class AlphaMixture {
             ConfigValue raw = entries.get(key);
             if (raw.valueType() != ConfigValueType.OBJECT) {
                 throw new ConfigException.BadValue(raw.origin(), entryPath, "expected an object with input-alphas,"
-                        + " target-alphas" + (spec.kind().isSequence() ? " and keep" : "") + ", got a "
+                        + " target-alphas" + (spec.tokenMasking().usesKeepScheme() ? " and keep" : "") + ", got a "
                         + raw.valueType().name().toLowerCase(java.util.Locale.ROOT));
             }
             Config entry = mods.getConfig(ConfigUtil.quoteString(key));
@@ -153,10 +154,10 @@ public final class AlphaMixture {
             sideAllowed(entry, "target-alphas", entryPath, tgt, spec.decoder(), "a target (decoder = false)");
             List<KeepScheme> keep = new ArrayList<>();
             String keepPath = entryPath + ".keep";
-            if (spec.kind().isSequence()) {
+            if (spec.tokenMasking().usesKeepScheme()) {
                 if (!entry.hasPath("keep")) {
-                    throw new ConfigException.BadValue(entry.origin(), keepPath, "missing: " + key + " is a "
-                            + spec.kind().configName() + ", so its entry needs keep = [random | all | binary, ...],"
+                    throw new ConfigException.BadValue(entry.origin(), keepPath, "missing: " + key + " is masked with "
+                            + spec.tokenMasking().name() + ", so its entry needs keep = [random | all | binary, ...],"
                             + " one per component");
                 }
                 List<String> names = strings(entry, "keep", keepPath);
@@ -172,8 +173,8 @@ public final class AlphaMixture {
                     }
                 }
             } else if (entry.hasPath("keep")) {
-                throw new ConfigException.BadPath(entry.getValue("keep").origin(), keepPath, key + " is a "
-                        + spec.kind().configName() + ", not a sequence: keep does not apply");
+                throw new ConfigException.BadPath(entry.getValue("keep").origin(), keepPath, key + " is masked with "
+                        + spec.tokenMasking().name() + ", which draws no keep probability: keep does not apply");
             }
             alphas.put(key, new ModalityAlphas(in, tgt, keep));
         }
@@ -279,8 +280,9 @@ public final class AlphaMixture {
                     + " but the modalities are " + new TreeSet<>(specs.keySet()));
         }
         specs.forEach((key, spec) -> {
-            if (spec.kind().isSequence() && alphas.get(key).keep().isEmpty()) {
-                throw new IllegalArgumentException(key + " is a sequence: its alphas need a keep scheme per component");
+            if (spec.tokenMasking().usesKeepScheme() && alphas.get(key).keep().isEmpty()) {
+                throw new IllegalArgumentException(key + " is masked with " + spec.tokenMasking().name()
+                        + ": its alphas need a keep scheme per component");
             }
         });
     }

@@ -1,5 +1,6 @@
 package fourm.core.masking;
 
+import fourm.api.masking.ModalitySample;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

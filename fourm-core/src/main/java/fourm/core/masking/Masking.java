@@ -1,5 +1,6 @@
 package fourm.core.masking;
 
+import fourm.api.masking.ModalityInput;
 import java.util.Map;
 
 /** Turns one unmasked sample into a masked one. Implementations are immutable and thread-safe. */

@@ -1,6 +1,7 @@
 package fourm.core.masking;
 
 import fourm.api.ModalitySpec;
+import fourm.api.masking.ModalitySample;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import java.util.ArrayList;
@@ -38,17 +39,18 @@ public final class MaskingCollator {
             if (samples.stream().noneMatch(s -> s.modalities().containsKey(key))) {
                 continue;
             }
-            int len = MaskLayouts.length(spec);
+            int len = spec.layout().length();
             List<ModalitySample> rows = new ArrayList<>(b);
             for (MaskedSample s : samples) {
                 ModalitySample row = s.modalities().get(key);
                 if (row == null) {
-                    row = MaskLayouts.empty(spec);
+                    row = spec.tokenMasking().empty(key);
                 }
-                if (row.length() != len || row.isDiscrete() != spec.kind().isDiscrete()) {
+                if (row.length() != len || row.isDiscrete() != spec.layout().discrete()) {
                     throw new IllegalArgumentException(key + " of sample " + s.sampleIndex() + " has " + row.length()
-                            + (row.isDiscrete() ? " ids" : " value positions") + ", expected " + len + " for a "
-                            + spec.kind().configName());
+                            + (row.isDiscrete() ? " ids" : " value positions") + ", expected " + len
+                            + (spec.layout().discrete() ? " ids" : " value positions") + " for the layout "
+                            + spec.layout().name());
                 }
                 rows.add(row);
             }
@@ -72,15 +74,18 @@ public final class MaskingCollator {
             System.arraycopy(r.targetMask(), 0, tgt, i * len, len);
             System.arraycopy(r.decoderAttentionMask(), 0, dam, i * len, len);
         }
-        if (spec.kind().isDiscrete()) {
+        if (spec.layout().discrete()) {
             long[] ids = new long[b * len];
             for (int i = 0; i < b; i++) {
                 System.arraycopy(rows.get(i).ids(), 0, ids, i * len, len);
             }
             return ModalityTensors.ofIds(spec.key(), b, len, ids, in, tgt, dam);
         }
-        int[] sampleShape = MaskLayouts.valueShape(spec);
-        int per = (int) MaskLayouts.size(sampleShape);
+        int[] sampleShape = spec.layout().valueShape();
+        int per = 1;
+        for (int d : sampleShape) {
+            per *= d;
+        }
         float[] values = new float[b * per];
         for (int i = 0; i < b; i++) {
             float[] v = rows.get(i).values();

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.SpecialTokens;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package fourm.core.masking;
 
+import fourm.api.masking.KeepScheme;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,7 +1,9 @@
 package fourm.core.masking;
 
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.ModalitySample;
+import fourm.api.masking.SpecialTokens;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +14,10 @@ import java.util.TreeSet;
  * Deterministic masking for fine-tuning on a fixed task (spec §3.5): the listed input modalities are fully visible,
  * the listed target modalities are fully targets, every other modality is empty (all masks true).
  *
- * <p>Grids: all positions inputs, or all targets with the count at position 0. Token sequences as input: the sequence
- * with {@code [EOS]} (cut to max tokens); as target: {@code [S_1] sequence [S_2]} written at offset max tokens.
- * Embedding sequences and pixels are inputs only: every valid row or patch is visible.
+ * <p>Each modality's {@link fourm.api.masking.TokenMasking} writes the full input or full target. With the kit's
+ * maskings: grids are all positions inputs, or all targets with the count at position 0; token sequences as input
+ * are the sequence with {@code [EOS]} (cut to max tokens), as target {@code [S_1] sequence [S_2]} written at offset
+ * max tokens; embedding sequences and pixels are inputs only: every valid row or patch is visible.
  */
 public final class TransferMasking implements Masking {
     private final List<ModalitySpec> specs;
@@ -71,41 +74,19 @@ public final class TransferMasking implements Masking {
             ModalitySample masked;
             if (inputs.contains(key)) {
                 ModalityInput value = sample.get(key);
-                MaskLayouts.check(spec, value);
-                masked = fullInput(spec, value);
+                spec.tokenMasking().check(key, value);
+                masked = spec.tokenMasking().fullInput(key, value, special);
             } else if (targets.contains(key)) {
                 ModalityInput value = sample.get(key);
-                MaskLayouts.check(spec, value);
-                masked = fullTarget(spec, value);
+                spec.tokenMasking().check(key, value);
+                masked = spec.tokenMasking().fullTarget(key, value, special);
             } else {
-                masked = MaskLayouts.empty(spec);
+                masked = spec.tokenMasking().empty(key);
             }
             out.put(key, masked);
             inBudgets.put(key, masked.inputCount());
             tgtBudgets.put(key, masked.targetCount());
         }
         return new MaskedSample(sampleIndex, -1, out, inBudgets, tgtBudgets);
-    }
-
-    private ModalitySample fullInput(ModalitySpec spec, ModalityInput value) {
-        if (spec.kind().isImageLike()) {
-            return MaskLayouts.grid(spec, value, MaskLayouts.permutationPrefix(spec.maxTokens(), 0, null),
-                    spec.maxTokens(), 0);
-        }
-        if (spec.kind() == ModalityKind.EMBEDDING_SEQUENCE) {
-            return MaskLayouts.allEmbeddings(spec, (ModalityInput.Embeddings) value);
-        }
-        int[] seq = SpanMasking.flatten(MaskLayouts.sequenceChunks(spec, value, special));
-        return MaskLayouts.sequence(spec, seq, new int[0], spec.maxTokens(), special);
-    }
-
-    private ModalitySample fullTarget(ModalitySpec spec, ModalityInput value) {
-        if (spec.kind().isImageLike()) {
-            return MaskLayouts.grid(spec, value, MaskLayouts.permutationPrefix(spec.maxTokens(), 0, null), 0,
-                    spec.maxTokens());
-        }
-        int[] seq = SpanMasking.flatten(MaskLayouts.sequenceChunks(spec, value, special));
-        int[] target = SpanMasking.allTarget(seq, special).target();
-        return MaskLayouts.sequence(spec, new int[0], target, spec.maxTokens(), special);
     }
 }

@@ -1,8 +1,10 @@
 package fourm.core.masking;
 
 import com.typesafe.config.Config;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.ModalitySample;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,13 @@ import java.util.SplittableRandom;
  *   <li>draw the input budget from {@code [min-input-tokens, num-input-tokens]} and the target budget likewise;</li>
  *   <li>split the input budget over modalities with {@link BudgetSampler} (Dirichlet of the component's input alphas,
  *       capped at each modality's max tokens, 0 for modalities that cannot be inputs);</li>
- *   <li>split the target budget with the target alphas, capped at {@code max_tokens - input budget} for grids (inputs
- *       and targets are disjoint) and at {@code max_tokens} for sequences, 0 for modalities that cannot be
+ *   <li>split the target budget with the target alphas, capped by the modality's masking
+ *       ({@link fourm.api.masking.TokenMasking#targetCap(int)}: {@code max_tokens - input budget} for grids, whose
+ *       inputs and targets are disjoint, {@code max_tokens} for token sequences), 0 for modalities that cannot be
  *       targets;</li>
- *   <li>mask each modality by kind: a random permutation of grid positions (first inputs, then targets; the target
+ *   <li>mask each modality with its own {@link fourm.api.masking.TokenMasking}
+ *       ({@link ModalitySpec#tokenMasking()}), given its budgets, the component's keep scheme and the sample's random
+ *       stream. The kit's maskings: a random permutation of grid positions (first inputs, then targets; the target
  *       count at the lowest target position); span or chunk-span masking of sequences with the component's keep
  *       scheme, the 0.9 shrink until the input fits, targets written at offset = input budget and cut to the target
  *       budget at a sentinel; span masking of embedding rows with zero vectors for sentinels; pixels are a grid whose
@@ -56,7 +61,7 @@ public final class UnifiedMasking implements Masking {
     @Override
     public MaskedSample mask(long sampleIndex, Map<String, ? extends ModalityInput> sample) {
         for (ModalitySpec spec : specs) {
-            MaskLayouts.check(spec, sample.get(spec.key()));
+            spec.tokenMasking().check(spec.key(), sample.get(spec.key()));
         }
         SplittableRandom rng = SampleSeeds.forSample(config.seed(), sampleIndex);
         AlphaMixture mixture = config.mixture();
@@ -73,15 +78,14 @@ public final class UnifiedMasking implements Masking {
             ModalityAlphas a = mixture.alphas(spec.key());
             inAlphas[i] = a.inputAt(component);
             tgtAlphas[i] = a.targetAt(component);
-            inCaps[i] = spec.encoder() ? spec.maxTokens() : 0;
+            inCaps[i] = spec.encoder() ? spec.layout().maxTokens() : 0;
         }
         int[] zeros = new int[m];
         int[] inBudget = BudgetSampler.sample(rng, inAlphas, numInput, inCaps, zeros);
         int[] tgtCaps = new int[m];
         for (int i = 0; i < m; i++) {
             ModalitySpec spec = specs.get(i);
-            tgtCaps[i] = !spec.decoder() ? 0
-                    : spec.kind().isImageLike() ? spec.maxTokens() - inBudget[i] : spec.maxTokens();
+            tgtCaps[i] = spec.decoder() ? spec.tokenMasking().targetCap(inBudget[i]) : 0;
         }
         int[] tgtBudget = BudgetSampler.sample(rng, tgtAlphas, numTarget, tgtCaps, zeros);
 
@@ -92,30 +96,12 @@ public final class UnifiedMasking implements Masking {
             ModalitySpec spec = specs.get(i);
             ModalityInput value = sample.get(spec.key());
             List<KeepScheme> keep = mixture.alphas(spec.key()).keep();
-            out.put(spec.key(), maskOne(spec, value, inBudget[i], tgtBudget[i],
-                    keep.isEmpty() ? null : keep.get(component), rng));
+            out.put(spec.key(), spec.tokenMasking().mask(spec.key(), value, inBudget[i], tgtBudget[i],
+                    keep.isEmpty() ? null : keep.get(component), config.special(), rng));
             inputs.put(spec.key(), inBudget[i]);
             targets.put(spec.key(), tgtBudget[i]);
         }
         return new MaskedSample(sampleIndex, component, out, inputs, targets);
-    }
-
-    private ModalitySample maskOne(ModalitySpec spec, ModalityInput value, int inBudget, int tgtBudget,
-                                   KeepScheme keep, SplittableRandom rng) {
-        if (spec.kind().isImageLike()) {
-            int[] perm = MaskLayouts.permutationPrefix(spec.maxTokens(), inBudget + tgtBudget, rng);
-            return MaskLayouts.grid(spec, value, perm, inBudget, tgtBudget);
-        }
-        if (spec.kind() == ModalityKind.EMBEDDING_SEQUENCE) {
-            return MaskLayouts.embeddings(spec, (ModalityInput.Embeddings) value, keep.sample(rng), inBudget, rng);
-        }
-        SpecialTokens special = config.special();
-        List<int[]> chunks = MaskLayouts.sequenceChunks(spec, value, special);
-        double keepProb = inBudget > 0 ? keep.sample(rng) : 0;
-        SpanMasking.Spans spans = SpanMasking.maskToBudget(chunks, keepProb, inBudget, rng, special);
-        int[] window = SpanMasking.truncationWindow(spans, tgtBudget, rng);
-        int[] target = java.util.Arrays.copyOfRange(spans.target(), window[0], window[1]);
-        return MaskLayouts.sequence(spec, spans.input(), target, inBudget, special);
     }
 
     /** The modalities in encoder order. */

@@ -2,7 +2,10 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.core.Offline;
+import fourm.core.io.NonFiniteValues;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
@@ -25,31 +28,54 @@ import java.util.Set;
  * back bit for bit.
  *
  * <p>Loading reads the config from the metadata (fourm/golden JSON layout, or the released layout with one YAML value
- * per key) unless one is given; modality kinds come from the file's own modality table, else from a
- * {@link ModalityCatalog} (default: the reference's), with vocabulary sizes and positional rows taken from the tensor
- * shapes. Loading is strict: one {@link CheckpointException} lists every missing, unexpected, mis-shaped and mistyped
+ * per key) unless one is given; modalities come from the file's own modality table, else from a
+ * {@link ModalityCatalog} (for example the discovered plugins', {@link ModalityCatalog#discovered}), with vocabulary
+ * sizes and sequences' positional rows taken from the tensor shapes. Loading is strict: one {@link CheckpointException} lists every missing, unexpected, mis-shaped and mistyped
  * key, and tied tensors that differ.
  */
 public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** Loads with the config from the file's metadata and the reference catalog. */
+    /**
+     * Loads with the config and the modalities from the file's metadata (a checkpoint fourm saved); a checkpoint that
+     * does not describe its modalities needs {@link #load(Path, ModalityCatalog)}.
+     */
     public static FourMModel load(Path file) throws IOException {
-        return load(file, ModalityCatalog.reference());
+        return load(file, ModalityCatalog.empty());
     }
 
     /** Loads with the config from the file's metadata, looking up modalities in {@code catalog}. */
     public static FourMModel load(Path file, ModalityCatalog catalog) throws IOException {
+        return load(file, catalog, false);
+    }
+
+    /**
+     * Loads with the config from the file's metadata, looking up modalities in {@code catalog}.
+     *
+     * @param allowNonFinite accept NaN and infinite weights instead of refusing them
+     * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
+     */
+    public static FourMModel load(Path file, ModalityCatalog catalog, boolean allowNonFinite) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return load(r, readConfig(r, catalog));
+            return load(r, readConfig(r, catalog), allowNonFinite);
         }
     }
 
     /** Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly). */
     public static FourMModel load(Path file, FourMConfig config) throws IOException {
+        return load(file, config, false);
+    }
+
+    /**
+     * Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly).
+     *
+     * @param allowNonFinite accept NaN and infinite weights instead of refusing them
+     * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
+     */
+    public static FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return load(r, config);
+            return load(r, config, allowNonFinite);
         }
     }
 
@@ -72,8 +98,8 @@ public final class Checkpoints {
         ModalityCatalog cat = catalog;
         try {
             if (md.containsKey(ReferenceConfig.MODALITIES_KEY)) {
-                cat = ModalityCatalog.ofModalities(
-                        ReferenceConfig.parseModalitiesJson(md.get(ReferenceConfig.MODALITIES_KEY), source))
+                cat = ModalityCatalog.of(
+                        ReferenceConfig.parseModalitiesJson(md.get(ReferenceConfig.MODALITIES_KEY), source, catalog))
                         .orElse(catalog);
                 exact = true;
             }
@@ -98,20 +124,21 @@ public final class Checkpoints {
     /** Takes vocabulary sizes and sequence positional rows from the tensor shapes where present. */
     private static FourMConfig adaptToShapes(FourMConfig config, SafetensorsReader r) {
         FourMConfig.Builder b = config.toBuilder();
-        for (ModelModality m : config.modalities().values()) {
-            ModelModality adapted = m;
+        for (ModalitySpec m : config.modalities().values()) {
+            ModalitySpec adapted = m;
+            TokenLayout l = m.layout();
             for (String side : List.of("encoder_embeddings.", "decoder_embeddings.")) {
                 String prefix = side + m.key() + ".";
-                if (m.kind().isDiscrete()) {
-                    TensorInfo t = r.tensors().get(prefix + "token_emb.weight");
+                if (l.discrete()) {
+                    TensorInfo t = r.tensors().get(prefix + l.inputWeight());
                     if (t != null && t.rank() == 2 && t.shape()[0] >= 2 && t.shape()[0] <= Integer.MAX_VALUE) {
                         adapted = adapted.withVocabSize((int) t.shape()[0]);
                     }
                 }
-                if (m.kind().isSequence()) {
+                if (l.sequence()) {
                     TensorInfo t = r.tensors().get(prefix + "pos_emb");
                     if (t != null && t.rank() == 3 && t.shape()[1] >= 1 && t.shape()[1] <= Integer.MAX_VALUE) {
-                        adapted = adapted.withPosRows((int) t.shape()[1]);
+                        adapted = adapted.withLayout(ResizedPositions.of(adapted.layout(), (int) t.shape()[1]));
                     }
                 }
             }
@@ -122,12 +149,23 @@ public final class Checkpoints {
         return b.build();
     }
 
-    /** Loads an open checkpoint into {@code config}, strictly. */
+    /** Loads an open checkpoint into {@code config}, strictly; NaN and infinite weights are refused. */
     static FourMModel load(SafetensorsReader r, FourMConfig config) throws IOException {
+        return load(r, config, false);
+    }
+
+    private static FourMModel load(SafetensorsReader r, FourMConfig config, boolean allowNonFinite)
+            throws IOException {
         List<ParameterLayout.Spec> layout = ParameterLayout.of(config);
         List<String> problems = check(r, layout);
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
+        }
+        if (!allowNonFinite) {
+            List<String> bad = NonFiniteValues.find(r);
+            if (!bad.isEmpty()) {
+                throw new NonFiniteCheckpointException(r.path(), bad);
+            }
         }
         Offline.enforce();
         NDManager manager = NDManager.newBaseManager();

@@ -1,5 +1,6 @@
 package fourm.core.model;
 
+import fourm.api.ModalitySpec;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import java.util.Collections;
@@ -116,7 +117,7 @@ public final class FlopCounter {
                     throw new IllegalArgumentException("decoder order " + decoderOrder + " names '" + key
                             + "', not an output modality of the batch");
                 }
-                boolean seq = modality(config, key).isSequence();
+                boolean seq = modality(config, key).layout().sequence();
                 int valid = 0;
                 for (int c = 0; c < FourMModel.candidates(t, seq); c++) {
                     valid += FourMModel.decoderValid(t, seq, b, c) ? 1 : 0;
@@ -133,7 +134,7 @@ public final class FlopCounter {
 
     private static Map<String, Long> rowsById(FourMConfig config, int[] modIds) {
         Map<Integer, String> byId = new LinkedHashMap<>();
-        for (ModelModality m : config.modalities().values()) {
+        for (ModalitySpec m : config.modalities().values()) {
             byId.put(m.modalityId(), m.key());
         }
         Map<String, Long> rows = new LinkedHashMap<>();
@@ -160,12 +161,7 @@ public final class FlopCounter {
 
         long encoder = 0;
         for (Map.Entry<String, Long> e : s.encoderRows().entrySet()) {
-            ModelModality m = modality(c, e.getKey());
-            long width = switch (m.kind()) {
-                case PIXEL_PATCHES -> (long) m.patchSize() * m.patchSize() * m.valueDim();
-                case EMBEDDING_SEQUENCE -> m.valueDim();
-                default -> 0;
-            };
+            long width = modality(c, e.getKey()).layout().tokenWidth();
             encoder += 2 * e.getValue() * width * d;
         }
         long encoderBlock = 2 * te * d * 3 * d           // qkv
@@ -186,7 +182,7 @@ public final class FlopCounter {
 
         long heads = 0;
         for (Map.Entry<String, Long> e : s.targetRows().entrySet()) {
-            heads += 2 * e.getValue() * d * modality(c, e.getKey()).vocabSize();
+            heads += 2 * e.getValue() * d * c.vocabSize(modality(c, e.getKey()).key());
         }
         return new Breakdown(encoder, decoder, heads);
     }
@@ -196,8 +192,8 @@ public final class FlopCounter {
         return TRAINING_FACTOR * forward(c, s).total();
     }
 
-    private static ModelModality modality(FourMConfig c, String key) {
-        ModelModality m = c.modalities().get(key);
+    private static ModalitySpec modality(FourMConfig c, String key) {
+        ModalitySpec m = c.modalities().get(key);
         if (m == null) {
             throw new IllegalArgumentException("'" + key + "' is not a modality of the model " + c.modalities()
                     .keySet());

@@ -42,9 +42,10 @@ public final class ForwardRunner {
      * @param catalog       where modalities named by the checkpoint's config are looked up
      * @param options       token counts, decoder order, shuffle seed
      * @param intermediates also write the intermediate tensors
+     * @param allowNonFinite load a checkpoint holding NaN or infinite weights instead of refusing it
      */
     public record Request(Path model, Path inputs, Path out, Optional<FourMConfig> config, ModalityCatalog catalog,
-                          ForwardOptions options, boolean intermediates) {
+                          ForwardOptions options, boolean intermediates, boolean allowNonFinite) {
         /** Checks for nulls. */
         public Request {
             Objects.requireNonNull(model, "model");
@@ -55,30 +56,38 @@ public final class ForwardRunner {
             Objects.requireNonNull(options, "options");
         }
 
-        /** A request with the config from the checkpoint, the reference catalog, default options, intermediates. */
+        /**
+         * A request with the config from the checkpoint, no catalog (the checkpoint must describe its modalities; see
+         * {@link #withCatalog}), default options, intermediates.
+         */
         public static Request of(Path model, Path inputs, Path out) {
-            return new Request(model, inputs, out, Optional.empty(), ModalityCatalog.reference(),
-                    ForwardOptions.defaults(), true);
+            return new Request(model, inputs, out, Optional.empty(), ModalityCatalog.empty(),
+                    ForwardOptions.defaults(), true, false);
         }
 
         /** With an explicit model config. */
         public Request withConfig(FourMConfig c) {
-            return new Request(model, inputs, out, Optional.of(c), catalog, options, intermediates);
+            return new Request(model, inputs, out, Optional.of(c), catalog, options, intermediates, allowNonFinite);
         }
 
-        /** With a modality catalog (for example the discovered plugins, then the reference's). */
+        /** With a modality catalog (for example the enabled plugins' modalities, then every discovered plugin's). */
         public Request withCatalog(ModalityCatalog c) {
-            return new Request(model, inputs, out, config, c, options, intermediates);
+            return new Request(model, inputs, out, config, c, options, intermediates, allowNonFinite);
         }
 
         /** With forward options. */
         public Request withOptions(ForwardOptions o) {
-            return new Request(model, inputs, out, config, catalog, o, intermediates);
+            return new Request(model, inputs, out, config, catalog, o, intermediates, allowNonFinite);
+        }
+
+        /** Accepting NaN and infinite weights, or not (the default). */
+        public Request withAllowNonFinite(boolean allow) {
+            return new Request(model, inputs, out, config, catalog, options, intermediates, allow);
         }
 
         /** With or without intermediates. */
         public Request withIntermediates(boolean on) {
-            return new Request(model, inputs, out, config, catalog, options, on);
+            return new Request(model, inputs, out, config, catalog, options, on, allowNonFinite);
         }
     }
 
@@ -109,8 +118,8 @@ public final class ForwardRunner {
         Offline.enforce();
         MaskedBatch batch = MaskedBatchFiles.read(request.inputs());
         try (FourMModel model = request.config().isPresent()
-                ? Checkpoints.load(request.model(), request.config().get())
-                : Checkpoints.load(request.model(), request.catalog())) {
+                ? Checkpoints.load(request.model(), request.config().get(), request.allowNonFinite())
+                : Checkpoints.load(request.model(), request.catalog(), request.allowNonFinite())) {
             return run(model, batch, request.out(), request.options(), request.intermediates());
         }
     }

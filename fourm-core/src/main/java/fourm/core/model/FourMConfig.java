@@ -1,6 +1,6 @@
 package fourm.core.model;
 
-import fourm.api.PositionalScheme;
+import fourm.api.ModalitySpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
                           boolean qkvBias, boolean projBias, boolean mlpBias, boolean normBias, MlpKind mlp,
                           boolean qkNorm, boolean decoderSepMask, boolean decoderCausalMask, int numRegisterTokens,
                           boolean shareModalityEmbeddings, int imageSize, int patchSize, List<String> domainsIn,
-                          List<String> domainsOut, Map<String, ModelModality> modalities) {
+                          List<String> domainsOut, Map<String, ModalitySpec> modalities) {
 
     /** LayerNorm epsilon used everywhere. */
     public static final float LAYER_NORM_EPS = 1e-6f;
@@ -81,24 +81,24 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
             throw new IllegalArgumentException("a domain is listed twice: in " + domainsIn + ", out " + domainsOut);
         }
         for (String k : domainsIn) {
-            ModelModality m = modalities.get(k);
+            ModalitySpec m = modalities.get(k);
             if (m == null) {
                 throw new IllegalArgumentException("input domain '" + k + "' has no modality settings");
             }
             checkPositional(m, dim);
         }
         for (String k : domainsOut) {
-            ModelModality m = modalities.get(k);
+            ModalitySpec m = modalities.get(k);
             if (m == null) {
                 throw new IllegalArgumentException("output domain '" + k + "' has no modality settings");
             }
-            if (!m.kind().isDiscrete()) {
-                throw new IllegalArgumentException("output domain '" + k + "' is " + m.kind().configName()
-                        + "; only discrete modalities can be decoded");
+            if (!m.layout().discrete()) {
+                throw new IllegalArgumentException("output domain '" + k + "' carries values (" + m.layout().name()
+                        + "); only discrete modalities can be decoded");
             }
             checkPositional(m, dim);
         }
-        for (Map.Entry<String, ModelModality> e : modalities.entrySet()) {
+        for (Map.Entry<String, ModalitySpec> e : modalities.entrySet()) {
             if (!e.getKey().equals(e.getValue().key())) {
                 throw new IllegalArgumentException("modality map key '" + e.getKey() + "' holds modality '"
                         + e.getValue().key() + "'");
@@ -106,15 +106,21 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
         }
     }
 
-    private static void checkPositional(ModelModality m, int dim) {
-        if (m.positional() == PositionalScheme.SINCOS_2D && dim % 4 != 0) {
-            throw new IllegalArgumentException("modality " + m.key() + ": 2D sin-cos positions need dim % 4 == 0, "
-                    + "got dim " + dim);
+    private static void checkPositional(ModalitySpec m, int dim) {
+        try {
+            m.layout().checkModelWidth(dim);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("modality " + m.key() + ": " + e.getMessage(), e);
         }
-        if (m.positional() == PositionalScheme.SINCOS_1D && dim % 2 != 0) {
-            throw new IllegalArgumentException("modality " + m.key() + ": 1D sin-cos positions need an even dim, "
-                    + "got " + dim);
+    }
+
+    /** V, the vocabulary size of the discrete modality {@code key}. */
+    public int vocabSize(String key) {
+        ModalitySpec m = modality(key);
+        if (m.vocabSize().isEmpty()) {
+            throw new IllegalArgumentException("modality " + key + " carries values, not token ids");
         }
+        return m.vocabSize().getAsInt();
     }
 
     /** Dh = D / H. */
@@ -128,8 +134,8 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
     }
 
     /** The modality {@code key}. */
-    public ModelModality modality(String key) {
-        ModelModality m = modalities.get(key);
+    public ModalitySpec modality(String key) {
+        ModalitySpec m = modalities.get(key);
         if (m == null) {
             throw new IllegalArgumentException("the model has no modality '" + key + "'; it has " + modalities.keySet());
         }
@@ -247,7 +253,7 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
         private int patchSize = 16;
         private List<String> domainsIn = new ArrayList<>();
         private List<String> domainsOut = new ArrayList<>();
-        private Map<String, ModelModality> modalities = new LinkedHashMap<>();
+        private Map<String, ModalitySpec> modalities = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -410,7 +416,7 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
         }
 
         /** Adds a modality as an input (encoder side), an output (decoder side), or both. */
-        public Builder modality(ModelModality m, boolean input, boolean output) {
+        public Builder modality(ModalitySpec m, boolean input, boolean output) {
             if (!input && !output) {
                 throw new IllegalArgumentException(m.key() + ": a model modality must be an input, an output or both");
             }
@@ -437,7 +443,7 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
         }
 
         /** Sets or replaces modality settings without changing the domains. */
-        public Builder putModality(ModelModality m) {
+        public Builder putModality(ModalitySpec m) {
             modalities.put(m.key(), m);
             return this;
         }
@@ -448,7 +454,7 @@ public record FourMConfig(int dim, int encoderDepth, int decoderDepth, int numHe
                 throw new IllegalArgumentException("dim, encoder/decoder depth and num_heads are required (or a size"
                         + " preset)");
             }
-            Map<String, ModelModality> used = new LinkedHashMap<>();
+            Map<String, ModalitySpec> used = new LinkedHashMap<>();
             for (String k : domainsIn) {
                 if (modalities.containsKey(k)) {
                     used.put(k, modalities.get(k));

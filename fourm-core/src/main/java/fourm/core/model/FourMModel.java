@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
@@ -96,10 +97,8 @@ public final class FourMModel implements AutoCloseable {
                 return m.zeros(sh);
             case ONES:
                 return m.ones(sh);
-            case SINCOS_1D:
-                return engineOwned(SinCos.table1d(m, (int) shape[1], (int) shape[2]));
-            case SINCOS_2D:
-                return engineOwned(SinCos.table2d(m, (int) Math.round(Math.sqrt(shape[1])), (int) shape[2]));
+            case FIXED:
+                return engineOwned(m.create(s.layout().fixedPositions((int) shape[2]), sh));
             default:
                 break;
         }
@@ -204,7 +203,7 @@ public final class FourMModel implements AutoCloseable {
             int n = 0;
             for (String k : decoderModalities(batch)) {
                 ModalityTensors t = batch.modalities().get(k);
-                boolean seq = config.modality(k).isSequence();
+                boolean seq = config.modality(k).layout().sequence();
                 for (int c = 0; c < candidates(t, seq); c++) {
                     n += decoderValid(t, seq, b, c) ? 1 : 0;
                 }
@@ -216,29 +215,21 @@ public final class FourMModel implements AutoCloseable {
 
     private ModalityTensors checked(MaskedBatch batch, String key, boolean decoderSide) {
         ModalityTensors t = batch.modalities().get(key);
-        ModelModality mm = config.modality(key);
-        String where = "batch modality '" + key + "' (" + mm.kind().configName() + "): ";
-        if (mm.kind().isDiscrete() != t.isDiscrete()) {
-            throw new IllegalArgumentException(where + (mm.kind().isDiscrete() ? "expected token ids, got values"
+        TokenLayout l = config.modality(key).layout();
+        String where = "batch modality '" + key + "' (" + l.name() + "): ";
+        if (l.discrete() != t.isDiscrete()) {
+            throw new IllegalArgumentException(where + (l.discrete() ? "expected token ids, got values"
                     : "expected values, got token ids"));
         }
-        if (mm.kind().isImageLike() && t.length() != mm.numTokens()) {
+        if (!l.sequence() && t.length() != l.length()) {
             throw new IllegalArgumentException(where + "has " + t.length() + " positions, the model expects "
-                    + mm.numTokens());
+                    + l.length());
         }
-        if (decoderSide && mm.isSequence() && t.length() < 2) {
+        if (decoderSide && l.sequence() && t.length() < 2) {
             throw new IllegalArgumentException(where + "a target sequence needs at least 2 positions");
         }
-        if (mm.kind() == ModalityKind.PIXEL_PATCHES) {
-            int side = mm.gridSide() * mm.patchSize();
-            int[] expected = {t.batchSize(), mm.valueDim(), side, side};
-            if (!Arrays.equals(t.valueShape(), expected)) {
-                throw new IllegalArgumentException(where + "values of shape " + Arrays.toString(t.valueShape())
-                        + ", expected " + Arrays.toString(expected));
-            }
-        }
-        if (mm.kind() == ModalityKind.EMBEDDING_SEQUENCE) {
-            int[] expected = {t.batchSize(), t.length(), mm.valueDim()};
+        if (!l.discrete()) {
+            int[] expected = expectedValueShape(l, t.batchSize(), t.length());
             if (!Arrays.equals(t.valueShape(), expected)) {
                 throw new IllegalArgumentException(where + "values of shape " + Arrays.toString(t.valueShape())
                         + ", expected " + Arrays.toString(expected));
@@ -247,12 +238,28 @@ public final class FourMModel implements AutoCloseable {
         return t;
     }
 
-    private static long tokenId(ModalityTensors t, ModelModality mm, int index, String role) {
+    /**
+     * The value shape of a batch of {@code batch} samples of {@code length} positions: B then the layout's value
+     * shape, whose first dimension is the position count for a sequence.
+     */
+    static int[] expectedValueShape(TokenLayout l, int batch, int length) {
+        int[] one = l.valueShape();
+        int[] out = new int[one.length + 1];
+        out[0] = batch;
+        System.arraycopy(one, 0, out, 1, one.length);
+        if (l.sequence() && one.length > 0) {
+            out[1] = length;
+        }
+        return out;
+    }
+
+    private long tokenId(ModalityTensors t, int index, String role) {
         long id = t.ids()[index];
-        if (id < 0 || id >= mm.vocabSize()) {
+        int vocab = config.vocabSize(t.key());
+        if (id < 0 || id >= vocab) {
             throw new IllegalArgumentException("batch modality '" + t.key() + "': " + role + " id " + id
                     + " at sample " + index / t.length() + ", position " + index % t.length()
-                    + " is outside the vocabulary [0, " + mm.vocabSize() + ")");
+                    + " is outside the vocabulary [0, " + vocab + ")");
         }
         return id;
     }
@@ -293,14 +300,15 @@ public final class FourMModel implements AutoCloseable {
             int j = 0;
             for (int mi = 0; mi < mods.size() && j < n; mi++) {
                 ModalityTensors t = mods.get(mi);
-                ModelModality mm = config.modality(t.key());
+                ModalitySpec mm = config.modality(t.key());
+                TokenLayout l = mm.layout();
                 int visible = 0;
                 for (int p = 0; p < t.length() && j < n; p++) {
                     if (!t.inputMask()[b * t.length() + p]) {
-                        int pos = mm.isSequence() ? visible : p;
-                        if (pos >= mm.posRows()) {
+                        int pos = l.sequence() ? visible : p;
+                        if (pos >= l.positionRows()) {
                             throw new IllegalArgumentException("batch modality '" + t.key() + "', sample " + b
-                                    + ": input position " + pos + " is beyond the " + mm.posRows()
+                                    + ": input position " + pos + " is beyond the " + l.positionRows()
                                     + " rows of its positional table");
                         }
                         sel.get(mi).add(b * n + j, b * t.length() + p, pos);
@@ -320,12 +328,12 @@ public final class FourMModel implements AutoCloseable {
                 continue;
             }
             ModalityTensors t = mods.get(mi);
-            ModelModality mm = config.modality(t.key());
+            TokenLayout l = config.modality(t.key()).layout();
             String prefix = "encoder_embeddings." + t.key() + ".";
             for (int r = 0; r < s.size(); r++) {
                 rowOf[s.slot(r)] = offset + r;
             }
-            xs.add(encoderContent(m, t, mm, prefix, s));
+            xs.add(encoderContent(m, t, l, prefix, s));
             es.add(embRows(m, prefix, s.positions()));
             offset += s.size();
         }
@@ -339,55 +347,31 @@ public final class FourMModel implements AutoCloseable {
         return new EncoderInput(tokens, emb, mask, modIds, bsz, n);
     }
 
-    private NDArray encoderContent(NDManager m, ModalityTensors t, ModelModality mm, String prefix, Selection s) {
+    private NDArray encoderContent(NDManager m, ModalityTensors t, TokenLayout l, String prefix, Selection s) {
         int k = s.size();
-        switch (mm.kind()) {
-            case IMAGE_TOKENS, GLOBAL_TOKENS, TOKEN_SEQUENCE -> {
-                long[] ids = new long[k];
-                for (int r = 0; r < k; r++) {
-                    ids[r] = tokenId(t, mm, s.source(r), "input");
-                }
-                return tokenRows(m, params.get(prefix + "token_emb.weight"), ids,
-                        mm.kind() == ModalityKind.TOKEN_SEQUENCE);
+        if (l.discrete()) {
+            long[] ids = new long[k];
+            for (int r = 0; r < k; r++) {
+                ids[r] = tokenId(t, s.source(r), "input");
             }
-            case PIXEL_PATCHES -> {
-                int side = mm.gridSide();
-                int patch = mm.patchSize();
-                int ch = mm.valueDim();
-                int img = side * patch;
-                int width = patch * patch * ch;
-                float[] rows = new float[k * width];
-                float[] v = t.values();
-                for (int r = 0; r < k; r++) {
-                    int b = s.source(r) / t.length();
-                    int p = s.source(r) % t.length();
-                    int gy = p / side;
-                    int gx = p % side;
-                    int o = r * width;
-                    for (int ph = 0; ph < patch; ph++) {
-                        for (int pw = 0; pw < patch; pw++) {
-                            for (int c = 0; c < ch; c++) {
-                                int y = gy * patch + ph;
-                                int x = gx * patch + pw;
-                                rows[o++] = v[((b * ch + c) * img + y) * img + x];
-                            }
-                        }
-                    }
-                }
-                NDArray patches = m.create(rows, new Shape(k, width));
-                return Layers.linear(patches, params.get(prefix + "proj.weight"), null);
-            }
-            case EMBEDDING_SEQUENCE -> {
-                int e = mm.valueDim();
-                float[] rows = new float[k * e];
-                for (int r = 0; r < k; r++) {
-                    System.arraycopy(t.values(), s.source(r) * e, rows, r * e, e);
-                }
-                return Layers.linear(m.create(rows, new Shape(k, e)), params.get(prefix + "emb_proj.weight"),
-                        params.get(prefix + "emb_proj.bias"));
-            }
-            default -> throw new IllegalStateException("unhandled kind " + mm.kind());
+            return tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding());
         }
+        int width = l.tokenWidth();
+        int per = t.values().length / t.batchSize();
+        float[] rows = new float[k * width];
+        float[] sample = new float[per];
+        int loaded = -1;
+        for (int r = 0; r < k; r++) {
+            int b = s.source(r) / t.length();
+            if (b != loaded) {
+                System.arraycopy(t.values(), b * per, sample, 0, per);
+                loaded = b;
+            }
+            l.tokenVector(sample, s.source(r) % t.length(), rows, r * width);
+        }
+        NDArray in = m.create(rows, new Shape(k, width));
+        return Layers.linear(in, params.get(prefix + l.inputWeight()),
+                l.inputBias().map(bias -> params.get(prefix + bias)).orElse(null));
     }
 
     /** Token-table rows; with {@code paddingIdx} row 0 receives no gradient (torch's {@code padding_idx=0}). */
@@ -462,7 +446,7 @@ public final class FourMModel implements AutoCloseable {
         for (String k : order) {
             ModalityTensors t = checked(batch, k, true);
             mods.add(t);
-            total += candidates(t, config.modality(k).isSequence());
+            total += candidates(t, config.modality(k).layout().sequence());
         }
         if (n < 0 || n > total) {
             throw new IllegalArgumentException("num_decoder_tokens " + n + " must be between 0 and the " + total
@@ -485,9 +469,10 @@ public final class FourMModel implements AutoCloseable {
                 boolean wantValid = pass == 0;
                 for (int mi = 0; mi < mods.size() && j < n; mi++) {
                     ModalityTensors t = mods.get(mi);
-                    ModelModality mm = config.modality(t.key());
-                    boolean seq = mm.isSequence();
-                    int[] targetPos = seq ? targetPositions(t, mm, b) : null;
+                    ModalitySpec mm = config.modality(t.key());
+                    TokenLayout l = mm.layout();
+                    boolean seq = l.sequence();
+                    int[] targetPos = seq ? targetPositions(t, l, b) : null;
                     for (int c = 0; c < candidates(t, seq) && j < n; c++) {
                         boolean valid = decoderValid(t, seq, b, c);
                         if (valid != wantValid) {
@@ -499,11 +484,11 @@ public final class FourMModel implements AutoCloseable {
                         dam[slot] = t.decoderAttentionMask()[src];
                         if (valid) {
                             modIds[slot] = mm.modalityId();
-                            targets[slot] = tokenId(t, mm, seq ? src + 1 : src, "target");
+                            targets[slot] = tokenId(t, seq ? src + 1 : src, "target");
                             int pos = seq ? targetPos[c] : c;
-                            if (pos >= mm.posRows()) {
+                            if (pos >= l.positionRows()) {
                                 throw new IllegalArgumentException("batch modality '" + t.key() + "', sample " + b
-                                        + ": target position " + pos + " is beyond the " + mm.posRows()
+                                        + ": target position " + pos + " is beyond the " + l.positionRows()
                                         + " rows of its positional table");
                             }
                             sel.get(mi).add(slot, src, pos);
@@ -522,17 +507,17 @@ public final class FourMModel implements AutoCloseable {
                 continue;
             }
             ModalityTensors t = mods.get(mi);
-            ModelModality mm = config.modality(t.key());
+            TokenLayout l = config.modality(t.key()).layout();
             String prefix = "decoder_embeddings." + t.key() + ".";
             for (int r = 0; r < s.size(); r++) {
                 rowOf[s.slot(r)] = offset + r;
             }
-            if (mm.isSequence()) {
+            if (l.sequence()) {
                 long[] ids = new long[s.size()];
                 for (int r = 0; r < s.size(); r++) {
-                    ids[r] = tokenId(t, mm, s.source(r), "decoder input");
+                    ids[r] = tokenId(t, s.source(r), "decoder input");
                 }
-                xs.add(tokenRows(m, params.get(prefix + "token_emb.weight"), ids, true));
+                xs.add(tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding()));
             } else {
                 NDArray maskToken = Layers.first(m, p("mask_token"));
                 xs.add(Layers.rows(m.zeros(new Shape(s.size()), DataType.INT64), maskToken));
@@ -562,14 +547,14 @@ public final class FourMModel implements AutoCloseable {
     }
 
     /** {@code cumsum(~tm) - 1} at target positions, 0 elsewhere and at or beyond max length. */
-    private static int[] targetPositions(ModalityTensors t, ModelModality mm, int b) {
+    private static int[] targetPositions(ModalityTensors t, TokenLayout l, int b) {
         int[] out = new int[t.length()];
         int count = 0;
         for (int p = 0; p < t.length(); p++) {
             if (!t.targetMask()[b * t.length() + p]) {
                 count++;
                 int pos = count - 1;
-                out[p] = pos >= mm.maxLength() ? 0 : pos;
+                out[p] = pos >= l.maxLength() ? 0 : pos;
             }
         }
         return out;
@@ -617,31 +602,33 @@ public final class FourMModel implements AutoCloseable {
             throw new IllegalArgumentException("'" + modality + "' is not an output modality of the model "
                     + config.domainsOut());
         }
-        ModelModality mm = config.modality(modality);
+        TokenLayout l = config.modality(modality).layout();
         if (batch < 1 || positions.length % batch != 0) {
             throw new IllegalArgumentException(positions.length + " positions do not split into " + batch
                     + " samples");
         }
         int k = positions.length / batch;
         for (long p : positions) {
-            if (p < 0 || p >= mm.posRows()) {
-                throw new IllegalArgumentException(modality + ": position " + p + " outside [0, " + mm.posRows() + ")");
+            if (p < 0 || p >= l.positionRows()) {
+                throw new IllegalArgumentException(modality + ": position " + p + " outside [0, " + l.positionRows()
+                        + ")");
             }
         }
         String prefix = "decoder_embeddings." + modality + ".";
         int d = config.dim();
         NDArray tokens;
-        if (mm.isSequence()) {
+        if (l.sequence()) {
+            int vocab = config.vocabSize(modality);
             if (inputIds == null || inputIds.length != positions.length) {
                 throw new IllegalArgumentException(modality + ": a sequence query needs one input id per position");
             }
             for (long id : inputIds) {
-                if (id < 0 || id >= mm.vocabSize()) {
+                if (id < 0 || id >= vocab) {
                     throw new IllegalArgumentException(modality + ": input id " + id + " outside the vocabulary [0, "
-                            + mm.vocabSize() + ")");
+                            + vocab + ")");
                 }
             }
-            tokens = tokenRows(m, params.get(prefix + "token_emb.weight"), inputIds, true);
+            tokens = tokenRows(m, params.get(prefix + l.inputWeight()), inputIds, l.zeroIdIsPadding());
         } else {
             tokens = Layers.rows(m.zeros(new Shape(positions.length), DataType.INT64),
                     Layers.first(m, p("mask_token")));
@@ -714,7 +701,8 @@ public final class FourMModel implements AutoCloseable {
         NDArray weighted = null;
         long numel = 0;
         for (String key : outputs) {
-            ModelModality mm = config.modality(key);
+            ModalitySpec mm = config.modality(key);
+            int vocab = config.vocabSize(key);
             int id = mm.modalityId();
             int k = 0;
             for (int v : di.modIds()) {
@@ -731,7 +719,7 @@ public final class FourMModel implements AutoCloseable {
             }
             NDArray ce;
             if (k == 0) {
-                lossLogits.put(key, m.zeros(new Shape(0, mm.vocabSize())));
+                lossLogits.put(key, m.zeros(new Shape(0, vocab)));
                 lossTargets.put(key, m.zeros(new Shape(0), DataType.INT64));
                 ce = m.zeros(new Shape());
             } else {
@@ -741,7 +729,7 @@ public final class FourMModel implements AutoCloseable {
                 ce = nll.mean();
                 lossLogits.put(key, lg);
                 lossTargets.put(key, targets);
-                long cnt = (long) k * mm.vocabSize();
+                long cnt = (long) k * vocab;
                 NDArray count = m.create((float) cnt);
                 weighted = weighted == null ? ce.mul(count) : weighted.add(ce.mul(count));
                 numel += cnt;

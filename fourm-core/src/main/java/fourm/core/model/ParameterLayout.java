@@ -1,6 +1,7 @@
 package fourm.core.model;
 
-import fourm.api.PositionalScheme;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,7 +20,9 @@ final class ParameterLayout {
 
     /** How a new model initialises an entry. */
     enum Init {
-        ZEROS, ONES, XAVIER, NORMAL, SINCOS_1D, SINCOS_2D
+        ZEROS, ONES, XAVIER, NORMAL,
+        /** The layout's fixed positional table ({@link TokenLayout#fixedPositions(int)}). */
+        FIXED
     }
 
     /**
@@ -30,10 +33,15 @@ final class ParameterLayout {
      * @param role   parameter or buffer
      * @param init   initialisation of a new model
      * @param tiedTo the key of the entry this one is the same tensor as, or null
+     * @param layout the layout whose fixed positional table initialises a {@link Init#FIXED} entry, else null
      */
-    record Spec(String name, long[] shape, Role role, Init init, String tiedTo) {
+    record Spec(String name, long[] shape, Role role, Init init, String tiedTo, TokenLayout layout) {
         Spec {
             shape = shape.clone();
+        }
+
+        Spec(String name, long[] shape, Role role, Init init, String tiedTo) {
+            this(name, shape, role, init, tiedTo, null);
         }
 
         @Override
@@ -90,24 +98,20 @@ final class ParameterLayout {
         long d = c.dim();
         param("mask_token", Init.NORMAL, 1, 1, d);
         for (String key : c.domainsIn()) {
-            ModelModality m = c.modality(key);
+            ModalitySpec m = c.modality(key);
+            TokenLayout l = m.layout();
             String p = "encoder_embeddings." + key + ".";
             param(p + "mod_emb", Init.NORMAL, 1, 1, d);
-            posEmb(p, m);
-            switch (m.kind()) {
-                case IMAGE_TOKENS, GLOBAL_TOKENS, TOKEN_SEQUENCE ->
-                        param(p + "token_emb.weight", Init.NORMAL, m.vocabSize(), d);
-                case PIXEL_PATCHES -> param(p + "proj.weight", Init.XAVIER, d,
-                        (long) m.valueDim() * m.patchSize() * m.patchSize());
-                case EMBEDDING_SEQUENCE -> {
-                    param(p + "emb_proj.weight", Init.XAVIER, d, m.valueDim());
-                    param(p + "emb_proj.bias", Init.ZEROS, d);
-                }
-                default -> throw new IllegalStateException("unhandled kind " + m.kind());
+            posEmb(p, l);
+            if (l.discrete()) {
+                param(p + l.inputWeight(), Init.NORMAL, c.vocabSize(key), d);
+            } else {
+                param(p + l.inputWeight(), Init.XAVIER, d, l.tokenWidth());
             }
+            l.inputBias().ifPresent(bias -> param(p + bias, Init.ZEROS, d));
         }
         for (String key : c.domainsOut()) {
-            ModelModality m = c.modality(key);
+            TokenLayout l = c.modality(key).layout();
             String p = "decoder_embeddings." + key + ".";
             if (c.shareModalityEmbeddings() && c.isInput(key)) {
                 specs.add(new Spec(p + "mod_emb", new long[] {1, 1, d}, Role.PARAMETER, Init.NORMAL,
@@ -115,9 +119,9 @@ final class ParameterLayout {
             } else {
                 param(p + "mod_emb", Init.NORMAL, 1, 1, d);
             }
-            posEmb(p, m);
-            param(p + "token_emb.weight", Init.NORMAL, m.vocabSize(), d);
-            param(p + "to_logits.weight", Init.XAVIER, m.vocabSize(), d);
+            posEmb(p, l);
+            param(p + l.inputWeight(), Init.NORMAL, c.vocabSize(key), d);
+            param(p + "to_logits.weight", Init.XAVIER, c.vocabSize(key), d);
         }
         for (int i = 0; i < c.encoderDepth(); i++) {
             String p = "encoder." + i + ".";
@@ -148,13 +152,12 @@ final class ParameterLayout {
         norm("decoder_norm", d);
     }
 
-    private void posEmb(String prefix, ModelModality m) {
-        long rows = m.posRows();
-        if (m.positional() == PositionalScheme.LEARNED) {
+    private void posEmb(String prefix, TokenLayout l) {
+        long rows = l.positionRows();
+        if (l.learnedPositions()) {
             param(prefix + "pos_emb", Init.NORMAL, 1, rows, c.dim());
         } else {
-            Init init = m.positional() == PositionalScheme.SINCOS_2D ? Init.SINCOS_2D : Init.SINCOS_1D;
-            specs.add(new Spec(prefix + "pos_emb", new long[] {1, rows, c.dim()}, Role.BUFFER, init, null));
+            specs.add(new Spec(prefix + "pos_emb", new long[] {1, rows, c.dim()}, Role.BUFFER, Init.FIXED, null, l));
         }
     }
 

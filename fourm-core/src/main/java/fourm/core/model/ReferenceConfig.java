@@ -6,7 +6,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import fourm.api.MaskingPolicy;
 import fourm.api.ModalityKind;
+import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +32,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *   <li>the released layout: each config key its own metadata string, parsed as YAML after replacing {@code None} by
  *       {@code null} (values of 10,000 characters or more stay strings).</li>
  * </ul>
- * A configuration names domains only; their kinds and sizes come from a {@link ModalityCatalog}.
+ * A configuration names domains only; their layouts and sizes come from a {@link ModalityCatalog}.
  */
 public final class ReferenceConfig {
     /** Metadata key of the whole config as JSON (golden layout; fourm writes this). */
@@ -93,49 +97,158 @@ public final class ReferenceConfig {
         return sb.append('}').toString();
     }
 
-    /** The modality table of {@code c} as JSON (fourm's own metadata; makes a checkpoint self-describing). */
+    /**
+     * The modality table of {@code c} as JSON (fourm's own metadata; makes a checkpoint self-describing): per modality
+     * its key, its settings as a plugin's configuration node holds them ({@code spec}, read back with
+     * {@link ModalitySpec#fromConfig}), the name of its layout ({@code layout}) and the rows of its positional table
+     * ({@code pos_rows}).
+     */
     public static String modalitiesJson(FourMConfig c) {
         JsonArray arr = new JsonArray();
-        for (ModelModality m : c.modalities().values()) {
+        for (ModalitySpec m : c.modalities().values()) {
             JsonObject o = new JsonObject();
             o.addProperty("key", m.key());
-            o.addProperty("kind", m.kind().configName());
-            o.addProperty("vocab_size", m.vocabSize());
-            o.addProperty("num_tokens", m.numTokens());
-            o.addProperty("max_length", m.maxLength());
-            o.addProperty("pos_rows", m.posRows());
-            o.addProperty("patch_size", m.patchSize());
-            o.addProperty("value_dim", m.valueDim());
-            o.addProperty("positional", m.positional().configName());
+            o.add("spec", specJson(m));
+            o.addProperty("layout", m.layout().name());
+            o.addProperty("pos_rows", m.layout().positionRows());
             arr.add(o);
         }
         return arr.toString();
     }
 
+    /** The settings of {@code s} in the configuration keys {@link ModalitySpec#fromConfig} reads. */
+    static JsonObject specJson(ModalitySpec s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("key", s.key());
+        o.addProperty("kind", s.kind().configName());
+        s.vocabSize().ifPresent(v -> o.addProperty("vocab-size", v));
+        o.addProperty("max-tokens", s.maxTokens());
+        if (s.imageSize().isPresent()) {
+            int h = s.imageSize().getAsInt();
+            int w = s.imageWidth().orElse(h);
+            if (w == h) {
+                o.addProperty("image-size", h);
+            } else {
+                JsonArray hw = new JsonArray();
+                hw.add(h);
+                hw.add(w);
+                o.add("image-size", hw);
+            }
+        } else {
+            o.addProperty("max-length", s.maxLength());
+        }
+        s.patchSize().ifPresent(v -> o.addProperty("patch-size", v));
+        s.valueDim().ifPresent(v -> o.addProperty("value-dim", v));
+        o.addProperty("positional", s.positional().configName());
+        o.addProperty("encoder", s.encoder());
+        o.addProperty("decoder", s.decoder());
+        s.generation().ifPresent(g -> {
+            JsonObject go = new JsonObject();
+            go.addProperty("scheme", g.scheme().configName());
+            go.addProperty("steps", g.steps());
+            go.addProperty("temperature", g.temperature());
+            go.addProperty("temperature-schedule", g.temperatureSchedule());
+            go.addProperty("cfg-scale", g.cfgScale());
+            go.addProperty("top-p", g.topP());
+            o.add("generation", go);
+        });
+        o.addProperty("masking", s.masking().configName());
+        return o;
+    }
+
     /**
-     * Parses {@link #modalitiesJson(FourMConfig)}.
+     * Parses {@link #modalitiesJson(FourMConfig)}, and the table fourm wrote before modalities carried their layout
+     * (per modality {@code kind}, {@code vocab_size}, {@code num_tokens}, {@code max_length}, {@code pos_rows},
+     * {@code patch_size}, {@code value_dim}, {@code positional}), with the layouts the settings describe.
      *
      * @throws IllegalArgumentException naming {@code source} and the bad entry
      */
-    public static List<ModelModality> parseModalitiesJson(String json, String source) {
-        List<ModelModality> out = new ArrayList<>();
+    public static List<ModalitySpec> parseModalitiesJson(String json, String source) {
+        return parseModalitiesJson(json, source, ModalityCatalog.empty());
+    }
+
+    /**
+     * Parses {@link #modalitiesJson(FourMConfig)} (or the earlier table). A modality whose plugin brings a layout of
+     * its own is saved with that layout's name: when {@code plugins} knows the key with the same settings (the
+     * vocabulary size aside), its layout is used; when it does not, the entry is refused, naming the layout, since the
+     * settings alone would embed the tokens differently.
+     *
+     * @throws IllegalArgumentException naming {@code source} and the bad entry
+     */
+    public static List<ModalitySpec> parseModalitiesJson(String json, String source, ModalityCatalog plugins) {
+        List<ModalitySpec> out = new ArrayList<>();
         try {
             JsonArray arr = JsonParser.parseString(json).getAsJsonArray();
             for (JsonElement e : arr) {
                 JsonObject o = e.getAsJsonObject();
-                out.add(new ModelModality(o.get("key").getAsString(),
-                        ModalityKind.fromConfigName(o.get("kind").getAsString()), o.get("vocab_size").getAsInt(),
-                        o.get("num_tokens").getAsInt(), o.get("max_length").getAsInt(),
-                        o.get("pos_rows").getAsInt(), o.get("patch_size").getAsInt(),
-                        o.get("value_dim").getAsInt(),
-                        PositionalScheme.fromConfigName(o.get("positional").getAsString())));
+                ModalitySpec spec = o.has("spec")
+                        ? ModalitySpec.fromConfig(ConfigFactory.parseString(o.get("spec").toString()))
+                        : earlierTableEntry(o);
+                if (!spec.key().equals(o.get("key").getAsString())) {
+                    throw new IllegalArgumentException("entry '" + o.get("key").getAsString() + "' holds the settings"
+                            + " of '" + spec.key() + "'");
+                }
+                spec = withPluginLayout(spec, plugins);
+                if (o.has("layout") && !o.get("layout").getAsString().equals(spec.layout().name())) {
+                    throw new IllegalArgumentException("modality " + spec.key() + " was saved with the layout '"
+                            + o.get("layout").getAsString() + "' of its plugin, whose settings give '"
+                            + spec.layout().name() + "'; add the plugin that provides " + spec.key()
+                            + " with these settings");
+                }
+                int rows = o.get("pos_rows").getAsInt();
+                out.add(spec.withLayout(ResizedPositions.of(spec.layout(), rows)));
             }
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-                 | IllegalArgumentException e) {
+                 | IllegalArgumentException | ConfigException e) {
             throw new IllegalArgumentException(source + ": metadata '" + MODALITIES_KEY
                     + "' is not a valid modality table: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * The plugin's spec of the same key and settings (vocabulary aside; its layout and masking are the plugin's) with
+     * the saved vocabulary, else {@code saved}.
+     */
+    private static ModalitySpec withPluginLayout(ModalitySpec saved, ModalityCatalog plugins) {
+        return plugins.find(saved.key()).filter(p -> settingsWithoutVocab(p).equals(settingsWithoutVocab(saved)))
+                .map(p -> saved.vocabSize().isPresent() ? p.withVocabSize(saved.vocabSize().getAsInt()) : p)
+                .orElse(saved);
+    }
+
+    private static JsonObject settingsWithoutVocab(ModalitySpec s) {
+        JsonObject o = specJson(s);
+        o.remove("vocab-size");
+        return o;
+    }
+
+    /**
+     * An entry of the earlier table as a specification: a grid of {@code num_tokens} cells (a square; token ids are
+     * read as a grid of patch 1), or a sequence; an input that is not generated by default. The model reads only the
+     * layout and vocabulary of it; the domains of the config say what is an input and what a target.
+     */
+    private static ModalitySpec earlierTableEntry(JsonObject o) {
+        String key = o.get("key").getAsString();
+        ModalityKind kind = ModalityKind.fromConfigName(o.get("kind").getAsString());
+        int tokens = o.get("num_tokens").getAsInt();
+        int valueDim = o.get("value_dim").getAsInt();
+        ModalitySpec.Builder b = ModalitySpec.builder(key, kind)
+                .setPositional(PositionalScheme.fromConfigName(o.get("positional").getAsString()))
+                .setEncoder(true).setDecoder(false).setMaxTokens(tokens);
+        if (o.get("vocab_size").getAsInt() > 0) {
+            b.optVocabSize(o.get("vocab_size").getAsInt());
+        }
+        if (valueDim > 0) {
+            b.optValueDim(valueDim);
+        }
+        if (kind.isImageLike()) {
+            int side = (int) Math.round(Math.sqrt(tokens));
+            int patch = Math.max(1, o.get("patch_size").getAsInt());
+            b.optImageSize(side * patch).optPatchSize(patch).setMasking(MaskingPolicy.RANDOM_TOKENS);
+        } else {
+            b.optMaxLength(o.get("max_length").getAsInt()).setMasking(MaskingPolicy.SPAN);
+        }
+        return b.build();
     }
 
     /**

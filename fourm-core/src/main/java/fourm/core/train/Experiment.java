@@ -6,15 +6,13 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
 import fourm.api.PretokenizedTokenizer;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.masking.AlphaMixture;
 import fourm.core.masking.MaskingConfig;
-import fourm.core.masking.SpecialTokens;
 import fourm.core.model.FourMConfig;
-import fourm.core.model.ModelModality;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,6 +61,15 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
         Map<String, ModalitySpec> specs = specs(mods);
         FourMConfig model = modelConfig(root, settings, specs);
         MaskingConfig masking = maskingConfig(root, settings, specs, special);
+        if (settings.data().toySamples() > 0) {
+            try {
+                ToyData.roles(specs);
+            } catch (IllegalArgumentException e) {
+                String path = TrainSettings.PATH + ".data.toy-samples";
+                throw new ConfigException.BadValue(root.hasPath(path) ? root.getValue(path).origin() : root.origin(),
+                        path, "the experiment's modalities cannot hold the toy data: " + e.getMessage());
+            }
+        }
         return new Experiment(settings, mods, model, masking, root);
     }
 
@@ -86,10 +93,10 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
                         "'" + key + "' is not an enabled modality; the experiment's modalities are "
                                 + enabled.keySet());
             }
-            if (!enabled.get(key).spec().kind().isDiscrete()) {
+            if (!enabled.get(key).spec().layout().discrete()) {
                 throw new ConfigException.BadValue(origin(root, base, key), base + "." + ConfigUtil.quoteString(key),
-                        "'" + key + "' is a " + enabled.get(key).spec().kind().configName()
-                                + " modality and has no vocabulary");
+                        "'" + key + "' takes values (its layout is " + enabled.get(key).spec().layout().name()
+                                + ") and has no vocabulary");
             }
         }
         Map<String, Modality> out = new LinkedHashMap<>();
@@ -103,7 +110,7 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
                 m = tok.pretokenizedOnly() ? Modality.of(spec, new PretokenizedTokenizer(spec.key(), v,
                         spec.maxTokens())) : Modality.of(spec, tok);
             }
-            if (spec.kind() == ModalityKind.TOKEN_SEQUENCE) {
+            if (spec.layout().sequence() && spec.layout().discrete()) {
                 int needed = Math.max(special.eos(), special.firstSentinel() + special.sentinels() - 1) + 1;
                 int vocab = spec.vocabSize().orElseThrow();
                 if (vocab < needed) {
@@ -128,14 +135,7 @@ public record Experiment(TrainSettings settings, Map<String, Modality> modalitie
         String path = TrainSettings.PATH + ".model";
         FourMConfig.Builder b = s.model().builder();
         for (ModalitySpec spec : specs.values()) {
-            ModelModality mm;
-            try {
-                mm = ModelModality.of(spec);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException.BadValue("fourm.experiment.modalities", "modality '" + spec.key()
-                        + "' cannot be trained: " + e.getMessage());
-            }
-            b.modality(mm, spec.encoder(), spec.decoder());
+            b.modality(spec, spec.encoder(), spec.decoder());
         }
         try {
             return b.build();

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * is {@code output/<modality>/shard-NNNNN.tar} with int16 {@code .npy} members, samples in key order.
  *
  * <p>Every file is checked before anything is written: the same keys in every modality, keys usable as member names,
- * image-like arrays of shape {@code (n_tokens,)} or {@code (n_crops, n_tokens)} with the modality's token count,
+ * grids of shape {@code (n_tokens,)} or {@code (n_crops, n_tokens)} with the layout's token count,
  * sequences of shape {@code (n,)} with at most the modality's max tokens, every id inside the vocabulary. A problem is an
  * {@link IllegalArgumentException} naming the file, and for ids the position, and what was expected.
  */
@@ -59,9 +59,9 @@ public final class Pretokenizer {
             throw new IllegalArgumentException("no modality to pack");
         }
         for (ModalitySpec spec : specs.values()) {
-            if (!spec.kind().isDiscrete()) {
-                throw new IllegalArgumentException("modality '" + spec.key() + "' is " + spec.kind().configName()
-                        + "; pretokenize packs token ids only");
+            if (!spec.layout().discrete()) {
+                throw new IllegalArgumentException("modality '" + spec.key() + "' takes values (its layout is "
+                        + spec.layout().name() + "); pretokenize packs token ids only");
             }
         }
         Map<String, TreeSet<String>> keys = new LinkedHashMap<>();
@@ -129,7 +129,7 @@ public final class Pretokenizer {
                 w.write(key, files);
                 n++;
             }
-            w.close();
+            w.finish();
             shards = w.shards().size();
         }
         return new Result(n, shards);
@@ -145,17 +145,17 @@ public final class Pretokenizer {
             throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
         }
         int[] shape = a.shape();
-        if (spec.kind().isImageLike()) {
-            int n = spec.maxTokens();
+        if (!spec.layout().sequence()) {
+            int n = spec.layout().maxTokens();
             if (shape.length == 1 && shape[0] == n) {
                 a = new Npy.Array(a.descr(), new int[] {1, n}, a.data());
             } else if (!(shape.length == 2 && shape[0] >= 1 && shape[1] == n)) {
                 throw new IllegalArgumentException(f + ": shape " + Arrays.toString(shape) + ", expected (" + n
                         + ",) or (n_crops, " + n + ") token ids for " + spec.key());
             }
-        } else if (shape.length != 1 || shape[0] > spec.maxTokens()) {
+        } else if (shape.length != 1 || shape[0] > spec.layout().maxTokens()) {
             throw new IllegalArgumentException(f + ": shape " + Arrays.toString(shape) + ", expected (n,) with n <= "
-                    + spec.maxTokens() + " token ids for " + spec.key());
+                    + spec.layout().maxTokens() + " token ids for " + spec.key());
         }
         int vocab = spec.vocabSize().orElseThrow();
         int cols = a.shape()[a.shape().length - 1];

@@ -2,11 +2,11 @@ package fourm.core.train;
 
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.ModalityInput;
 import fourm.core.data.DataConfig;
 import fourm.core.data.Sample;
 import fourm.core.data.SampleInputs;
 import fourm.core.data.ShardedDatasetReader;
-import fourm.core.masking.ModalityInput;
 import fourm.core.masking.SampleSeeds;
 import java.io.IOException;
 import java.io.UncheckedIOException;

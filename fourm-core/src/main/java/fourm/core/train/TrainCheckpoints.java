@@ -109,6 +109,35 @@ final class TrainCheckpoints {
         Path tmp = dir.resolve("." + name + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
+        try {
+            writeFiles(tmp, model, optimizer, state, provenance);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // the message below says what failed; a leftover temporary folder is never read as a checkpoint
+            }
+            throw new IOException("cannot write the checkpoint " + dir.resolve(name) + " (in " + tmp + "): "
+                    + e.getMessage() + " (is the disk full?)", e);
+        }
+        Path target = dir.resolve(name);
+        deleteTree(target);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target);
+        }
+        if (keepLast > 0) {
+            List<Entry> all = list();
+            for (int i = 0; i < all.size() - keepLast; i++) {
+                deleteTree(all.get(i).folder());
+            }
+        }
+        return target;
+    }
+
+    private static void writeFiles(Path tmp, FourMModel model, AdamW optimizer, State state,
+                                   Map<String, String> provenance) throws IOException {
         Map<String, String> md = new LinkedHashMap<>(provenance);
         md.put("fourm.step", Long.toString(state.step()));
         md.put("fourm.seed", Long.toString(state.seed()));
@@ -127,26 +156,16 @@ final class TrainCheckpoints {
             w.add("exp_avg_sq." + e.getKey(), e.getValue());
         }
         w.write(tmp.resolve(STATE_FILE));
-
-        Path target = dir.resolve(name);
-        deleteTree(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
-        if (keepLast > 0) {
-            List<Entry> all = list();
-            for (int i = 0; i < all.size() - keepLast; i++) {
-                deleteTree(all.get(i).folder());
-            }
-        }
-        return target;
     }
 
     /** Loads the weights of a checkpoint into {@code config} (strictly: every key, shape and dtype must match). */
     static FourMModel loadModel(Entry e, FourMConfig config) throws IOException {
-        return Checkpoints.load(e.model(), config);
+        return loadModel(e, config, false);
+    }
+
+    /** Loads the model of a checkpoint, accepting NaN and infinite weights only when {@code allowNonFinite}. */
+    static FourMModel loadModel(Entry e, FourMConfig config, boolean allowNonFinite) throws IOException {
+        return Checkpoints.load(e.model(), config, allowNonFinite);
     }
 
     /**

@@ -42,22 +42,25 @@ import java.util.TreeSet;
  * @param checkpoint  checkpoint frequency and retention
  * @param progress    console progress display
  * @param logEvery    steps between plain progress lines (when not drawing a bar)
+ * @param maxNonFiniteSteps consecutive steps with a non-finite loss or gradient after which training stops with an
+ *                    error; 0 = never
+ * @param allowNonFinite accept initial or resumed weights holding NaN or Inf
  */
 public record TrainSettings(long seed, Path outputDir, boolean resume, long steps, int batchSize, int accumIter,
                             LossType lossType, Model model, Map<String, Integer> vocabSizes, Masking masking,
                             Data data, Optimizer optimizer, Schedule schedule, Eval eval, Checkpointing checkpoint,
-                            Progress progress, int logEvery) {
+                            Progress progress, int logEvery, int maxNonFiniteSteps, boolean allowNonFinite) {
     /** Root of the training configuration. */
     public static final String PATH = "fourm.train";
 
     private static final Set<String> TOP_KEYS = Set.of("seed", "output-dir", "resume", "steps", "batch-size",
             "accum-iter", "loss-type", "model", "vocab-sizes", "masking", "data", "optimizer", "schedule", "eval",
-            "checkpoint", "progress", "log-every");
+            "checkpoint", "progress", "log-every", "max-non-finite-steps", "allow-non-finite");
     private static final Set<String> MODEL_KEYS = Set.of("preset", "dim", "encoder-depth", "decoder-depth",
             "num-heads", "mlp-ratio", "family", "init");
     private static final Set<String> MASKING_KEYS = Set.of("mixture", "num-input-tokens", "min-input-tokens",
             "num-target-tokens", "min-target-tokens");
-    private static final Set<String> DATA_KEYS = Set.of("path", "crop", "toy-samples");
+    private static final Set<String> DATA_KEYS = Set.of("path", "crop", "toy-samples", "check");
     private static final Set<String> OPTIMIZER_KEYS = Set.of("blr", "min-blr", "betas", "eps", "weight-decay",
             "clip-grad");
     private static final Set<String> SCHEDULE_KEYS = Set.of("type", "warmup-steps", "timescale", "cooldown-steps");
@@ -125,9 +128,10 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
      * @param path       dataset root (pre-tokenized format of {@code fourm.core.data})
      * @param crop       which crop of image-like tokens training uses
      * @param toySamples when &gt; 0 and {@code path} holds no dataset, a {@link ToyData} set of this many samples is
-     *                   written there first
+     *                   written there first, into the experiment's modalities
+     * @param check      read every sample once before the first step ({@link fourm.core.data.DatasetCheck})
      */
-    public record Data(Path path, Crop crop, int toySamples) {
+    public record Data(Path path, Crop crop, int toySamples, boolean check) {
     }
 
     /** Crop choice for image-like tokens with several crops. */
@@ -251,7 +255,7 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
         Reader d = r.section("data", DATA_KEYS);
         Data data = new Data(d.path("path").orElseThrow(() -> d.missing("path", "the dataset root (written by"
                 + " fourm pretokenize or the toy data generator)")),
-                d.parse("crop", v -> enumValue(Crop.class, v)), d.intAtLeast("toy-samples", 0));
+                d.parse("crop", v -> enumValue(Crop.class, v)), d.intAtLeast("toy-samples", 0), d.getBoolean("check"));
 
         Reader o = r.section("optimizer", OPTIMIZER_KEYS);
         double blr = o.nonNegative("blr");
@@ -294,7 +298,8 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
         Progress progress = r.parse("progress", v -> enumValue(Progress.class, v));
         int logEvery = r.intAtLeast("log-every", 1);
         return new TrainSettings(seed, out, resume, steps, batch, accum, loss, model, vocab, masking, data,
-                optimizer, schedule, eval, ckpt, progress, logEvery);
+                optimizer, schedule, eval, ckpt, progress, logEvery, r.intAtLeast("max-non-finite-steps", 0),
+                r.getBoolean("allow-non-finite"));
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String s) {

@@ -12,13 +12,14 @@ import fourm.api.ModalitySpec;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.data.DataConfig;
+import fourm.core.io.OutputLock;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.SampleSeeds;
 import fourm.core.masking.UnifiedMasking;
-import fourm.core.model.FourMModel;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
+import fourm.core.model.FourMModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,17 @@ public final class Trainer {
     }
 
     private Result train() throws IOException {
+        try (OutputLock lock = OutputLock.acquire(s.outputDir(), "fourm train")) {
+            lock.takenOver().ifPresent(h -> {
+                console.println("note: took over the lock of an earlier run that ended without releasing it ("
+                        + h.describe() + ")");
+                console.flush();
+            });
+            return trainLocked();
+        }
+    }
+
+    private Result trainLocked() throws IOException {
         Offline.enforce();
         Path out = s.outputDir();
         Files.createDirectories(out);
@@ -151,26 +163,31 @@ public final class Trainer {
         Optional<TrainCheckpoints.Entry> resumeFrom = store.latest();
         if (resumeFrom.isPresent() && !s.resume()) {
             throw new IllegalStateException("the output folder " + out + " already holds checkpoints (latest: "
-                    + resumeFrom.get().folder() + "); set " + TrainSettings.PATH + ".resume = true to continue"
-                    + " that run, or choose another " + TrainSettings.PATH + ".output-dir");
+                    + resumeFrom.get().folder() + "); to continue that run, pass --resume to fourm train (or set "
+                    + TrainSettings.PATH + ".resume = true); to start another, choose another " + TrainSettings.PATH
+                    + ".output-dir");
         }
-        if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path())) {
-            ToyData.write(s.data().path(), s.data().toySamples(), s.seed(), 256);
+        if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path(), exp.specs().keySet())) {
+            ToyData.write(s.data().path(), exp.specs(), s.data().toySamples(), s.seed(), 256);
         }
         ProgressDisplay progress = new ProgressDisplay(console, s.progress(), s.logEvery(), s.steps());
+        if (s.resume() && resumeFrom.isEmpty()) {
+            progress.message("note: resume is on but " + out + " holds no checkpoint; starting from step 0");
+        }
         Map<String, ModalitySpec> specs = exp.specs();
         DataConfig dataConfig = DataConfig.fromConfig(exp.config());
         UnifiedMasking masking = new UnifiedMasking(specs, exp.masking());
         MaskingCollator collator = new MaskingCollator(specs);
         LrSchedule schedule = s.lrSchedule();
         Map<String, String> provenance = provenance();
+        TrainGuards.checkBeforeTraining(exp, specs, dataConfig, progress);
         writeConfig(out);
 
         FourMModel model;
         if (resumeFrom.isPresent()) {
-            model = TrainCheckpoints.loadModel(resumeFrom.get(), exp.model());
+            model = TrainCheckpoints.loadModel(resumeFrom.get(), exp.model(), s.allowNonFinite());
         } else if (s.model().init().isPresent()) {
-            model = engine.load(s.model().init().get(), exp.model());
+            model = engine.load(s.model().init().get(), exp.model(), s.allowNonFinite());
         } else {
             model = engine.create(exp.model(), s.seed());
         }
@@ -224,6 +241,8 @@ public final class Trainer {
         }
         Path lastCheckpoint = null;
         long lastCheckpointStep = -1;
+        Prepared lastDone = null;
+        int nonFinite = 0;
         boolean interrupted = false;
         long step = start;
         Future<Prepared> next = prep.submit(() -> prepare(stream, masking, collator));
@@ -238,7 +257,17 @@ public final class Trainer {
                 double lossSum = 0;
                 Prepared batch = null;
                 for (int micro = 0; micro < s.accumIter(); micro++) {
-                    batch = await(next);
+                    try {
+                        batch = await(next);
+                    } catch (IOException | RuntimeException e) {
+                        if (lastDone != null && lastCheckpointStep != step) {
+                            // a fatal data error: keep every completed step
+                            Path saved = checkpoint(store, model, optimizer, step, lastDone, provenance, log);
+                            progress.message("the data failed after step " + step + "; checkpoint written to "
+                                    + saved + " (fix the data, then run again with --resume)");
+                        }
+                        throw e;
+                    }
                     next = prep.submit(() -> prepare(stream, masking, collator));
                     long microIndex = step * s.accumIter() + micro;
                     ForwardOptions options = ForwardOptions.defaults().withNumEncoderTokens(nIn)
@@ -265,6 +294,7 @@ public final class Trainer {
                 AdamW.StepStats stats = optimizer.step(lr, 1.0);
                 step++;
                 stepsThisRun++;
+                lastDone = batch;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 float loss = (float) (lossSum / s.accumIter());
                 Map<String, Float> losses = new LinkedHashMap<>();
@@ -295,6 +325,8 @@ public final class Trainer {
                     progress.message("step " + step + ": gradient norm " + stats.gradNorm()
                             + " is not finite (in " + stats.nonFinite() + "); the update was skipped");
                 }
+                nonFinite = stats.skipped() || !Float.isFinite(loss) ? nonFinite + 1 : 0;
+                TrainGuards.checkNonFinite(s, step, nonFinite, loss, stats);
                 boolean last = step == s.steps();
                 if (evalBatch != null && (step % s.eval().every() == 0 || last)) {
                     lastEval = evaluate(model, evalBatch, outputs, log, progress, step);
@@ -305,6 +337,8 @@ public final class Trainer {
                     lastCheckpointStep = step;
                     if (stop && !last) {
                         progress.message("stopped at step " + step + "; checkpoint written to " + lastCheckpoint);
+                    } else {
+                        progress.message("step " + step + ": checkpoint written to " + lastCheckpoint);
                     }
                 }
                 if (stop) {
@@ -432,15 +466,18 @@ public final class Trainer {
         return collator.collate(samples);
     }
 
-    /** Trainable parameters, minus the decoder token tables of grids (the decoder feeds grids the mask token). */
-    static Map<String, NDArray> trainable(FourMModel model) {
+    /**
+     * Trainable parameters, minus the decoder token tables of grids (the decoder feeds grids the mask token): what
+     * {@link AdamW} updates in training (and in the training benchmark).
+     */
+    public static Map<String, NDArray> trainable(FourMModel model) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : model.parameters().trainable().entrySet()) {
             String name = e.getKey();
             if (name.startsWith("decoder_embeddings.") && name.endsWith(".token_emb.weight")) {
                 String key = name.substring("decoder_embeddings.".length(), name.length()
                         - ".token_emb.weight".length());
-                if (!model.config().modality(key).isSequence()) {
+                if (!model.config().modality(key).layout().sequence()) {
                     continue;
                 }
             }

@@ -4,8 +4,7 @@
  * overrides, masking mixture and budgets), {@link fourm.core.train.Trainer} runs the loop (data stream, masking,
  * forward and backward, {@link fourm.core.train.AdamW} with an {@link fourm.core.train.LrSchedule}, the JSON-lines
  * {@link fourm.core.train.TrainLog}, a fixed evaluation batch, atomic checkpoints and bit-exact resume);
- * {@link fourm.core.train.ToyData} generates a small learnable dataset, {@link fourm.core.train.Pretokenizer} packs
- * per-sample {@code .npy} token files into the dataset format, and {@link fourm.core.train.TrainBench} measures
- * training throughput next to the machine's GEMM rate.
+ * {@link fourm.core.train.ToyData} generates a small learnable dataset into the experiment's modalities, and
+ * {@link fourm.core.train.Pretokenizer} packs per-sample {@code .npy} token files into the dataset format.
  */
 package fourm.core.train;

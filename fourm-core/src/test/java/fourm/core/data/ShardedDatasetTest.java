@@ -142,6 +142,24 @@ class ShardedDatasetTest {
         }
     }
 
+    @Test
+    void aWriterGivenTheSpecsRefusesFilesTheReaderWouldSkip() throws IOException {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, SPECS, 10)) {
+            Map<String, SampleFile> shortGrid = new LinkedHashMap<>(files(0));
+            shortGrid.put("tok_rgb@64", SampleFile.tokens(new int[][] {new int[15]}));
+            assertThatThrownBy(() -> w.write("k0", shortGrid)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("sample 'k0' (tok_rgb@64)").hasMessageContaining("expected (n_crops, 16)");
+            Map<String, SampleFile> textGrid = new LinkedHashMap<>(files(0));
+            textGrid.put("tok_rgb@64", SampleFile.text("not ids"));
+            assertThatThrownBy(() -> w.write("k0", textGrid)).hasMessageContaining("a .txt file does not fit");
+            w.write("k0", files(0));
+        }
+        try (ShardedDatasetReader r = ShardedDatasetReader.open(root, SPECS, IN_ORDER)) {
+            assertThat(r.next().key()).isEqualTo("k0");
+            assertThat(r.hasNext()).isFalse();
+        }
+    }
+
     /**
      * Cuts {@code file} inside the data of its 6th member (each member of these shards is a 512-byte header and one
      * 512-byte data block).

@@ -10,12 +10,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import fourm.api.GenerationScheme;
 import fourm.core.model.ModalityCatalog;
+import fourm.core.model.TestModalities;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Plans: the fluent builder, the reference's HOCON format, validation, presets and the flat schedule. */
 class GenerationPlanTest {
-    static final ModalityCatalog REFERENCE = ModalityCatalog.reference();
+    static final ModalityCatalog REFERENCE = TestModalities.reference();
 
     static Config conf(String text) {
         return ConfigFactory.parseString(text);

@@ -8,8 +8,9 @@ import ai.djl.ndarray.NDManager;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.MaskedBatchFiles;
-import fourm.core.masking.SpecialTokens;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.model.Checkpoints;
+import fourm.core.model.TestModalities;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
@@ -39,7 +40,8 @@ class GenerationSamplerTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = Checkpoints.load(SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors"));
+        model = Checkpoints.load(SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors"),
+                TestModalities.reference());
         golden = MaskedBatchFiles.read(SharedFiles.require("reference/golden/inputs.safetensors"));
     }
 

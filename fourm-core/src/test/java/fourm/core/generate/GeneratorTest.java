@@ -14,6 +14,7 @@ import fourm.api.PositionalScheme;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.model.Checkpoints;
+import fourm.core.model.TestModalities;
 import fourm.core.model.FourMModel;
 import fourm.testing.SharedFiles;
 import java.io.IOException;
@@ -32,7 +33,8 @@ class GeneratorTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = Checkpoints.load(SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors"));
+        model = Checkpoints.load(SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors"),
+                TestModalities.reference());
         MaskedBatch golden = MaskedBatchFiles.read(SharedFiles.require("reference/golden/inputs.safetensors"));
         rgb = Arrays.copyOf(golden.modalities().get("tok_rgb@224").ids(), 196);
     }

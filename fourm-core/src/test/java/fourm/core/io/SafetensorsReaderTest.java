@@ -173,6 +173,13 @@ class SafetensorsReaderTest {
                 .contains("malformed JSON");
         assertThat(messageOf(raw("arr.safetensors", "[1, 2]", new byte[0]))).contains("must be a JSON object");
         assertThat(messageOf(raw("trail.safetensors", "{} x", new byte[0]))).contains("malformed JSON");
+        // What is wrong and where, without the JSON library's advice to its programmers.
+        for (String header : new String[] {"{a: 1}", "{\"a\": {\"dtype\" \"F32\"}}",
+            "{\"__metadata__\": {\"k\": \"v\",}}", "{} x"}) {
+            assertThat(messageOf(raw("advice.safetensors", header, new byte[0]))).as(header)
+                    .contains("advice.safetensors", "malformed JSON header", "line 1 column")
+                    .doesNotContain("setStrictness", "setLenient", "LENIENT", "Troubleshooting", "https://", "\n");
+        }
         assertThat(messageOf(raw("dup.safetensors",
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
                         + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[4,8]}}", new byte[8])))
@@ -184,6 +191,20 @@ class SafetensorsReaderTest {
         assertThat(messageOf(raw("negdim.safetensors",
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4])))
                 .contains("tensor 'a'", "non-negative");
+    }
+
+    @Test
+    void trailingBytesAfterTheDataAreRefused() throws IOException {
+        assertThat(messageOf(raw("tail.safetensors",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[7])))
+                .contains("3 bytes follow the last tensor's data");
+        assertThat(messageOf(raw("empty-tail.safetensors", "{}", new byte[2]))).contains("2 bytes follow");
+    }
+
+    @Test
+    void aMalformedHeaderCarriesNoAdviceToTheProgrammer() throws IOException {
+        String m = messageOf(raw("lenient.safetensors", "{a: 1}", new byte[0]));
+        assertThat(m).contains("malformed JSON").doesNotContain("setStrictness").doesNotContain("https://");
     }
 
     @Test

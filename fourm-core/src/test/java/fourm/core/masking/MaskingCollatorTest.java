@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.Maskings;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.ModalitySample;
+import fourm.api.masking.SpanMasking;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.testing.SharedFiles;
@@ -58,9 +64,9 @@ class MaskingCollatorTest {
     void aModalityMissingFromSomeSamplesIsFilledEmpty() {
         Map<String, ModalitySpec> specs = Specs.small();
         Map<String, ModalitySample> one = new LinkedHashMap<>();
-        one.put("caption", MaskLayouts.sequence(specs.get("caption"), new int[] {300, 3}, new int[0], 2, SP));
+        one.put("caption", Maskings.sequence("caption", specs.get("caption").layout(), new int[] {300, 3}, new int[0], 2, SP));
         Map<String, ModalitySample> two = new LinkedHashMap<>();
-        two.put("tok_g", MaskLayouts.empty(specs.get("tok_g")));
+        two.put("tok_g", specs.get("tok_g").tokenMasking().empty("tok_g"));
         MaskedBatch b = new MaskingCollator(specs).collate(List.of(
                 new MaskedSample(0, 0, one, Map.of(), Map.of()), new MaskedSample(1, 0, two, Map.of(), Map.of())));
         assertThat(b.modalities().keySet()).containsExactly("tok_g", "caption");
@@ -113,7 +119,7 @@ class MaskingCollatorTest {
                 for (int i = 0; i < 196; i++) {
                     grid[i] = (int) ids[i];
                 }
-                ModalitySample m = MaskLayouts.grid(spec, new ModalityInput.Grid(grid), perm, nIn, nTgt);
+                ModalitySample m = Maskings.grid(spec.key(), spec.layout(), new ModalityInput.Grid(grid), perm, nIn, nTgt);
                 assertThat(m.inputMask()).containsExactly(in);
                 assertThat(m.targetMask()).containsExactly(tgt);
                 assertThat(m.decoderAttentionMask()).containsExactly(golden.get(key + ".decoder_attention_mask").ints(b));
@@ -134,7 +140,7 @@ class MaskingCollatorTest {
                     target.add((int) ids[i]);
                 }
             }
-            ModalitySample m = MaskLayouts.sequence(caption, toArray(input), toArray(target), offset, SP);
+            ModalitySample m = Maskings.sequence(caption.key(), caption.layout(), toArray(input), toArray(target), offset, SP);
             assertThat(m.ids()).containsExactly(ids);
             assertThat(m.inputMask()).containsExactly(in);
             assertThat(m.targetMask()).containsExactly(tgt);

@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.SpecialTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -123,7 +125,7 @@ class MaskingConfigTest {
     @Test
     void keepOnAGridIsRefusedByKey() {
         Config c = with(P7 + ".modalities.\"tok_rgb@224\".keep", List.of("all", "all"));
-        assertRefused(c, Specs.fourM7(), "4m-7", "\"tok_rgb@224\".keep", "not a sequence");
+        assertRefused(c, Specs.fourM7(), "4m-7", "\"tok_rgb@224\".keep", "keep does not apply");
     }
 
     @Test

@@ -3,6 +3,7 @@ package fourm.core.masking;
 import fourm.api.MaskingPolicy;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.ModalityInput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fourm.api.ModalitySpec;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.ModalitySample;
+import fourm.api.masking.SpecialTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import fourm.api.MaskingPolicy;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.ModalitySample;
+import fourm.api.masking.SpanMasking;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import java.util.ArrayList;
@@ -172,8 +177,8 @@ class UnifiedMaskingTest {
             }
         }
         int[] original = spec.masking() == MaskingPolicy.CHUNK_SPAN
-                ? SpanMasking.flatten(MaskLayouts.chunksWithEos(spec, ((ModalityInput.Chunks) value).chunks(), SP))
-                : MaskLayouts.withEos(spec, ((ModalityInput.Tokens) value).ids(), SP);
+                ? SpanMasking.flatten(SpanMasking.chunksWithEos(((ModalityInput.Chunks) value).chunks(), spec.maxTokens(), SP))
+                : SpanMasking.withEos(((ModalityInput.Tokens) value).ids(), spec.maxTokens(), SP);
         check(nTgt <= tgtBudget, "%s: %s targets over budget %s", key, nTgt, tgtBudget);
         if (nTgt > 0) {
             check(SP.isSentinel(target[0]), "%s: the target starts with a sentinel", key);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import fourm.api.ModalitySpec;
+import fourm.api.TokenLayout;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.io.SafetensorsDType;
@@ -33,7 +35,7 @@ class CheckpointsTest {
 
     @Test
     void configComesFromMetadataWithVocabulariesFromShapes() throws IOException {
-        FourMConfig c = Checkpoints.readConfig(golden("swiglu_nobias"), ModalityCatalog.reference());
+        FourMConfig c = Checkpoints.readConfig(golden("swiglu_nobias"), TestModalities.reference());
         assertThat(c.dim()).isEqualTo(64);
         assertThat(c.encoderDepth()).isEqualTo(2);
         assertThat(c.numHeads()).isEqualTo(2);
@@ -42,12 +44,12 @@ class CheckpointsTest {
         assertThat(c.qkvBias()).isFalse();
         assertThat(c.normBias()).isFalse();
         assertThat(c.domainsIn()).containsExactly("caption", "tok_depth@224", "tok_rgb@224");
-        assertThat(c.modality("tok_rgb@224").vocabSize()).isEqualTo(256);
-        assertThat(c.modality("tok_depth@224").vocabSize()).isEqualTo(128);
-        assertThat(c.modality("caption").vocabSize()).isEqualTo(128);
-        assertThat(c.modality("caption").maxLength()).isEqualTo(256);
-        assertThat(c.modality("caption").posRows()).isEqualTo(512);
-        FourMConfig g = Checkpoints.readConfig(golden("gelu"), ModalityCatalog.reference());
+        assertThat(c.vocabSize("tok_rgb@224")).isEqualTo(256);
+        assertThat(c.vocabSize("tok_depth@224")).isEqualTo(128);
+        assertThat(c.vocabSize("caption")).isEqualTo(128);
+        assertThat(c.modality("caption").layout().maxLength()).isEqualTo(256);
+        assertThat(c.modality("caption").layout().positionRows()).isEqualTo(512);
+        FourMConfig g = Checkpoints.readConfig(golden("gelu"), TestModalities.reference());
         assertThat(g.mlp()).isEqualTo(MlpKind.GELU);
         assertThat(g.mlpHidden()).isEqualTo(256);
         assertThat(g.qkvBias()).isTrue();
@@ -58,7 +60,7 @@ class CheckpointsTest {
         Path src = golden("gelu");
         Path first = dir.resolve("first.safetensors");
         Path second = dir.resolve("second.safetensors");
-        try (FourMModel m = Checkpoints.load(src)) {
+        try (FourMModel m = Checkpoints.load(src, TestModalities.reference())) {
             assertThat(m.parameters().parameterCount()).isEqualTo(336_704);
             Checkpoints.save(m, first, Map.of("variant", "gelu"));
         }
@@ -141,7 +143,7 @@ class CheckpointsTest {
             default -> same(r, t);
         }, new Object[] {"encoder.9.attn.qkv.weight", SafetensorsDType.F32, new long[] {1},
                 ByteBuffer.allocate(4)});
-        assertThatThrownBy(() -> Checkpoints.load(broken)).isInstanceOfSatisfying(CheckpointException.class, e -> {
+        assertThatThrownBy(() -> Checkpoints.load(broken, TestModalities.reference())).isInstanceOfSatisfying(CheckpointException.class, e -> {
             assertThat(e.problems()).containsExactlyInAnyOrder(
                     "missing: encoder.0.attn.proj.weight [64, 64]",
                     "missing: decoder_norm.weight [64]",
@@ -158,7 +160,7 @@ class CheckpointsTest {
         Path p = rewrite(src, "tied.safetensors", metadataOf(src), (r, t) ->
                 t.name().equals("decoder_embeddings.caption.mod_emb")
                         ? new Object[] {t.name(), t.dtype(), t.shape(), ByteBuffer.allocate(256)} : same(r, t));
-        assertThatThrownBy(() -> Checkpoints.load(p)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> Checkpoints.load(p, TestModalities.reference())).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("tied tensors differ: decoder_embeddings.caption.mod_emb");
     }
 
@@ -171,6 +173,8 @@ class CheckpointsTest {
         assertThatThrownBy(() -> Checkpoints.load(src, key -> java.util.Optional.empty()))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("unknown modalities")
                 .hasMessageContaining("tok_rgb@224");
+        assertThatThrownBy(() -> Checkpoints.load(src)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("unknown modalities").hasMessageContaining("add their plugins");
     }
 
     @Test
@@ -197,12 +201,13 @@ class CheckpointsTest {
         md.put("decoder_sep_mask", "True");
         md.put("tokenizer_path", "None");
         Path released = rewrite(src, "released.safetensors", md, CheckpointsTest::same);
-        FourMConfig fromJson = Checkpoints.readConfig(src, ModalityCatalog.reference());
-        assertThat(Checkpoints.readConfig(released, ModalityCatalog.reference())).isEqualTo(fromJson);
+        FourMConfig fromJson = Checkpoints.readConfig(src, TestModalities.reference());
+        assertThat(Checkpoints.readConfig(released, TestModalities.reference())).isEqualTo(fromJson);
         MaskedBatch batch = MaskedBatchFiles.read(SharedFiles.require("reference/golden/inputs.safetensors"));
         ForwardOptions o = ForwardOptions.defaults().withNumEncoderTokens(48).withNumDecoderTokens(48)
                 .withDecoderOrder(List.of("tok_depth@224", "caption", "tok_rgb@224"));
-        try (FourMModel a = Checkpoints.load(src); FourMModel b = Checkpoints.load(released);
+        try (FourMModel a = Checkpoints.load(src, TestModalities.reference());
+             FourMModel b = Checkpoints.load(released, TestModalities.reference());
              NDManager m = a.newStepManager()) {
             float[] la = a.forward(m, batch, o).lossMod().toFloatArray();
             float[] lb = b.forward(m, batch, o).lossMod().toFloatArray();
@@ -213,7 +218,7 @@ class CheckpointsTest {
     @Test
     void explicitConfigMustMatchTheShapes() throws IOException {
         Path src = golden("swiglu_nobias");
-        FourMConfig c = Checkpoints.readConfig(src, ModalityCatalog.reference());
+        FourMConfig c = Checkpoints.readConfig(src, TestModalities.reference());
         FourMConfig wrong = c.toBuilder().putModality(c.modality("tok_rgb@224").withVocabSize(300)).build();
         assertThatThrownBy(() -> Checkpoints.load(src, wrong)).isInstanceOfSatisfying(CheckpointException.class,
                 e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -243,7 +248,7 @@ class CheckpointsTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        try (FourMModel m = Checkpoints.load(bf16); SafetensorsReader r = SafetensorsReader.open(src)) {
+        try (FourMModel m = Checkpoints.load(bf16, TestModalities.reference()); SafetensorsReader r = SafetensorsReader.open(src)) {
             float[] w = m.parameters().get("encoder.0.attn.qkv.weight").toFloatArray();
             float[] g = r.floats("encoder.0.attn.qkv.weight");
             for (int i = 0; i < w.length; i++) {
@@ -270,5 +275,151 @@ class CheckpointsTest {
         Path json = rewrite(src, "json.safetensors", md, CheckpointsTest::same);
         assertThatThrownBy(() -> Checkpoints.load(json)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("json.safetensors").hasMessageContaining("not valid JSON");
+    }
+    @Test
+    void aSequenceTableOfAnotherRowCountIsTakenFromTheShapes() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Path shorter = rewrite(src, "shorter.safetensors", metadataOf(src), (r, t) -> {
+            if (!t.name().endsWith("caption.pos_emb")) {
+                return same(r, t);
+            }
+            ByteBuffer b = (ByteBuffer) same(r, t)[3];
+            return new Object[] {t.name(), t.dtype(), new long[] {1, 300, 64}, b.limit(300 * 64 * 4).slice()};
+        });
+        FourMConfig c = Checkpoints.readConfig(shorter, TestModalities.reference());
+        assertThat(c.modality("caption").layout().positionRows()).isEqualTo(300);
+        assertThat(c.modality("caption").layout().maxLength()).isEqualTo(256);
+        MaskedBatch batch = MaskedBatchFiles.read(SharedFiles.require("reference/golden/inputs.safetensors"));
+        ForwardOptions o = ForwardOptions.defaults().withNumEncoderTokens(48).withNumDecoderTokens(48)
+                .withDecoderOrder(List.of("tok_depth@224", "caption", "tok_rgb@224"));
+        Path saved = dir.resolve("saved.safetensors");
+        try (FourMModel a = Checkpoints.load(src, TestModalities.reference());
+             FourMModel b = Checkpoints.load(shorter, TestModalities.reference());
+             NDManager m = a.newStepManager()) {
+            assertThat(b.parameters().get("decoder_embeddings.caption.pos_emb").getShape().getShape())
+                    .containsExactly(1, 300, 64);
+            assertThat(b.forward(m, batch, o).lossMod().toFloatArray())
+                    .containsExactly(a.forward(m, batch, o).lossMod().toFloatArray());
+            Checkpoints.save(b, saved, Map.of());
+        }
+        try (FourMModel back = Checkpoints.load(saved)) {
+            assertThat(back.config()).isEqualTo(c);
+        }
+        try (FourMModel fresh = FourMModel.create(c, 3)) {
+            assertThat(fresh.parameters().get("encoder_embeddings.caption.pos_emb").toFloatArray())
+                    .containsExactly(java.util.Arrays.copyOf(fourm.api.layout.SinCosTables.table1d(512, 64), 300 * 64));
+        }
+    }
+
+    @Test
+    void theEarlierModalityTableStillLoads() throws IOException {
+        Path src = golden("swiglu_nobias");
+        Map<String, String> md = new LinkedHashMap<>(metadataOf(src));
+        md.put(ReferenceConfig.MODALITIES_KEY, "[{\"key\":\"tok_rgb@224\",\"kind\":\"image-tokens\",\"vocab_size\":256,"
+                + "\"num_tokens\":196,\"max_length\":196,\"pos_rows\":196,\"patch_size\":0,\"value_dim\":0,"
+                + "\"positional\":\"sincos-2d\"},{\"key\":\"tok_depth@224\",\"kind\":\"image-tokens\",\"vocab_size\":128,"
+                + "\"num_tokens\":196,\"max_length\":196,\"pos_rows\":196,\"patch_size\":0,\"value_dim\":0,"
+                + "\"positional\":\"sincos-2d\"},{\"key\":\"caption\",\"kind\":\"token-sequence\",\"vocab_size\":128,"
+                + "\"num_tokens\":256,\"max_length\":256,\"pos_rows\":512,\"patch_size\":0,\"value_dim\":0,"
+                + "\"positional\":\"sincos-1d\"}]");
+        Path earlier = rewrite(src, "earlier.safetensors", md, CheckpointsTest::same);
+        FourMConfig viaCatalog = Checkpoints.readConfig(src, TestModalities.reference());
+        try (FourMModel m = Checkpoints.load(earlier)) {
+            for (String k : List.of("tok_rgb@224", "tok_depth@224", "caption")) {
+                assertThat(m.config().modality(k).layout()).as(k).isEqualTo(viaCatalog.modality(k).layout());
+                assertThat(m.config().vocabSize(k)).as(k).isEqualTo(viaCatalog.vocabSize(k));
+            }
+        }
+    }
+    /** A plugin's own layout: the kit's grid under another name. */
+    record PluginGrid(TokenLayout base) implements TokenLayout {
+        @Override public String name() {
+            return "plugin-grid";
+        }
+
+        @Override public boolean discrete() {
+            return base.discrete();
+        }
+
+        @Override public boolean sequence() {
+            return base.sequence();
+        }
+
+        @Override public int maxTokens() {
+            return base.maxTokens();
+        }
+
+        @Override public int length() {
+            return base.length();
+        }
+
+        @Override public int maxLength() {
+            return base.maxLength();
+        }
+
+        @Override public int[] gridShape() {
+            return base.gridShape();
+        }
+
+        @Override public int[] valueShape() {
+            return base.valueShape();
+        }
+
+        @Override public int tokenWidth() {
+            return base.tokenWidth();
+        }
+
+        @Override public void tokenVector(float[] values, int position, float[] out, int offset) {
+            base.tokenVector(values, position, out, offset);
+        }
+
+        @Override public String inputWeight() {
+            return base.inputWeight();
+        }
+
+        @Override public java.util.Optional<String> inputBias() {
+            return base.inputBias();
+        }
+
+        @Override public boolean zeroIdIsPadding() {
+            return base.zeroIdIsPadding();
+        }
+
+        @Override public int positionRows() {
+            return base.positionRows();
+        }
+
+        @Override public boolean learnedPositions() {
+            return base.learnedPositions();
+        }
+
+        @Override public float[] fixedPositions(int dim) {
+            return base.fixedPositions(dim);
+        }
+    }
+
+    @Test
+    void aPluginsOwnLayoutIsTakenFromThePluginOrTheLoadIsRefused() throws IOException {
+        ModalitySpec settings = TestModalities.imageTokens("thermal", 10, 2, 4);
+        ModalitySpec plugin = settings.withLayout(new PluginGrid(settings.layout()));
+        FourMConfig c = FourMConfig.builder().dim(8).encoderDepth(1).decoderDepth(1).numHeads(2)
+                .modality(plugin, true, true).build();
+        Path p = dir.resolve("plugin.safetensors");
+        try (FourMModel m = FourMModel.create(c, 1)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        ModalityCatalog resized = ModalityCatalog.of(List.of(plugin.withVocabSize(99)));
+        try (FourMModel back = Checkpoints.load(p, resized)) {
+            assertThat(back.config()).isEqualTo(c);
+            assertThat(back.config().modality("thermal").layout().name()).isEqualTo("plugin-grid");
+        }
+        assertThatThrownBy(() -> Checkpoints.load(p)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("thermal").hasMessageContaining("'plugin-grid'")
+                .hasMessageContaining("add the plugin");
+        ModalityCatalog otherSettings = ModalityCatalog.of(List.of(
+                TestModalities.imageTokens("thermal", 10, 4, 2).withLayout(new PluginGrid(
+                        TestModalities.imageTokens("thermal", 10, 4, 2).layout()))));
+        assertThatThrownBy(() -> Checkpoints.load(p, otherSettings)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("'plugin-grid'");
     }
 }

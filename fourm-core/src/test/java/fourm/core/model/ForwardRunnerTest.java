@@ -23,7 +23,7 @@ class ForwardRunnerTest {
         Path model = SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors");
         Path inputs = SharedFiles.require("reference/golden/inputs.safetensors");
         Path out = dir.resolve("sub/out.safetensors");
-        ForwardRunner.Summary s = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out)
+        ForwardRunner.Summary s = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out).withCatalog(TestModalities.reference())
                 .withIntermediates(false));
         assertThat(s.numEncoderTokens()).isEqualTo(30);
         assertThat(s.numDecoderTokens()).isEqualTo(41);
@@ -39,7 +39,7 @@ class ForwardRunnerTest {
             assertThat((double) r.floats("loss_mod")[0]).isEqualTo(s.lossMod());
         }
         // with the golden token counts, the default order reproduces the golden loss without --decoder-order
-        ForwardRunner.Summary asGolden = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out)
+        ForwardRunner.Summary asGolden = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out).withCatalog(TestModalities.reference())
                 .withOptions(ForwardOptions.defaults().withNumDecoderTokens(48).withNumEncoderTokens(48)));
         try (SafetensorsReader golden = SafetensorsReader.open(
                 SharedFiles.require("reference/golden/swiglu_nobias/outputs.safetensors"))) {
@@ -54,7 +54,7 @@ class ForwardRunnerTest {
         Path inputs = dir.resolve("inputs.safetensors");
         new SafetensorsWriter().addLongs("caption.tensor", new long[] {1, 4}, new long[4]).write(inputs);
         Path out = dir.resolve("out.safetensors");
-        assertThatThrownBy(() -> ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out)))
+        assertThatThrownBy(() -> ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out).withCatalog(TestModalities.reference())))
                 .isInstanceOf(SafetensorsFormatException.class).hasMessageContaining("inputs.safetensors")
                 .hasMessageContaining("caption.input_mask");
         assertThat(Files.exists(out)).isFalse();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FourMConfigTest {
 
     private static FourMConfig preset(String name) {
-        ModalityCatalog ref = ModalityCatalog.reference();
+        ModalityCatalog ref = TestModalities.reference();
         FourMConfig.Builder b = FourMConfig.builder().preset(name);
         for (String k : List.of("rgb@224", "tok_rgb@224", "caption", "t5_caption")) {
             b.modality(ref.find(k).orElseThrow(), true, !k.equals("rgb@224") && !k.equals("t5_caption"));
@@ -60,13 +60,13 @@ class FourMConfigTest {
         assertThat(json).startsWith("{\"domains_in\": [\"rgb@224\", \"tok_rgb@224\", \"caption\", \"t5_caption\"], ")
                 .contains("\"mlp_ratio\": 4.0, ", "\"act_layer\": \"SiLU\", \"gated_mlp\": true, ");
         FourMConfig back = ReferenceConfig.fromMap(ReferenceConfig.parseJson(json, "test"),
-                ModalityCatalog.reference(), "test");
+                TestModalities.reference(), "test");
         assertThat(back).isEqualTo(c);
     }
 
     @Test
     void referenceValuesAreCheckedWithClearMessages() {
-        ModalityCatalog ref = ModalityCatalog.reference();
+        ModalityCatalog ref = TestModalities.reference();
         Map<String, Object> ok = Map.of("domains_in", "caption-tok_rgb@224", "domains_out", List.of("caption"),
                 "dim", 64, "encoder_depth", 1, "decoder_depth", 1, "num_heads", 2);
         FourMConfig c = ReferenceConfig.fromMap(ok, ref, "cfg");

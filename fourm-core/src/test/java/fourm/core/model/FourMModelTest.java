@@ -28,11 +28,11 @@ class FourMModelTest {
     static FourMConfig smallConfig(MlpKind mlp, boolean bias) {
         return FourMConfig.builder().dim(16).encoderDepth(2).decoderDepth(2).numHeads(2).mlp(mlp)
                 .qkvBias(bias).projBias(bias).mlpBias(bias).normBias(bias)
-                .modality(ModelModality.pixelPatches("rgb@8", 2, 4, 3), true, false)
-                .modality(ModelModality.imageTokens("tok_x@8", 10, 2), true, true)
-                .modality(ModelModality.globalTokens("glob", 7, 4), true, true)
-                .modality(ModelModality.tokenSequence("cap", 12, 5, 5), true, true)
-                .modality(ModelModality.embeddingSequence("emb", 5, 3), true, false)
+                .modality(TestModalities.pixelPatches("rgb@8", 2, 4, 3), true, false)
+                .modality(TestModalities.imageTokens("tok_x@8", 10, 2), true, true)
+                .modality(TestModalities.globalTokens("glob", 7, 4), true, true)
+                .modality(TestModalities.tokenSequence("cap", 12, 5, 5), true, true)
+                .modality(TestModalities.embeddingSequence("emb", 5, 3), true, false)
                 .build();
     }
 
@@ -132,7 +132,7 @@ class FourMModelTest {
                 for (String k : List.of("tok_x@8", "glob", "cap")) {
                     float[] lg = out.lossLogits().get(k).toFloatArray();
                     long[] t = out.lossTargets().get(k).toLongArray();
-                    int v = model.config().modality(k).vocabSize();
+                    int v = model.config().vocabSize(k);
                     double ce = 0;
                     for (int r = 0; r < t.length; r++) {
                         double max = Double.NEGATIVE_INFINITY;
@@ -396,7 +396,7 @@ class FourMModelTest {
             assertThat(p.get("decoder_embeddings.cap.mod_emb")).isSameAs(p.get("encoder_embeddings.cap.mod_emb"));
             assertThat(p.tiedTo("decoder_embeddings.glob.mod_emb")).contains("encoder_embeddings.glob.mod_emb");
             assertThat(p.get("encoder_embeddings.cap.pos_emb").toFloatArray()).containsExactly(
-                    SinCos.values1d(512, 16));
+                    fourm.api.layout.SinCosTables.table1d(512, 16));
             assertThat(p.isBuffer("encoder_embeddings.glob.pos_emb")).isFalse();
             assertThat(p.isBuffer("encoder_embeddings.tok_x@8.pos_emb")).isTrue();
             assertThat(p.bufferNames()).contains("encoder.1.norm2.bias");

@@ -35,7 +35,7 @@ class GoldenParityTest {
         Path out = tmp.resolve("out.safetensors");
         try (SafetensorsReader golden = SafetensorsReader.open(expected)) {
             List<String> order = Arrays.asList(golden.metadata().get("decoder_modality_order").split(","));
-            ForwardRunner.Summary summary = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out)
+            ForwardRunner.Summary summary = ForwardRunner.run(ForwardRunner.Request.of(model, inputs, out).withCatalog(TestModalities.reference())
                     .withOptions(ForwardOptions.defaults().withNumEncoderTokens(48).withNumDecoderTokens(48)
                             .withDecoderOrder(order)));
             assertThat(summary.decoderOrder()).containsExactlyElementsOf(order);

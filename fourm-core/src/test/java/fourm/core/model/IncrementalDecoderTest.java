@@ -30,8 +30,8 @@ class IncrementalDecoderTest {
         return FourMConfig.builder().dim(32).encoderDepth(2).decoderDepth(3).numHeads(4)
                 .mlp(bias ? MlpKind.GELU : MlpKind.SWIGLU).qkvBias(bias).projBias(bias).mlpBias(bias).normBias(bias)
                 .qkNorm(f == Family.SWIGLU_QKNORM)
-                .modality(ModelModality.imageTokens("grid", 20, 3), true, false)
-                .modality(ModelModality.tokenSequence("seq", 30, 16, 16), true, true)
+                .modality(TestModalities.imageTokens("grid", 20, 3), true, false)
+                .modality(TestModalities.tokenSequence("seq", 30, 16, 16), true, true)
                 .build();
     }
 

@@ -3,25 +3,24 @@ package fourm.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
+import fourm.api.layout.SinCosTables;
 import fourm.core.io.SafetensorsReader;
 import fourm.testing.SharedFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The fixed positional tables: the formulas of spec section 2.3, and the golden buffers bit for bit. */
+/**
+ * The fixed positional tables ({@link SinCosTables}): the formulas of spec section 2.3, the golden buffers to one ulp,
+ * and a new model's tables.
+ */
 class SinCosTest {
 
     @Test
     void oneDimensionalTableFollowsTheFormula() {
-        Offline.enforce();
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray t = SinCos.table1d(m, 40, 8);
-            assertThat(t.getShape().getShape()).containsExactly(1, 40, 8);
-            float[] v = t.toFloatArray();
+        {
+            float[] v = SinCosTables.table1d(40, 8);
+            assertThat(v).hasSize(40 * 8);
             for (int p = 0; p < 40; p++) {
                 for (int k = 0; k < 4; k++) {
                     double omega = 1 / Math.pow(10000, k / 4.0);
@@ -34,11 +33,10 @@ class SinCosTest {
 
     @Test
     void twoDimensionalTableEncodesRowThenColumn() {
-        Offline.enforce();
-        try (NDManager m = NDManager.newBaseManager()) {
+        {
             int side = 5;
             int d = 16;
-            float[] v = SinCos.table2d(m, side, d).toFloatArray();
+            float[] v = SinCosTables.table2d(side, side, d);
             for (int n = 0; n < side * side; n++) {
                 int row = n / side;
                 int col = n % side;
@@ -58,17 +56,23 @@ class SinCosTest {
     void tablesEqualTheGoldenBuffersToOneUlp() throws IOException {
         Path model = SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors");
         try (SafetensorsReader r = SafetensorsReader.open(model)) {
-            assertWithinOneUlp(SinCos.values1d(512, 64), r.floats("encoder_embeddings.caption.pos_emb"));
-            assertWithinOneUlp(SinCos.values2d(14, 64), r.floats("decoder_embeddings.tok_rgb@224.pos_emb"));
+            assertWithinOneUlp(SinCosTables.table1d(512, 64), r.floats("encoder_embeddings.caption.pos_emb"));
+            assertWithinOneUlp(SinCosTables.table2d(14, 14, 64), r.floats("decoder_embeddings.tok_rgb@224.pos_emb"));
         }
     }
 
     @Test
-    void engineTablesHoldTheHostValues() {
-        Offline.enforce();
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThat(SinCos.table2d(m, 3, 8).toFloatArray()).containsExactly(SinCos.values2d(3, 8));
-            assertThat(SinCos.table2d(m, 3, 8).getShape().getShape()).containsExactly(1, 9, 8);
+    void newModelsHoldTheLayoutsTables() {
+        FourMConfig c = FourMConfig.builder().dim(8).encoderDepth(1).decoderDepth(1).numHeads(2)
+                .modality(TestModalities.imageTokens("grid", 10, 3), true, true)
+                .modality(TestModalities.tokenSequence("seq", 12, 5, 5), true, false).build();
+        try (FourMModel model = FourMModel.create(c, 1)) {
+            assertThat(model.parameters().get("encoder_embeddings.grid.pos_emb").toFloatArray())
+                    .containsExactly(SinCosTables.table2d(3, 3, 8));
+            assertThat(model.parameters().get("encoder_embeddings.seq.pos_emb").toFloatArray())
+                    .containsExactly(SinCosTables.table1d(512, 8));
+            assertThat(model.parameters().get("encoder_embeddings.seq.pos_emb").getShape().getShape())
+                    .containsExactly(1, 512, 8);
         }
     }
 

@@ -14,14 +14,14 @@ import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Gradients do not depend on the garbage collector: a collection between the forward and the backward pass leaves
@@ -42,9 +42,9 @@ class GradientStabilityTest {
         List<MaskedSample> samples = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ToyData.Example x = ToyData.example(1, i);
-            samples.add(masking.mask(i, Map.of(ToyData.RGB, new fourm.core.masking.ModalityInput.Grid(x.rgb()),
-                    ToyData.DEPTH, new fourm.core.masking.ModalityInput.Grid(x.depth()),
-                    ToyData.CAPTION, new fourm.core.masking.ModalityInput.Tokens(x.caption()))));
+            samples.add(masking.mask(i, Map.of(ToyModalities.RGB, new fourm.api.masking.ModalityInput.Grid(x.scene()),
+                    ToyModalities.DEPTH, new fourm.api.masking.ModalityInput.Grid(x.derived()),
+                    ToyModalities.CAPTION, new fourm.api.masking.ModalityInput.Tokens(x.caption()))));
         }
         MaskedBatch batch = new MaskingCollator(e.specs()).collate(samples);
         try (FourMModel model = FourMModel.create(e.model(), 1)) {

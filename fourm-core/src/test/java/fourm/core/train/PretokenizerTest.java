@@ -28,9 +28,9 @@ class PretokenizerTest {
 
     private void example(String key, int index) throws IOException {
         ToyData.Example e = ToyData.example(1, index);
-        npy(ToyData.RGB, key, new int[] {196}, e.rgb());
-        npy(ToyData.DEPTH, key, new int[] {1, 196}, e.depth());
-        npy(ToyData.CAPTION, key, new int[] {e.caption().length}, e.caption());
+        npy(ToyModalities.RGB, key, new int[] {196}, e.scene());
+        npy(ToyModalities.DEPTH, key, new int[] {1, 196}, e.derived());
+        npy(ToyModalities.CAPTION, key, new int[] {e.caption().length}, e.caption());
     }
 
     @Test
@@ -38,11 +38,11 @@ class PretokenizerTest {
         for (int i = 0; i < 5; i++) {
             example("s" + i, i);
         }
-        Map<String, ModalitySpec> specs = ToyData.specs();
+        Map<String, ModalitySpec> specs = ToyModalities.specs();
         Pretokenizer.Result r = Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2);
         assertThat(r.samples()).isEqualTo(5);
         assertThat(r.shards()).isEqualTo(9);
-        assertThat(dir.resolve("out").resolve(ToyData.RGB).resolve("shard-00002.tar")).isRegularFile();
+        assertThat(dir.resolve("out").resolve(ToyModalities.RGB).resolve("shard-00002.tar")).isRegularFile();
         int n = 0;
         try (ShardedDatasetReader reader = ShardedDatasetReader.open(dir.resolve("out"), specs,
                 new DataConfig(OnBadSample.FAIL, 0, 4, 2, 0))) {
@@ -50,9 +50,9 @@ class PretokenizerTest {
                 Sample s = reader.next();
                 assertThat(s.key()).isEqualTo("s" + n);
                 ToyData.Example e = ToyData.example(1, n);
-                assertThat(((Sample.Tokens) s.get(ToyData.RGB)).array().shape()).containsExactly(1, 196);
-                assertThat(((Sample.Tokens) s.get(ToyData.RGB)).array().row(0)).containsExactly(e.rgb());
-                assertThat(((Sample.Tokens) s.get(ToyData.CAPTION)).array().data()).containsExactly(e.caption());
+                assertThat(((Sample.Tokens) s.get(ToyModalities.RGB)).array().shape()).containsExactly(1, 196);
+                assertThat(((Sample.Tokens) s.get(ToyModalities.RGB)).array().row(0)).containsExactly(e.scene());
+                assertThat(((Sample.Tokens) s.get(ToyModalities.CAPTION)).array().data()).containsExactly(e.caption());
                 n++;
             }
         }
@@ -63,23 +63,23 @@ class PretokenizerTest {
     void badInputIsNamedAndNothingIsWritten() throws IOException {
         example("a", 0);
         example("b", 1);
-        Files.delete(dir.resolve("in").resolve(ToyData.DEPTH).resolve("b.npy"));
-        Map<String, ModalitySpec> specs = ToyData.specs();
+        Files.delete(dir.resolve("in").resolve(ToyModalities.DEPTH).resolve("b.npy"));
+        Map<String, ModalitySpec> specs = ToyModalities.specs();
         assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
-                .hasMessageContaining(ToyData.DEPTH).hasMessageContaining("b.npy").hasMessageContaining("missing");
+                .hasMessageContaining(ToyModalities.DEPTH).hasMessageContaining("b.npy").hasMessageContaining("missing");
         example("b", 1);
-        npy(ToyData.RGB, "b", new int[] {196}, new int[196]);
-        int[] bad = ToyData.example(1, 1).rgb().clone();
-        bad[17] = ToyData.RGB_VOCAB;
-        npy(ToyData.RGB, "b", new int[] {196}, bad);
+        npy(ToyModalities.RGB, "b", new int[] {196}, new int[196]);
+        int[] bad = ToyData.example(1, 1).scene().clone();
+        bad[17] = ToyData.SCENE_VOCAB;
+        npy(ToyModalities.RGB, "b", new int[] {196}, bad);
         assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
                 .hasMessageContaining("b.npy").hasMessageContaining("position 17")
-                .hasMessageContaining("vocabulary [0, " + ToyData.RGB_VOCAB + ")");
-        npy(ToyData.RGB, "b", new int[] {14, 14}, ToyData.example(1, 1).rgb());
+                .hasMessageContaining("vocabulary [0, " + ToyData.SCENE_VOCAB + ")");
+        npy(ToyModalities.RGB, "b", new int[] {14, 14}, ToyData.example(1, 1).scene());
         assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
                 .hasMessageContaining("b.npy").hasMessageContaining("(n_crops, 196)");
-        npy(ToyData.RGB, "b", new int[] {196}, ToyData.example(1, 1).rgb());
-        npy(ToyData.CAPTION, "b", new int[] {40}, new int[40]);
+        npy(ToyModalities.RGB, "b", new int[] {196}, ToyData.example(1, 1).scene());
+        npy(ToyModalities.CAPTION, "b", new int[] {40}, new int[40]);
         assertThatThrownBy(() -> Pretokenizer.run(dir.resolve("in"), dir.resolve("out"), specs, 2))
                 .hasMessageContaining("caption").hasMessageContaining("n <= 16");
         assertThat(dir.resolve("out")).doesNotExist();

@@ -111,8 +111,8 @@ class TrainSettingsTest {
         Experiment e = Experiment.prepare(config(base + "fourm.train.masking.mixture = \"4m-21\""),
                 TrainerTest.modalities());
         assertThat(e.masking().numInputTokens()).isEqualTo(256);
-        assertThat(e.masking().mixture().modalities()).containsExactlyInAnyOrder(ToyData.RGB, ToyData.DEPTH,
-                ToyData.CAPTION);
+        assertThat(e.masking().mixture().modalities()).containsExactlyInAnyOrder(ToyModalities.RGB, ToyModalities.DEPTH,
+                ToyModalities.CAPTION);
         // budgets set in fourm.train.masking replace the preset's
         Experiment small = Experiment.prepare(config(base + "fourm.train.masking { mixture = \"4m-7\","
                 + " num-input-tokens = 32, num-target-tokens = 16 }"), TrainerTest.modalities());
@@ -120,7 +120,7 @@ class TrainSettingsTest {
         assertThat(small.masking().minInputTokens()).isEqualTo(32);
         assertThat(small.masking().numTargetTokens()).isEqualTo(16);
         assertThat(small.model().dim()).isEqualTo(32);
-        assertThat(small.model().domainsOut()).containsExactly(ToyData.RGB, ToyData.DEPTH, ToyData.CAPTION);
+        assertThat(small.model().domainsOut()).containsExactly(ToyModalities.RGB, ToyModalities.DEPTH, ToyModalities.CAPTION);
         // an inline mixture that misses a modality names the modality
         assertThatThrownBy(() -> Experiment.prepare(config(base + "fourm.train.masking { num-input-tokens = 8,"
                 + " num-target-tokens = 8, mixture.modalities { caption { input-alphas = [1], target-alphas = [1],"

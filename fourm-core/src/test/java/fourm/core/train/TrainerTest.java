@@ -32,12 +32,12 @@ class TrainerTest {
     @BeforeAll
     static void writeData() throws IOException {
         data = shared.resolve("toy");
-        ToyData.write(data, 512, 7, 128);
+        ToyData.write(data, ToyModalities.specs(), 512, 7, 128);
     }
 
     static Map<String, Modality> modalities() {
         Map<String, Modality> m = new LinkedHashMap<>();
-        ToyData.specs().forEach((k, spec) -> m.put(k, Modality.pretokenized(spec)));
+        ToyModalities.specs().forEach((k, spec) -> m.put(k, Modality.pretokenized(spec)));
         return m;
     }
 
@@ -92,7 +92,7 @@ class TrainerTest {
         assertThat(evals).extracting(o -> o.get("step").getAsLong()).containsExactly(0L, 100L, 200L, 300L);
         JsonObject first = evals.get(0).getAsJsonObject("losses");
         JsonObject last = evals.get(evals.size() - 1).getAsJsonObject("losses");
-        for (String m : List.of(ToyData.RGB, ToyData.DEPTH, ToyData.CAPTION)) {
+        for (String m : List.of(ToyModalities.RGB, ToyModalities.DEPTH, ToyModalities.CAPTION)) {
             double before = first.get(m).getAsDouble();
             double after = last.get(m).getAsDouble();
             assertThat(after).as("eval loss of %s: %s at step 0, %s at step 300", m, before, after)
@@ -107,8 +107,8 @@ class TrainerTest {
         assertThat(s1.get("lr").getAsDouble()).isZero();
         assertThat(steps.get(20).get("lr").getAsDouble()).isEqualTo(0.1 * 8 / 256, org.assertj.core.data.Offset
                 .offset(1e-12));
-        assertThat(s1.getAsJsonObject("losses").keySet()).containsExactly(ToyData.RGB, ToyData.DEPTH,
-                ToyData.CAPTION);
+        assertThat(s1.getAsJsonObject("losses").keySet()).containsExactly(ToyModalities.RGB, ToyModalities.DEPTH,
+                ToyModalities.CAPTION);
         assertThat(records(out, "checkpoint")).extracting(o -> o.get("path").getAsString())
                 .containsExactly("checkpoints/step-00000300");
         assertThat(out.resolve("checkpoints/step-00000300/model.safetensors")).isRegularFile();

@@ -2,6 +2,7 @@ package fourm.tfjs.label;
 
 import fourm.api.label.DenseMap;
 import fourm.api.label.Detections;
+import fourm.api.label.ImageHeader;
 import fourm.api.label.Keypoints;
 import fourm.api.label.LabelImages;
 import fourm.api.label.LabelResult;
@@ -11,6 +12,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +60,7 @@ public final class AwtLabelImages implements LabelImages {
         if (!Files.isRegularFile(photo)) {
             throw new IOException(photo + ": no such file");
         }
+        ImageHeader.checkPixels(photo);
         BufferedImage img;
         try {
             img = ImageIO.read(photo.toFile());
@@ -141,15 +145,80 @@ public final class AwtLabelImages implements LabelImages {
 
     private static void drawDetections(Graphics2D g, Detections d, Rgb8Image photo, float unit) {
         g.setStroke(new BasicStroke(2 * unit));
+        // Boxes first, then the labels, each where it covers no other label.
         for (Detections.Detection det : d.instances()) {
-            Color c = colourOf(det.className());
+            g.setColor(colourOf(det.className()));
             float x0 = det.xmin() * photo.width();
             float y0 = det.ymin() * photo.height();
-            float x1 = det.xmax() * photo.width();
-            float y1 = det.ymax() * photo.height();
-            g.setColor(c);
-            g.drawRect(Math.round(x0), Math.round(y0), Math.round(x1 - x0), Math.round(y1 - y0));
-            caption(g, det.className() + " " + String.format(Locale.ROOT, "%.2f", det.score()), x0, y0, c, unit);
+            g.drawRect(Math.round(x0), Math.round(y0), Math.round(det.xmax() * photo.width() - x0),
+                    Math.round(det.ymax() * photo.height() - y0));
+        }
+        List<Rectangle> placed = new ArrayList<>();
+        for (Detections.Detection det : d.instances()) {
+            String text = det.className() + " " + String.format(Locale.ROOT, "%.2f", det.score());
+            Rectangle size = labelSize(g, text, unit);
+            if (size == null) {
+                return;
+            }
+            Rectangle at = placeLabel(size.width, size.height, new Rectangle(Math.round(det.xmin() * photo.width()),
+                    Math.round(det.ymin() * photo.height()),
+                    Math.round((det.xmax() - det.xmin()) * photo.width()),
+                    Math.round((det.ymax() - det.ymin()) * photo.height())), photo.width(), photo.height(), placed);
+            placed.add(at);
+            label(g, text, at, colourOf(det.className()), unit);
+        }
+    }
+
+    /**
+     * Where a {@code w x h} label of {@code box} goes: above the box, else inside its top, below it, inside its bottom,
+     * else further down or up in steps of the label's height; the first place inside the image that overlaps no label
+     * already {@code placed}. When every place overlaps one, the first inside the image.
+     */
+    static Rectangle placeLabel(int w, int h, Rectangle box, int imageWidth, int imageHeight, List<Rectangle> placed) {
+        int x = Math.max(0, Math.min(box.x, imageWidth - w));
+        List<Integer> ys = new ArrayList<>(List.of(box.y - h, box.y, box.y + box.height, box.y + box.height - h));
+        for (int k = 1; k * h < imageHeight; k++) {
+            ys.add(box.y + k * h);
+            ys.add(box.y - h - k * h);
+        }
+        Rectangle first = null;
+        for (int y : ys) {
+            if (y < 0 || y + h > imageHeight) {
+                continue;
+            }
+            Rectangle r = new Rectangle(x, y, w, h);
+            if (first == null) {
+                first = r;
+            }
+            if (placed.stream().noneMatch(r::intersects)) {
+                return r;
+            }
+        }
+        return first != null ? first : new Rectangle(x, Math.max(0, box.y), w, h);
+    }
+
+    /** The size of a label's background, or null on a machine without fonts. */
+    private static Rectangle labelSize(Graphics2D g, String text, float unit) {
+        try {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(11 * unit)));
+            FontMetrics fm = g.getFontMetrics();
+            return new Rectangle(0, 0, fm.stringWidth(text) + Math.round(6 * unit), fm.getHeight());
+        } catch (RuntimeException | InternalError e) {
+            return null;
+        }
+    }
+
+    /** A text label on a filled background filling {@code at}. */
+    private static void label(Graphics2D g, String text, Rectangle at, Color background, float unit) {
+        try {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(11 * unit)));
+            FontMetrics fm = g.getFontMetrics();
+            g.setColor(background);
+            g.fillRect(at.x, at.y, at.width, at.height);
+            g.setColor(brightness(background) > 150 ? Color.BLACK : Color.WHITE);
+            g.drawString(text, Math.round(at.x + 3 * unit), at.y + fm.getAscent());
+        } catch (RuntimeException | InternalError e) {
+            // No usable font (a JDK without fontconfig fonts): keep the drawing without text.
         }
     }
 

@@ -85,4 +85,25 @@ class AwtLabelImagesTest {
         assertThat(m.getRGB(90, 10) >> 16 & 0xff).as("red tint where the mask is 1").isGreaterThan(200);
         assertThat(m.getRGB(10, 90) & 0xffffff).as("no tint where it is 0").isEqualTo(0x808080);
     }
+
+    /** Labels of boxes that share a corner, or sit one inside the other, never cover each other, and stay inside. */
+    @Test
+    void labelsOfOverlappingBoxesDoNotCoverEachOther() {
+        java.util.List<java.awt.Rectangle> placed = new java.util.ArrayList<>();
+        java.awt.Rectangle[] boxes = {
+            new java.awt.Rectangle(40, 40, 100, 80), new java.awt.Rectangle(40, 40, 100, 80),
+            new java.awt.Rectangle(45, 42, 60, 30), new java.awt.Rectangle(0, 0, 200, 150),
+            new java.awt.Rectangle(150, 140, 50, 10), new java.awt.Rectangle(42, 38, 90, 70)};
+        for (java.awt.Rectangle box : boxes) {
+            java.awt.Rectangle at = AwtLabelImages.placeLabel(70, 14, box, 200, 150, placed);
+            assertThat(placed).as("label %s of box %s", at, box).noneMatch(at::intersects);
+            assertThat(new java.awt.Rectangle(0, 0, 200, 150).contains(at)).as(at.toString()).isTrue();
+            placed.add(at);
+        }
+        // With room above the box the label sits there, on its left edge.
+        assertThat(placed.get(0)).isEqualTo(new java.awt.Rectangle(40, 26, 70, 14));
+        // A label wider than the space right of the box is moved left into the image.
+        assertThat(AwtLabelImages.placeLabel(70, 14, new java.awt.Rectangle(180, 50, 10, 10), 200, 150,
+                java.util.List.of()).x).isEqualTo(130);
+    }
 }

@@ -95,6 +95,7 @@ public final class ImageFiles {
         }
         BufferedImage img;
         byte[] bytes = Files.readAllBytes(file);
+        fourm.api.label.ImageHeader.checkPixels(file.toString(), bytes);
         try {
             img = ImageIO.read(new ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {

@@ -179,7 +179,7 @@ public final class Pretokenizer {
                 done += batchKeys.size();
                 progress.accept(done + "/" + keys.size() + " samples");
             }
-            w.close();
+            w.finish();
             return new Summary(done, cropsPerSample, tokensPerCrop, w.shards(), reuse);
         }
     }

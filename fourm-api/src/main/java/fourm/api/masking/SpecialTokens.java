@@ -1,4 +1,4 @@
-package fourm.core.masking;
+package fourm.api.masking;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,4 +1,4 @@
-package fourm.core.masking;
+package fourm.api.masking;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,7 +157,40 @@ public final class SpanMasking {
         return -1;
     }
 
-    static int[] flatten(List<int[]> chunks) {
+    /**
+     * A token sequence with {@code [EOS]} appended, cut to {@code maxTokens} (the EOS is lost when the sequence is too
+     * long).
+     */
+    public static int[] withEos(int[] ids, int maxTokens, SpecialTokens special) {
+        int n = Math.min(ids.length + 1, maxTokens);
+        int[] out = Arrays.copyOf(ids, n);
+        if (ids.length < n) {
+            out[ids.length] = special.eos();
+        }
+        return out;
+    }
+
+    /**
+     * Chunks with {@code [EOS]} as a chunk of its own; trailing chunks are dropped until the total fits
+     * {@code maxTokens}.
+     */
+    public static List<int[]> chunksWithEos(List<int[]> chunks, int maxTokens, SpecialTokens special) {
+        List<int[]> all = new ArrayList<>(chunks);
+        all.add(new int[] {special.eos()});
+        List<int[]> kept = new ArrayList<>();
+        int total = 0;
+        for (int[] c : all) {
+            if (total + c.length > maxTokens) {
+                break;
+            }
+            kept.add(c);
+            total += c.length;
+        }
+        return kept;
+    }
+
+    /** The chunks' tokens, in order. */
+    public static int[] flatten(List<int[]> chunks) {
         IntList all = new IntList();
         for (int[] c : chunks) {
             all.addAll(c);

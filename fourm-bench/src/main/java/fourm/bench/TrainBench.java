@@ -1,25 +1,20 @@
-package fourm.core.train;
+package fourm.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import fourm.api.DecoderStrategy;
-import fourm.api.GenerationScheme;
-import fourm.api.MaskingPolicy;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
-import fourm.api.PositionalScheme;
+import fourm.api.masking.KeepScheme;
+import fourm.api.masking.ModalityInput;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.bench.GemmRate;
 import fourm.core.masking.AlphaMixture;
-import fourm.core.masking.KeepScheme;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.MaskingConfig;
-import fourm.core.masking.ModalityInput;
 import fourm.core.masking.SampleSeeds;
-import fourm.core.masking.SpecialTokens;
 import fourm.core.masking.UnifiedMasking;
 import fourm.core.model.FlopCounter;
 import fourm.core.model.ForwardOptions;
@@ -27,7 +22,8 @@ import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
-import fourm.core.model.ModelModality;
+import fourm.core.train.AdamW;
+import fourm.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -90,31 +86,18 @@ public final class TrainBench {
     }
 
     /**
-     * The reference's tiny model ({@code fm_tiny_6e_6d_swiglu_nobias}: dim 384, 6+6 blocks, 6 heads) with tok_rgb@224
-     * (16384), tok_depth@224 (8192), tok_normal@224 (8192) and caption (30000); batch 8, 128 + 128 tokens; 3 warm-up
-     * and 10 timed steps over 4 batches; GEMM 2048, 10 products before and after.
+     * The reference's tiny model ({@code fm_tiny_6e_6d_swiglu_nobias}: dim 384, 6+6 blocks, 6 heads) with the
+     * modalities of {@link BenchConfig#tiny()}: tok_rgb@224 (16384), tok_depth@224 (8192), tok_normal@224 (8192) and
+     * caption (30000); batch 8, 128 + 128 tokens; 3 warm-up and 10 timed steps over 4 batches; GEMM 2048, 10 products
+     * before and after.
      */
     public static Settings tiny() {
-        Map<String, ModalitySpec> specs = new LinkedHashMap<>();
-        specs.put("tok_rgb@224", grid("tok_rgb@224", 16384));
-        specs.put("tok_depth@224", grid("tok_depth@224", 8192));
-        specs.put("tok_normal@224", grid("tok_normal@224", 8192));
-        specs.put("caption", ModalitySpec.builder("caption", ModalityKind.TOKEN_SEQUENCE).optVocabSize(30000)
-                .setMaxTokens(256).setPositional(PositionalScheme.SINCOS_1D).setEncoder(true).setDecoder(true)
-                .optGeneration(new DecoderStrategy(GenerationScheme.AUTOREGRESSIVE, 0, 0.3, "constant", 1.0, 0.8))
-                .setMasking(MaskingPolicy.SPAN).build());
+        Map<String, ModalitySpec> specs = BenchConfig.tiny().specs();
         FourMConfig.Builder b = FourMConfig.builder().preset("fm_tiny_6e_6d_swiglu_nobias");
         for (ModalitySpec s : specs.values()) {
-            b.modality(ModelModality.of(s), true, true);
+            b.modality(s, true, true);
         }
         return new Settings(b.build(), specs, 8, 128, 3, 10, 4, GemmRate.DEFAULT_SIZE, 10, 2024);
-    }
-
-    private static ModalitySpec grid(String key, int vocab) {
-        return ModalitySpec.builder(key, ModalityKind.IMAGE_TOKENS).optVocabSize(vocab).optImageSize(224)
-                .optPatchSize(16).setPositional(PositionalScheme.SINCOS_2D).setEncoder(true).setDecoder(true)
-                .optGeneration(new DecoderStrategy(GenerationScheme.ROAR, 8, 1.0, "constant", 1.0, 0.8))
-                .setMasking(MaskingPolicy.RANDOM_TOKENS).build();
     }
 
     /**
@@ -188,7 +171,7 @@ public final class TrainBench {
         Map<String, ModalityInput> in = new LinkedHashMap<>();
         for (ModalitySpec spec : s.specs().values()) {
             int vocab = spec.vocabSize().orElseThrow();
-            if (spec.kind().isImageLike()) {
+            if (!spec.layout().sequence()) {
                 in.put(spec.key(), new ModalityInput.Grid(rng.ints(spec.maxTokens(), 0, vocab).toArray()));
             } else {
                 // word ids above the special ids ([PAD], [EOS], the sentinels)

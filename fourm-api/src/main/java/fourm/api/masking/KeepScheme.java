@@ -1,4 +1,4 @@
-package fourm.core.masking;
+package fourm.api.masking;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package fourm.core.masking;
+package fourm.api.masking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,11 @@
-package fourm.core.masking;
+package fourm.api.masking;
 
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One modality of one masked sample: the per-sample slice of {@link fourm.core.batch.ModalityTensors}.
+ * One modality of one masked sample: the per-sample slice of a masked batch, as a
+ * {@link TokenMasking} writes it.
  *
  * @param key                  modality key
  * @param length               L: positions (grid size, {@code (max_tokens+1)*2} for token sequences, max tokens for

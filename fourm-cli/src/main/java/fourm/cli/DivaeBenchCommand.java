@@ -1,0 +1,330 @@
+package fourm.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import fourm.core.bench.GemmRate;
+import fourm.vq.diffusion.DiffusionDecoder;
+import fourm.vq.diffusion.DiffusionScheduler;
+import fourm.vq.diffusion.GaussianNoise;
+import fourm.vq.diffusion.PatchedUNet;
+import fourm.vq.diffusion.SchedulerConfig;
+import fourm.vq.diffusion.UNetConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fourm bench divae}: the reference's DiVAE diffusion decoder at the released size ({@code unet_patched}: patch
+ * 4, 256 channels, 3 residual blocks per level, attention at rates 4 and 8, multipliers 1, 2, 2, 2; 224 px, 3
+ * channels, a 14 x 14 conditioning map of width 32; random weights; the released DDPM x0 scheduler), next to the fp32
+ * GEMM rate of the same run: one UNet evaluation per batch size, full decodes, and the resident memory of the process
+ * over a long decode. With {@code --reference} the reference implementation's own decoder is timed on the same sizes
+ * in a Python subprocess between two rounds of fourm's measurements, and the ratios are printed.
+ */
+@Command(name = "divae", description = {
+    "The DiVAE diffusion decoder (unet_patched at 224 px, random weights) next to the GEMM rate of the same run:",
+    "ms per UNet evaluation, s per decode, model GFLOP/s and their ratio to the GEMM rate, resident memory over a",
+    "long decode; with --reference, the reference's own decoder timed in between (Debian python3-torch) and the ratio."})
+final class DivaeBenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--side", defaultValue = "224", paramLabel = "PX", description = "Image side (default: "
+            + "${DEFAULT-VALUE}).")
+    int side;
+
+    @Option(names = "--batches", defaultValue = "1", split = ",", paramLabel = "B",
+            description = "Batch sizes of the UNet evaluation (default: ${DEFAULT-VALUE}).")
+    int[] batches;
+
+    @Option(names = "--decode-batches", defaultValue = "1", split = ",", paramLabel = "B",
+            description = "Batch sizes of the full decode (default: ${DEFAULT-VALUE}; 0 for none).")
+    int[] decodeBatches;
+
+    @Option(names = "--steps", defaultValue = "25", paramLabel = "N",
+            description = "Steps of a full decode (default: ${DEFAULT-VALUE}, the reference's demo uses 25-50).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "W",
+            description = "Untimed UNet evaluations first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "R",
+            description = "Timed UNet evaluations; the best counts (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--rss-steps", defaultValue = "20", paramLabel = "N",
+            description = "Steps of the decode whose resident memory is followed (default: ${DEFAULT-VALUE}; 0: none).")
+    int rssSteps;
+
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "An export of apple/ml-4m: also time the reference's decoder (Python subprocess).")
+    Path reference;
+
+    @Option(names = "--reference-scripts", paramLabel = "DIR",
+            description = "Folder with bootstrap_vq.py and shims/ that run the reference's tokenizer code on Debian's "
+                    + "python3-torch (the golden tokenizer scripts folder).")
+    Path referenceScripts;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "EXE",
+            description = "Python with torch (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--reference-blas", paramLabel = "DIR",
+            description = "LD_LIBRARY_PATH of the reference process only (an OpenBLAS OpenMP build, see the reference "
+                    + "bench README).")
+    Path referenceBlas;
+
+    private PrintWriter out;
+    private PrintWriter err;
+
+    @Override
+    public Integer call() throws Exception {
+        if (side < 4 || side % 4 != 0 || steps < 1 || steps > 1000 || warmup < 0 || repeats < 1 || rssSteps < 0
+                || Arrays.stream(batches).anyMatch(b -> b < 1) || Arrays.stream(decodeBatches).anyMatch(b -> b < 0)) {
+            throw new UserError("--side must be a positive multiple of 4, --steps in [1, 1000], --batches >= 1, "
+                    + "--decode-batches >= 0, --repeats >= 1, --warmup and --rss-steps >= 0");
+        }
+        if (reference != null) {
+            if (!Files.isDirectory(reference.resolve("fourm").resolve("vq"))) {
+                throw new UserError("--reference " + reference + ": not an export of apple/ml-4m (no fourm/vq folder)");
+            }
+            if (referenceScripts == null || !Files.isRegularFile(referenceScripts.resolve("bootstrap_vq.py"))) {
+                throw new UserError("--reference-scripts " + referenceScripts + ": expected a folder with "
+                        + "bootstrap_vq.py and shims/");
+            }
+        }
+        out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        double load = loadAverage();
+        GemmRate.Measurement gemmBefore = GemmRate.measure(GemmRate.DEFAULT_SIZE, 1, 3);
+        UNetConfig config = UNetConfig.unetPatched(side, 3, 32);
+        int grid = side / 16;
+        try (PatchedUNet unet = PatchedUNet.create(config, 1, false)) {
+            DiffusionDecoder decoder = new DiffusionDecoder(unet,
+                    new DiffusionScheduler(SchedulerConfig.releasedPredX0()));
+            out.printf(Locale.ROOT, "fourm bench divae: unet_patched (%.1fM parameters), %d px, conditioning 32 x %d x %d,"
+                    + " DDPM x0 (released), random weights; engine %s, %d threads%n", unet.parameterCount() / 1e6,
+                    side, grid, grid, Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                    threads);
+            out.flush();
+            Round first = round(unet, decoder, grid);
+            JsonObject ref = null;
+            Round second = null;
+            if (reference != null) {
+                ref = runReference(threads, grid);
+                second = round(unet, decoder, grid);
+            }
+            GemmRate.Measurement gemmAfter = GemmRate.measure(GemmRate.DEFAULT_SIZE, 1, 3);
+            double gemm = (gemmBefore.flopsPerSecond() + gemmAfter.flopsPerSecond()) / 2;
+            report(unet, first, second, ref, gemm, gemmBefore, gemmAfter);
+            rss(decoder, grid);
+            out.printf(Locale.ROOT, "load average %.2f before, %.2f after; engine threads %d; OMP_WAIT_POLICY %s%n", load,
+                    loadAverage(), threads, System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+            out.flush();
+        }
+        return Main.OK;
+    }
+
+    /** Best times of one round of fourm's measurements. */
+    private record Round(Map<Integer, Double> unetSeconds, Map<Integer, Double> decodeSeconds) {
+    }
+
+    private Round round(PatchedUNet unet, DiffusionDecoder decoder, int grid) {
+        Map<Integer, Double> u = new LinkedHashMap<>();
+        Map<Integer, Double> d = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int b : batches) {
+                GaussianNoise noise = GaussianNoise.seeded(3);
+                NDArray x = noise.next(m, new Shape(b, 3, side, side));
+                NDArray cond = noise.next(m, new Shape(b, 32, grid, grid));
+                double best = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < warmup + repeats; i++) {
+                    try (NDManager sm = m.newSubManager()) {
+                        long t0 = System.nanoTime();
+                        unet.forward(sm, x, new float[] {500}, cond).toFloatArray();
+                        double s = (System.nanoTime() - t0) / 1e9;
+                        if (i >= warmup) {
+                            best = Math.min(best, s);
+                        }
+                    }
+                }
+                u.put(b, best);
+                err.printf(Locale.ROOT, "fourm unet batch %d: %.3f s%n", b, best);
+                err.flush();
+            }
+            for (int b : decodeBatches) {
+                if (b == 0) {
+                    continue;
+                }
+                NDArray cond = GaussianNoise.seeded(4).next(m, new Shape(b, 32, grid, grid));
+                try (NDManager dm = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    decoder.decode(dm, cond, steps, side, GaussianNoise.seeded(5), null).toFloatArray();
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    d.put(b, s);
+                    err.printf(Locale.ROOT, "fourm decode batch %d, %d steps: %.2f s%n", b, steps, s);
+                    err.flush();
+                }
+            }
+        }
+        return new Round(u, d);
+    }
+
+    private void report(PatchedUNet unet, Round first, Round second, JsonObject ref, double gemm,
+                        GemmRate.Measurement before, GemmRate.Measurement after) {
+        out.printf(Locale.ROOT, "GEMM %d^3: %.1f GFLOP/s (before %.1f, after %.1f)%n", before.size(), gemm / 1e9,
+                before.gflops(), after.gflops());
+        for (int b : batches) {
+            double s = best(first.unetSeconds(), second == null ? null : second.unetSeconds(), b);
+            double flops = unet.flops(b, side);
+            out.printf(Locale.ROOT, "UNet evaluation, batch %d: %8.1f ms, %.1f GFLOP, %.1f GFLOP/s = %.1f%% of GEMM%s%n",
+                    b, s * 1e3, flops / 1e9, flops / s / 1e9, 100 * flops / s / gemm,
+                    ref == null ? "" : refRatio(ref, "unet", b, s));
+        }
+        for (int b : decodeBatches) {
+            if (b == 0) {
+                continue;
+            }
+            double s = best(first.decodeSeconds(), second == null ? null : second.decodeSeconds(), b);
+            double flops = unet.flops(b, side) * steps;
+            out.printf(Locale.ROOT, "decode, batch %d, %d steps: %8.2f s, %.1f GFLOP/s = %.1f%% of GEMM%s%n", b, steps, s,
+                    flops / s / 1e9, 100 * flops / s / gemm, ref == null ? "" : refRatio(ref, "decode", b, s));
+        }
+        if (ref != null) {
+            out.printf(Locale.ROOT, "reference: torch %s, %d threads (%s), %d parameters; speed-up = reference time over"
+                    + " fourm's (the best of its rounds before and after the reference)%n",
+                    ref.get("torch").getAsString(), ref.get("threads").getAsInt(),
+                    referenceBlas == null ? "its default BLAS" : "LD_LIBRARY_PATH " + referenceBlas,
+                    ref.get("parameters").getAsLong());
+        }
+    }
+
+    private static double best(Map<Integer, Double> a, Map<Integer, Double> b, int key) {
+        double s = a.get(key);
+        return b == null ? s : Math.min(s, b.get(key));
+    }
+
+    private static String refRatio(JsonObject ref, String what, int batch, double fourmSeconds) {
+        JsonArray times = ref.getAsJsonObject(what).getAsJsonArray(Integer.toString(batch));
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < times.size(); i++) {
+            best = Math.min(best, times.get(i).getAsDouble());
+        }
+        return String.format(Locale.ROOT, "; reference %.3f s, speed-up %.2fx", best, best / fourmSeconds);
+    }
+
+    /** Resident memory after each step of a long decode at batch 1. */
+    private void rss(DiffusionDecoder decoder, int grid) {
+        if (rssSteps == 0) {
+            return;
+        }
+        long[] rss = new long[rssSteps];
+        long before;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray cond = GaussianNoise.seeded(6).next(m, new Shape(1, 32, grid, grid));
+            before = residentKb();
+            try (NDManager dm = m.newSubManager()) {
+                decoder.decode(dm, cond, rssSteps, side, GaussianNoise.seeded(7), (i, total, t) -> rss[i] = residentKb());
+            }
+        }
+        long after = residentKb();
+        long max = Arrays.stream(rss).max().orElse(0);
+        out.printf(Locale.ROOT, "resident memory over a %d-step decode (batch 1): %.0f MB before, %.0f MB after step 1, "
+                + "%.0f MB after step %d (max %.0f MB), %.0f MB once closed%n", rssSteps, before / 1024.0,
+                rss[0] / 1024.0, rss[rssSteps - 1] / 1024.0, rssSteps, max / 1024.0, after / 1024.0);
+    }
+
+    /** VmRSS of this process in kB (0 where /proc is absent). */
+    static long residentKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private JsonObject runReference(int threads, int grid) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("fourm-divae-reference", ".py");
+        try {
+            try (InputStream in = DivaeBenchCommand.class.getResourceAsStream("divae_reference_bench.py")) {
+                if (in == null) {
+                    throw new IllegalStateException("the reference benchmark script is missing from fourm-cli's jar");
+                }
+                Files.write(script, in.readAllBytes());
+            }
+            List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--scripts",
+                    referenceScripts.toString(), "--side", Integer.toString(side), "--grid", Integer.toString(grid),
+                    "--batches", join(batches), "--decode-batches", join(decodeBatches), "--steps",
+                    Integer.toString(steps), "--warmup", Integer.toString(warmup), "--repeats",
+                    Integer.toString(repeats), "--threads", Integer.toString(threads)));
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("ML4M_REPO", reference.toAbsolutePath().toString());
+            if (referenceBlas != null) {
+                pb.environment().put("LD_LIBRARY_PATH", referenceBlas.toAbsolutePath().toString());
+                pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+                pb.environment().remove("OPENBLAS_CORETYPE");
+                pb.environment().remove("OPENBLAS_L2_SIZE");
+            }
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            err.println("running the reference: " + String.join(" ", cmd));
+            err.flush();
+            Process p = pb.start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String[] lines = stdout.strip().split("\n");
+            if (code != 0 || lines.length == 0 || !lines[lines.length - 1].startsWith("{")) {
+                throw new UserError("the reference benchmark failed (exit " + code + "); its output:\n" + stdout);
+            }
+            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) {
+            if (v == 0) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : ",").append(v);
+        }
+        return sb.toString();
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg}, or NaN where there is none. */
+    private static double loadAverage() {
+        try {
+            String s = Files.readString(Path.of("/proc/loadavg")).trim();
+            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package fourm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fourm.core.data.DatasetManifest;
+import fourm.core.data.Npy;
+import fourm.core.data.SampleFile;
+import fourm.core.data.ShardedDatasetWriter;
+import fourm.core.train.ToyData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the reliability checks, through the command line in process. */
+class ReliabilityCommandsTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run fourm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path experiment(Path out, Path data, String extra) throws IOException {
+        Path toy = Path.of(System.getProperty("fourm.cli.basedir", ".")).resolve("../examples/experiments/toy.conf")
+                .normalize().toAbsolutePath();
+        Path file = dir.resolve("e.conf");
+        Files.writeString(file, "include file(\"" + toy.toString().replace("\\", "/") + "\")\n"
+                + "fourm.train { output-dir = \"" + out.toString().replace("\\", "/") + "\",\n"
+                + "  data { path = \"" + data.toString().replace("\\", "/") + "\", toy-samples = 0 }\n"
+                + "  progress = lines, eval.every = 0, schedule.warmup-steps = 1, checkpoint.every = 0 }\n" + extra);
+        return file;
+    }
+
+    /** The toy dataset with sample {@code bad} carrying a caption token id outside the toy vocabulary. */
+    private static void toyWithBadSample(Path root, int n, int bad) throws IOException {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of(ToyData.RGB, ToyData.DEPTH,
+                ToyData.CAPTION), 32)) {
+            for (int i = 0; i < n; i++) {
+                ToyData.Example e = ToyData.example(7, i);
+                Map<String, SampleFile> files = new LinkedHashMap<>();
+                files.put(ToyData.RGB, SampleFile.tokens(new int[][] {e.rgb()}));
+                files.put(ToyData.DEPTH, SampleFile.tokens(new int[][] {e.depth()}));
+                int[] caption = e.caption().clone();
+                if (i == bad) {
+                    caption[0] = 29999;
+                }
+                files.put(ToyData.CAPTION, new SampleFile("npy", Npy.writeInt16(new int[] {caption.length}, caption)));
+                w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
+            }
+            w.finish();
+        }
+    }
+
+    @Test
+    void aBadSampleIsAUserErrorFoundBeforeTrainingOrCheckpointedWhenTheCheckIsOff() throws IOException {
+        Path data = dir.resolve("data");
+        toyWithBadSample(data, 128, 100);
+        Run check = fourm("-c", experiment(dir.resolve("x"), data, "").toString(), "data", "check", data.toString());
+        assertThat(check.code()).as(check.err()).isEqualTo(Main.FAILED);
+        assertThat(check.out()).contains("sample 'toy-000100'").contains("token id 29999")
+                .contains("outside the vocabulary [0, 300)").contains("PROBLEMS");
+
+        Path out = dir.resolve("run");
+        Run refused = fourm("train", "-c", experiment(out, data, "fourm.train.steps = 40\n").toString());
+        assertThat(refused.code()).isEqualTo(Main.USER_ERROR);
+        assertThat(refused.err()).contains("data check").contains("toy-000100").doesNotContain("internal error");
+        assertThat(out.resolve("checkpoints")).doesNotExist();
+
+        Run late = fourm("train", "-c", experiment(out, data, "fourm.train { steps = 40, data.check = false }\n"
+                + "fourm.data.shuffle-buffer = 0\n").toString());
+        assertThat(late.code()).isEqualTo(Main.USER_ERROR);
+        assertThat(late.err()).contains("bad data:").contains("toy-000100").contains("token id 29999")
+                .contains("checkpoint written to").doesNotContain("internal error");
+        assertThat(out.resolve("checkpoints/step-00000012/model.safetensors")).as("96 good samples = 12 steps")
+                .isRegularFile();
+    }
+
+    @Test
+    void aDashDOverrideOfANumericTrainKeyWorksInFourmTrain() throws IOException {
+        Path data = dir.resolve("data");
+        ToyData.write(data, 64, 7, 32);
+        String before = System.getProperty("fourm.train.steps");
+        System.setProperty("fourm.train.steps", "3");
+        try {
+            Run r = fourm("train", "-c", experiment(dir.resolve("run"), data, "").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("trained steps 0 to 3 of 3");
+        } finally {
+            if (before == null) {
+                System.clearProperty("fourm.train.steps");
+            } else {
+                System.setProperty("fourm.train.steps", before);
+            }
+        }
+    }
+
+    @Test
+    void unknownKeysAndNamespacesAreUserErrorsNamingKeyAndFile() throws IOException {
+        Path data = dir.resolve("data");
+        for (String typo : new String[] {"fourm.data.shufle-buffer = 10", "fourm.data.on-bad-sampel = skip",
+            "fourm.trian.steps = 5"}) {
+            Path conf = experiment(dir.resolve("run"), data, typo + "\n");
+            Run r = fourm("train", "-c", conf.toString());
+            assertThat(r.code()).as(typo).isEqualTo(Main.USER_ERROR);
+            assertThat(r.err()).contains(typo.substring(0, typo.indexOf(' ')).replace(".steps", ""))
+                    .contains("e.conf").contains("unknown key");
+        }
+    }
+
+    @Test
+    void aResumeWithNothingToResumeSaysSoAndAPartialPretokenizeIsRedone() throws IOException {
+        Path data = dir.resolve("data");
+        ToyData.write(data, 64, 7, 32);
+        Run r = fourm("train", "-c", experiment(dir.resolve("run"), data, "fourm.train.steps = 2\n").toString(),
+                "--resume");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("holds no checkpoint; starting from step 0");
+
+        Path ids = dir.resolve("ids");
+        Files.createDirectories(ids.resolve("caption"));
+        for (int i = 0; i < 30; i++) {
+            Files.write(ids.resolve("caption").resolve(String.format(Locale.ROOT, "k%03d.npy", i)),
+                    Npy.writeInt16(new int[] {3}, new int[] {1, 2, i}));
+        }
+        Path ds = dir.resolve("ds");
+        Files.createDirectories(ds.resolve("caption"));
+        Files.write(ds.resolve("caption").resolve("shard-00000.tar"), new byte[1024]);
+        Files.write(ds.resolve("caption").resolve(".shard-00001.tar.tmp"), new byte[10]);
+        Run again = fourm("pretokenize-ids", "--input", ids.toString(), "--output", ds.toString(),
+                "--samples-per-shard", "10");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("removed 2 file(s) an earlier run left unfinished");
+        assertThat(DatasetManifest.requireComplete(ds, List.of("caption")).get(0).samples()).isEqualTo(30);
+        Run refused = fourm("pretokenize-ids", "--input", ids.toString(), "--output", ds.toString());
+        assertThat(refused.code()).isEqualTo(Main.USER_ERROR);
+        assertThat(refused.err()).contains("holds a complete dataset");
+    }
+}

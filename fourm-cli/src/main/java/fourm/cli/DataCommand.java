@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -55,9 +54,7 @@ final class DataCommand implements Runnable {
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }
-        return new ModalitySpec(spec.key(), spec.kind(), OptionalInt.of(v), spec.maxTokens(), spec.maxLength(),
-                spec.imageSize(), spec.patchSize(), spec.valueDim(), spec.positional(), spec.encoder(),
-                spec.decoder(), spec.generation(), spec.masking());
+        return spec.withVocabSize(v);
     }
 
     /**

@@ -43,8 +43,7 @@ import picocli.CommandLine.Spec;
  * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
  */
 @Command(name = "generate", description = {
-    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked "
-        + "batch.",
+    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
     "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets "
         + "prepared empty; the output file holds every modality after generation in the same layout."
 })

@@ -12,6 +12,7 @@ import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.ToyData;
+import fourm.testing.ToyModalities;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class FaultInjectionTest {
     @BeforeAll
     static void toyData() throws IOException {
         data = shared.resolve("toy");
-        ToyData.write(data, 128, 7, 32);
+        ToyData.write(data, ToyModalities.specs(), 128, 7, 32);
     }
 
     @AfterAll
@@ -295,7 +296,7 @@ class FaultInjectionTest {
     void corruptedShardsAreFoundByTheCheckAndRefusedByTraining() throws IOException {
         Random rnd = new Random(SEED + 2);
         List<String> failures = new ArrayList<>();
-        List<String> mods = List.of(ToyData.RGB, ToyData.DEPTH, ToyData.CAPTION);
+        List<String> mods = List.of(ToyModalities.RGB, ToyModalities.DEPTH, ToyModalities.CAPTION);
         for (int v = 0; v < 28; v++) {
             Path copy = dir.resolve("data-" + v);
             copyTree(data, copy);

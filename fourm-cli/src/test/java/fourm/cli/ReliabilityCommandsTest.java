@@ -7,6 +7,7 @@ import fourm.core.data.Npy;
 import fourm.core.data.SampleFile;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.train.ToyData;
+import fourm.testing.ToyModalities;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,18 +48,19 @@ class ReliabilityCommandsTest {
 
     /** The toy dataset with sample {@code bad} carrying a caption token id outside the toy vocabulary. */
     private static void toyWithBadSample(Path root, int n, int bad) throws IOException {
-        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of(ToyData.RGB, ToyData.DEPTH,
-                ToyData.CAPTION), 32)) {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of(ToyModalities.RGB, ToyModalities.DEPTH,
+                ToyModalities.CAPTION), 32)) {
             for (int i = 0; i < n; i++) {
                 ToyData.Example e = ToyData.example(7, i);
                 Map<String, SampleFile> files = new LinkedHashMap<>();
-                files.put(ToyData.RGB, SampleFile.tokens(new int[][] {e.rgb()}));
-                files.put(ToyData.DEPTH, SampleFile.tokens(new int[][] {e.depth()}));
+                files.put(ToyModalities.RGB, SampleFile.tokens(new int[][] {e.scene()}));
+                files.put(ToyModalities.DEPTH, SampleFile.tokens(new int[][] {e.derived()}));
                 int[] caption = e.caption().clone();
                 if (i == bad) {
                     caption[0] = 29999;
                 }
-                files.put(ToyData.CAPTION, new SampleFile("npy", Npy.writeInt16(new int[] {caption.length}, caption)));
+                files.put(ToyModalities.CAPTION, new SampleFile("npy",
+                        Npy.writeInt16(new int[] {caption.length}, caption)));
                 w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
             }
             w.finish();
@@ -92,7 +94,7 @@ class ReliabilityCommandsTest {
     @Test
     void aDashDOverrideOfANumericTrainKeyWorksInFourmTrain() throws IOException {
         Path data = dir.resolve("data");
-        ToyData.write(data, 64, 7, 32);
+        ToyData.write(data, ToyModalities.specs(), 64, 7, 32);
         String before = System.getProperty("fourm.train.steps");
         System.setProperty("fourm.train.steps", "3");
         try {
@@ -124,7 +126,7 @@ class ReliabilityCommandsTest {
     @Test
     void aResumeWithNothingToResumeSaysSoAndAPartialPretokenizeIsRedone() throws IOException {
         Path data = dir.resolve("data");
-        ToyData.write(data, 64, 7, 32);
+        ToyData.write(data, ToyModalities.specs(), 64, 7, 32);
         Run r = fourm("train", "-c", experiment(dir.resolve("run"), data, "fourm.train.steps = 2\n").toString(),
                 "--resume");
         assertThat(r.code()).as(r.err()).isZero();

@@ -14,6 +14,7 @@ import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
+import fourm.testing.ToyModalities;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

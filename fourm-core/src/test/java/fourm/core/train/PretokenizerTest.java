@@ -9,6 +9,7 @@ import fourm.core.data.Npy;
 import fourm.core.data.OnBadSample;
 import fourm.core.data.Sample;
 import fourm.core.data.ShardedDatasetReader;
+import fourm.testing.ToyModalities;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,6 +12,7 @@ import fourm.core.data.DataConfig;
 import fourm.core.data.OnBadSample;
 import fourm.core.data.Sample;
 import fourm.core.data.ShardedDatasetReader;
+import fourm.testing.ToyModalities;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;

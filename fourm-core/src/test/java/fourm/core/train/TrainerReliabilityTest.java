@@ -13,6 +13,7 @@ import fourm.core.data.DatasetManifest;
 import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMModel;
 import fourm.core.model.NonFiniteCheckpointException;
+import fourm.testing.ToyModalities;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class TrainerReliabilityTest {
     @Test
     void aCheckpointWithNaNWeightsIsRefusedByNameAndADivergingRunStops() throws IOException {
         Path data = dir.resolve("toy");
-        ToyData.write(data, 64, 7, 64);
+        ToyData.write(data, ToyModalities.specs(), 64, 7, 64);
         Config c = config(dir.resolve("a"), data, "fourm.train { steps = 30, eval.every = 0, checkpoint.every = 0 }");
         Experiment exp = Experiment.prepare(c, TrainerTest.modalities());
         Path init = dir.resolve("nan.safetensors");
@@ -63,9 +64,9 @@ class TrainerReliabilityTest {
     @Test
     void aFatalDataErrorWritesACheckpointOfTheCompletedSteps() throws IOException {
         Path data = dir.resolve("toy");
-        ToyData.write(data, 256, 7, 128);
+        ToyData.write(data, ToyModalities.specs(), 256, 7, 128);
         // garble the middle of the second caption shard, keeping its size: only reading it finds the damage
-        Path shard = data.resolve(ToyData.CAPTION).resolve("shard-00001.tar");
+        Path shard = data.resolve(ToyModalities.CAPTION).resolve("shard-00001.tar");
         try (RandomAccessFile f = new RandomAccessFile(shard.toFile(), "rw")) {
             f.seek(0);
             f.write(new byte[1024]);
@@ -87,12 +88,12 @@ class TrainerReliabilityTest {
     @Test
     void anIncompleteDatasetIsRefusedBeforeAnyStep() throws IOException {
         Path data = dir.resolve("toy");
-        ToyData.write(data, 64, 7, 32);
-        Files.delete(data.resolve(ToyData.DEPTH).resolve(DatasetManifest.FILE_NAME));
+        ToyData.write(data, ToyModalities.specs(), 64, 7, 32);
+        Files.delete(data.resolve(ToyModalities.DEPTH).resolve(DatasetManifest.FILE_NAME));
         Path out = dir.resolve("run");
         Config c = config(out, data, "fourm.train { steps = 25, eval.every = 0, checkpoint.every = 0 }");
         assertThatThrownBy(() -> TrainerTest.trainer(c).run()).isInstanceOf(IncompleteDatasetException.class)
-                .hasMessageContaining(data.resolve(ToyData.DEPTH).toString());
+                .hasMessageContaining(data.resolve(ToyModalities.DEPTH).toString());
         assertThat(out.resolve("checkpoints")).doesNotExist();
         assertThat(out.resolve(TrainLog.FILE_NAME)).doesNotExist();
     }

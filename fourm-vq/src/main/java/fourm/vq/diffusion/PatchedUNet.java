@@ -326,7 +326,7 @@ public final class PatchedUNet implements AutoCloseable {
         int nw = (int) (s.get(3) / p);
         sample = sample.get(m, new NDIndex("..."));
         cond = cond.get(m, new NDIndex("..."));
-        Ctx ctx = new Ctx(weights.view(m));
+        Ctx ctx = new Ctx(m, weights.view(m), new HashMap<>(), null);
         NDArray x = sample.reshape(b, config.inChannels(), nh, p, nw, p).transpose(0, 1, 3, 5, 2, 4)
                 .reshape(b, (long) config.inChannels() * p * p, nh, nw);
         x = NDArrays.concat(new NDList(x, nearest(m, cond, nh, nw)), 1);
@@ -335,26 +335,45 @@ public final class PatchedUNet implements AutoCloseable {
         Deque<NDArray> hs = new ArrayDeque<>();
         NDArray h = x;
         for (List<Layer> block : inputBlocks) {
-            h = apply(ctx, block, h);
+            h = apply(m, ctx, block, h);
             hs.push(h);
         }
-        h = apply(ctx, middleBlock, h);
+        h = apply(m, ctx, middleBlock, h);
         for (List<Layer> block : outputBlocks) {
-            h = apply(ctx, block, NDArrays.concat(new NDList(h, hs.pop()), 1));
+            NDArray skip = hs.pop();
+            NDArray in = NDArrays.concat(new NDList(h, skip), 1);
+            h.close();
+            skip.close();
+            h = apply(m, ctx, block, in);
+            in.close();
         }
         h = conv(ctx, "out.2", silu(groupNorm(ctx, "out.0", h)), 1, 1);
         int c = config.outChannels();
         return h.reshape(b, c, p, p, nh, nw).transpose(0, 1, 4, 2, 5, 3).reshape(b, c, (long) nh * p, (long) nw * p);
     }
 
-    /** What one forward pass shares: the weight views and the activated timestep embedding. */
+    private static final NDIndex ALL = new NDIndex("...");
+
+    /**
+     * What one forward pass shares: its manager, the weight views of the current scope, the GroupNorm unit vectors
+     * (in the forward's manager) and the activated timestep embedding.
+     */
     private static final class Ctx {
+        final NDManager root;
         final TensorStore.View w;
-        final Map<Long, NDArray[]> normAffine = new HashMap<>();
+        final Map<Long, NDArray[]> normAffine;
         NDArray embAct;
 
-        Ctx(TensorStore.View w) {
+        Ctx(NDManager root, TensorStore.View w, Map<Long, NDArray[]> normAffine, NDArray embAct) {
+            this.root = root;
             this.w = w;
+            this.normAffine = normAffine;
+            this.embAct = embAct;
+        }
+
+        /** The same context with every view in {@code lm}. */
+        Ctx scoped(NDManager lm, TensorStore weights) {
+            return new Ctx(root, weights.view(lm), normAffine, embAct == null ? null : embAct.get(lm, ALL));
         }
 
         NDArray get(String key) {
@@ -362,21 +381,37 @@ public final class PatchedUNet implements AutoCloseable {
         }
     }
 
-    private NDArray apply(Ctx ctx, List<Layer> block, NDArray x) {
+    /**
+     * Applies the layers of a block, each in its own sub-manager of {@code m} that is closed as soon as the layer is
+     * done (only its output survives), so that a pass holds the skip connections and one layer's intermediates, not
+     * every intermediate of the network: PyTorch frees a tensor as soon as nothing refers to it, a DJL manager only
+     * when it closes. The input is left to the caller; the result belongs to {@code m}.
+     */
+    private NDArray apply(NDManager m, Ctx ctx, List<Layer> block, NDArray x) {
         NDArray h = x;
         for (Layer layer : block) {
-            if (layer instanceof Conv c) {
-                h = conv(ctx, c.key(), h, 1, 1);
-            } else if (layer instanceof Res r) {
-                h = resBlock(ctx, r, h);
-            } else if (layer instanceof Attn a) {
-                h = attention(ctx, a, h);
-            } else if (layer instanceof Down d) {
-                h = conv(ctx, d.key() + ".op", h, 2, 1);
-            } else {
-                Up u = (Up) layer;
-                h = conv(ctx, u.key() + ".conv", upsample2(h), 1, 1);
+            NDArray out;
+            try (NDManager lm = m.newSubManager()) {
+                Ctx lc = ctx.scoped(lm, weights);
+                NDArray v = h.get(lm, ALL);
+                if (layer instanceof Conv c) {
+                    out = conv(lc, c.key(), v, 1, 1);
+                } else if (layer instanceof Res r) {
+                    out = resBlock(lc, r, v);
+                } else if (layer instanceof Attn a) {
+                    out = attention(lc, a, v);
+                } else if (layer instanceof Down d) {
+                    out = conv(lc, d.key() + ".op", v, 2, 1);
+                } else {
+                    Up u = (Up) layer;
+                    out = conv(lc, u.key() + ".conv", upsample2(v), 1, 1);
+                }
+                out.attach(m);
             }
+            if (h != x) {
+                h.close();
+            }
+            h = out;
         }
         return h;
     }
@@ -448,7 +483,7 @@ public final class PatchedUNet implements AutoCloseable {
         long c = s.get(1);
         long n = s.size() / (b * UNetConfig.GROUPS);
         NDArray[] unit = ctx.normAffine.computeIfAbsent(n, len -> new NDArray[] {
-            x.getManager().ones(new Shape(len)), x.getManager().zeros(new Shape(len))});
+            ctx.root.ones(new Shape(len)), ctx.root.zeros(new Shape(len))});
         NDArray y = LayerNorm.layerNorm(x.reshape(b, UNetConfig.GROUPS, n), new Shape(n), unit[0], unit[1], GN_EPS)
                 .singletonOrThrow().reshape(s);
         long[] affine = new long[s.dimension()];

@@ -210,7 +210,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     /** Enabled plugins' modalities first (the experiment may resize them), then every discovered plugin's. */
     private ModalityCatalog catalog() {
-        return Startup.catalog(Startup.start(main.config));
+        return Startup.catalog(Startup.start(main));
     }
 
     private FourMConfig readModelConfig(ModalityCatalog catalog) {

@@ -433,15 +433,37 @@ public final class PatchedUNet implements AutoCloseable {
                 .singletonOrThrow();
     }
 
+    /**
+     * A residual block. Temporaries are updated in place and closed as soon as they are used, so that the allocator
+     * hands the same memory to the next operation (the results are the reference's operations in its order).
+     */
     private NDArray resBlock(Ctx ctx, Res r, NDArray x) {
         String k = r.key();
-        NDArray h = conv(ctx, k + ".in_layers.2", silu(groupNorm(ctx, k + ".in_layers.0", x)), 1, 1);
-        NDArray e = Linear.linear(ctx.embAct, ctx.get(k + ".emb_layers.1.weight"), ctx.get(k + ".emb_layers.1.bias"))
-                .singletonOrThrow();
-        h = h.add(e.reshape(e.getShape().get(0), r.out(), 1, 1));
-        h = conv(ctx, k + ".out_layers.3", silu(groupNorm(ctx, k + ".out_layers.0", h)), 1, 1);
-        NDArray skip = r.in() == r.out() ? x : conv(ctx, k + ".skip_connection", x, 1, 0);
-        return skip.add(h);
+        NDArray a = normSilu(ctx, k + ".in_layers.0", x);
+        NDArray h = conv(ctx, k + ".in_layers.2", a, 1, 1);
+        a.close();
+        try (NDArray e = Linear.linear(ctx.embAct, ctx.get(k + ".emb_layers.1.weight"),
+                ctx.get(k + ".emb_layers.1.bias")).singletonOrThrow()) {
+            h.addi(e.reshape(e.getShape().get(0), r.out(), 1, 1));
+        }
+        NDArray b = normSilu(ctx, k + ".out_layers.0", h);
+        h.close();
+        NDArray out = conv(ctx, k + ".out_layers.3", b, 1, 1);
+        b.close();
+        if (r.in() == r.out()) {
+            return out.addi(x);
+        }
+        try (NDArray skip = conv(ctx, k + ".skip_connection", x, 1, 0)) {
+            return out.addi(skip);
+        }
+    }
+
+    /** {@code SiLU(GroupNorm(x))} in one new array. */
+    private static NDArray normSilu(Ctx ctx, String key, NDArray x) {
+        NDArray y = groupNorm(ctx, key, x);
+        try (NDArray sig = Activation.sigmoid(y)) {
+            return y.muli(sig);
+        }
     }
 
     /** The "legacy" QKV attention: heads split before q, k, v; both q and k scaled by {@code ch^-1/4}. */
@@ -490,7 +512,7 @@ public final class PatchedUNet implements AutoCloseable {
         java.util.Arrays.fill(affine, 1);
         affine[1] = c;
         Shape as = new Shape(affine);
-        return y.mul(ctx.get(key + ".weight").reshape(as)).add(ctx.get(key + ".bias").reshape(as));
+        return y.muli(ctx.get(key + ".weight").reshape(as)).addi(ctx.get(key + ".bias").reshape(as));
     }
 
     private static NDArray silu(NDArray x) {

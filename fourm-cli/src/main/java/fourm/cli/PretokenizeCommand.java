@@ -2,7 +2,6 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
@@ -127,7 +126,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         }
         ModalitySpec s = m.spec();
         VqConfig c = t.config();
-        if (s.kind() != ModalityKind.IMAGE_TOKENS || c.patchSize() <= 0) {
+        if (!s.layout().discrete() || s.layout().sequence() || c.patchSize() <= 0) {
             return;
         }
         int side = c.imageSize() / c.patchSize();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,8 +96,6 @@ class CoreNamesNoModalityTest {
     }
 
     @Test
-    @Disabled("fourm-core, fourm-vq and fourm-cli still hold modality keys until the catalog, the toy data, the"
-            + " benchmarks and the image families move into the plugins; enabled when they have")
     void noModalityKeyLiteralInCoreVqOrCliMainCode() {
         List<String> trees = MODULES.stream().map(m -> m + "/src/main/java").toList();
         assertThat(keyLiterals(trees)).as("string literals naming a modality key in main code (move the fact into"
@@ -106,9 +103,6 @@ class CoreNamesNoModalityTest {
     }
 
     @Test
-    @Disabled("fourm-core and fourm-vq still switch over ModalityKind, MaskingPolicy and ModalityFamily until the"
-            + " model, masking and tokenizer code call the plugins' layout, masking and tokenizer; enabled when they"
-            + " do")
     void noSwitchOverModalityKindsOrFamiliesOutsideTheKits() {
         assertThat(enumSwitches(MODULES)).as("switches over a closed set of modality kinds outside the kits (call"
                 + " the plugin's TokenLayout, masking or tokenizer instead)").isEmpty();

@@ -20,15 +20,19 @@ import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
+import fourm.core.data.SampleFile;
+import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.spi.FourmModuleProvider;
 import fourm.core.train.Experiment;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,8 +149,22 @@ class FourmInjectionTest {
         assertThat(Fourm.pluginModules(c)).hasSize(1);
     }
 
+    /** A complete dataset of {@code n} samples of grid_a (3x3 ids), so that training gets past its data checks. */
+    private static void writeGridData(Path root, int n) throws IOException {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of("grid_a"), 8)) {
+            for (int i = 0; i < n; i++) {
+                int[] ids = new int[9];
+                for (int p = 0; p < ids.length; p++) {
+                    ids[p] = (i * 7 + p) % 64;
+                }
+                w.write(String.format(Locale.ROOT, "s%04d", i), Map.of("grid_a", SampleFile.tokens(new int[][] {ids})));
+            }
+            w.finish();
+        }
+    }
+
     @Test
-    void anApplicationSwapsTheEngineAndTrainingCreatesItsModelThere() {
+    void anApplicationSwapsTheEngineAndTrainingCreatesItsModelThere() throws IOException {
         RecordingEngine engine = new RecordingEngine();
         Module mine = new AbstractModule() {
             @Override
@@ -160,6 +178,7 @@ class FourmInjectionTest {
 
         Experiment exp = training.experiment();
         assertThat(exp.modalities().keySet()).containsExactly("grid_a");
+        writeGridData(dir.resolve("data"), 16);
         assertThatThrownBy(() -> training.trainer(exp, new PrintWriter(new StringWriter()), Map.of()).run())
                 .hasMessageContaining("recording engine");
         assertThat(engine.created).hasSize(1);

@@ -24,6 +24,9 @@ import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.spi.FourmModuleProvider;
 import fourm.core.train.Experiment;
+import fourm.core.train.ToyData;
+import fourm.testing.ToyModalities;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -74,6 +77,24 @@ class FourmInjectionTest {
                     .setEncoder(true).setDecoder(true).setMasking(MaskingPolicy.RANDOM_TOKENS)
                     .optGeneration(new DecoderStrategy(GenerationScheme.MASKGIT, 2, 1.0, "constant", 1.0, 1.0))
                     .build());
+        }
+    }
+
+    /** A provider of a fixed specification, ids made elsewhere. */
+    private record SpecProvider(ModalitySpec spec) implements ModalityProvider {
+        @Override
+        public String key() {
+            return spec.key();
+        }
+
+        @Override
+        public String configPath() {
+            return "fourm.test-only";
+        }
+
+        @Override
+        public Modality create(Config node) {
+            return Modality.pretokenized(spec);
         }
     }
 
@@ -146,7 +167,7 @@ class FourmInjectionTest {
     }
 
     @Test
-    void anApplicationSwapsTheEngineAndTrainingCreatesItsModelThere() {
+    void anApplicationSwapsTheEngineAndTrainingCreatesItsModelThere() throws IOException {
         RecordingEngine engine = new RecordingEngine();
         Module mine = new AbstractModule() {
             @Override
@@ -154,17 +175,37 @@ class FourmInjectionTest {
                 bind(ModelEngine.class).toInstance(engine);
             }
         };
-        Fourm fourm = Fourm.start(config("[grid_a]"), REGISTRY, List.of(mine));
+        Path data = dir.resolve("toy");
+        ToyData.write(data, ToyModalities.specs(), 16, 7, 16);
+        ModalityRegistry toy = ModalityRegistry.of(ToyModalities.specs().values().stream().map(SpecProvider::new)
+                .toList());
+        Config c = ConfigFactory.parseString("fourm.experiment.modalities = []\n"
+                + "fourm.train {\n"
+                + "  output-dir = \"" + dir.resolve("out").toString().replace("\\", "/") + "\"\n"
+                + "  data.path = \"" + data.toString().replace("\\", "/") + "\"\n"
+                + "  model { preset = custom, dim = 32, encoder-depth = 1, decoder-depth = 1, num-heads = 2 }\n"
+                + "  masking {\n"
+                + "    mixture { modalities {\n"
+                + "      \"tok_rgb@224\" { input-alphas = [1.0], target-alphas = [1.0] }\n"
+                + "      \"tok_depth@224\" { input-alphas = [1.0], target-alphas = [1.0] }\n"
+                + "      caption { input-alphas = [1.0], target-alphas = [1.0], keep = [random] }\n"
+                + "    } }\n"
+                + "    num-input-tokens = 16\n"
+                + "    num-target-tokens = 16\n"
+                + "  }\n"
+                + "  progress = off\n"
+                + "}\n").withFallback(ConfigFactory.defaultReference()).resolve();
+        Fourm fourm = Fourm.start(c, toy, List.of(mine));
         Training training = fourm.injector().getInstance(Training.class);
         assertThat(training.engine()).isSameAs(engine);
 
         Experiment exp = training.experiment();
-        assertThat(exp.modalities().keySet()).containsExactly("grid_a");
+        assertThat(exp.modalities()).hasSize(3);
         assertThatThrownBy(() -> training.trainer(exp, new PrintWriter(new StringWriter()), Map.of()).run())
                 .hasMessageContaining("recording engine");
         assertThat(engine.created).hasSize(1);
         assertThat(engine.created.get(0).dim()).isEqualTo(32);
-        assertThat(engine.created.get(0).modalities()).containsOnlyKeys("grid_a");
+        assertThat(engine.created.get(0).modalities()).hasSize(3);
 
         // Without the override the same code gets the default engine.
         assertThat(Fourm.start(config("[grid_a]"), REGISTRY).injector().getInstance(Training.class).engine())

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,8 +95,6 @@ class ModalitiesEndToEndTest {
     }
 
     @Test
-    @Disabled("the image modalities' tokenizers are still pre-tokenized until they own their fourm-vq tokenizers;"
-            + " enabled when they do")
     void noModalityWithAVocabularyIsPretokenized() {
         ModulePathRun.Result r = ModulePathRun.fourm(TIMEOUT, "modalities", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -41,9 +41,10 @@ import picocli.CommandLine.Spec;
  * in a Python subprocess between two rounds of fourm's measurements, and the ratios are printed.
  */
 @Command(name = "divae", description = {
-    "The DiVAE diffusion decoder (unet_patched at 224 px, random weights) next to the GEMM rate of the same run:",
-    "ms per UNet evaluation, s per decode, model GFLOP/s and their ratio to the GEMM rate, resident memory over a",
-    "long decode; with --reference, the reference's own decoder timed in between (Debian python3-torch) and the ratio."})
+    "The DiVAE diffusion decoder (unet_patched at 224 px, random weights) next to the GEMM rate of the same run.",
+    "Prints ms per UNet evaluation, s per decode, model GFLOP/s and their ratio to the GEMM rate, and resident memory "
+        + "over a long decode; with --reference, the reference's own decoder timed in between (Debian python3-torch) "
+        + "and the ratio."})
 final class DivaeBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

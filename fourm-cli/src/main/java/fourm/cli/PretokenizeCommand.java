@@ -131,8 +131,8 @@ final class PretokenizeCommand implements Callable<Integer> {
         }
         int side = c.imageSize() / c.patchSize();
         int tokens = side * side;
-        if (tokens != s.maxTokens()) {
-            throw new UserError("--modality " + modality + " holds " + s.maxTokens() + " tokens a crop, but the"
+        if (tokens != s.layout().length()) {
+            throw new UserError("--modality " + modality + " holds " + s.layout().length() + " tokens a crop, but the"
                     + " tokenizer " + tokenizer + " makes " + tokens + " (" + c.imageSize() + " px in patches of "
                     + c.patchSize() + "); use a tokenizer of that grid, or a modality key of the tokenizer's size");
         }

@@ -324,6 +324,12 @@ public final class PatchedUNet implements AutoCloseable {
         }
         int nh = (int) (s.get(2) / p);
         int nw = (int) (s.get(3) / p);
+        int down = 1 << (config.channelMult().size() - 1);
+        if (nh % down != 0 || nw % down != 0) {
+            throw new IllegalArgumentException("the " + nh + " x " + nw + " patch grid of a " + s.get(2) + " x "
+                    + s.get(3) + " sample must divide by " + down + " (the UNet halves it "
+                    + (config.channelMult().size() - 1) + " times): use sides that are multiples of " + down * p);
+        }
         sample = sample.get(m, new NDIndex("..."));
         cond = cond.get(m, new NDIndex("..."));
         Ctx ctx = new Ctx(m, weights.view(m), new HashMap<>(), null);

@@ -34,14 +34,15 @@ public final class ImageTokenChecks {
     }
 
     /**
-     * The smallest tokenizer architecture that fits a modality: its grid (or its Memcodes heads), a codebook of 16
-     * codes, networks of width 8 and depth 1. Good for tests, not for use.
+     * The smallest tokenizer architecture that fits a modality: its grid (or its Memcodes heads), a codebook of the
+     * modality's vocabulary (so every id a model can generate decodes), networks of width 8 and depth 1. Good for
+     * tests, not for use.
      *
      * @param channels   input channels (for class ids: the class-embedding width)
      * @param numClasses classes of class-id values, else 0
      */
     public static VqConfig smallestArchitecture(ModalitySpec spec, ImageValues values, int channels, int numClasses) {
-        int codes = Math.min(16, spec.vocabSize().orElseThrow());
+        int codes = spec.vocabSize().orElseThrow();
         VqConfig.Network vit = new VqConfig.Network(VqConfig.Arch.VIT, 8, 1, 2, 2);
         VqConfig.Network mlp = new VqConfig.Network(VqConfig.Arch.BOTTLENECK_MLP, 8, 1, 0, 2);
         LossKind loss = values.defaultLoss();
@@ -78,6 +79,33 @@ public final class ImageTokenChecks {
             }
         }
         return new Raster(c.valueChannels(), c.imageSize(), c.imageSize(), v);
+    }
+
+    /**
+     * {@code node} with {@code tokenizer.checkpoint} naming a tiny untrained tokenizer of the modality's shape
+     * ({@link #smallestArchitecture}) written into {@code dir}: the node a plugin's end-to-end test creates its
+     * modality from.
+     */
+    public static Config withTinyCheckpoint(ModalityProvider provider, Config node, int channels, int numClasses,
+                                            Path dir) throws IOException {
+        Modality bare = provider.create(node);
+        if (!(bare instanceof ImageTokenModality im)) {
+            throw new AssertionError(bare.key() + ": the modality is not an ImageTokenModality");
+        }
+        VqConfig arch = smallestArchitecture(bare.spec(), im.values(), channels, numClasses);
+        Path file = dir.resolve("end-to-end-tokenizer.safetensors");
+        try (VqModel model = VqModel.create(arch, 7)) {
+            VqCheckpoints.save(model, file, Map.of());
+        }
+        return node.withValue("tokenizer.checkpoint", ConfigValueFactory.fromAnyRef(file.toString()));
+    }
+
+    /** A random valid raw value for modality {@code m}'s tiny tokenizer ({@link #withTinyCheckpoint}). */
+    public static Raster sampleFor(Modality m, int channels, int numClasses, long seed) {
+        if (!(m instanceof ImageTokenModality im)) {
+            throw new AssertionError(m.key() + ": the modality is not an ImageTokenModality");
+        }
+        return sample(smallestArchitecture(m.spec(), im.values(), channels, numClasses), seed);
     }
 
     /**

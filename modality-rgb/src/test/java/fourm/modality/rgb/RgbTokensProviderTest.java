@@ -1,6 +1,8 @@
 package fourm.modality.rgb;
 
+import com.typesafe.config.Config;
 import fourm.api.GenerationScheme;
+import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
@@ -35,5 +37,15 @@ class RgbTokensProviderTest extends ModalityEndToEndContract {
     @Test
     void ownsItsTokenizer(@TempDir Path dir) throws IOException {
         ImageTokenChecks.run(provider(), node(), "vq-vae", 3, 0, dir);
+    }
+
+    @Override
+    protected Config endToEndNode(Path dir) throws IOException {
+        return ImageTokenChecks.withTinyCheckpoint(provider(), node(), 3, 0, dir);
+    }
+
+    @Override
+    protected Object endToEndValue(Modality m) {
+        return ImageTokenChecks.sampleFor(m, 3, 0, 3);
     }
 }

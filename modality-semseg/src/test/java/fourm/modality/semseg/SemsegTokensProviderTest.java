@@ -2,9 +2,11 @@ package fourm.modality.semseg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import fourm.api.DecoderStrategy;
 import fourm.api.GenerationScheme;
 import fourm.api.MaskingPolicy;
+import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
@@ -52,5 +54,15 @@ class SemsegTokensProviderTest extends ModalityEndToEndContract {
     @Test
     void ownsItsTokenizer(@TempDir Path dir) throws IOException {
         ImageTokenChecks.run(provider(), node(), "vq-vae", 4, 4, dir);
+    }
+
+    @Override
+    protected Config endToEndNode(Path dir) throws IOException {
+        return ImageTokenChecks.withTinyCheckpoint(provider(), node(), 4, 4, dir);
+    }
+
+    @Override
+    protected Object endToEndValue(Modality m) {
+        return ImageTokenChecks.sampleFor(m, 4, 4, 3);
     }
 }

@@ -2,9 +2,11 @@ package fourm.modality.sam.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.Config;
 import fourm.api.DecoderStrategy;
 import fourm.api.GenerationScheme;
 import fourm.api.MaskingPolicy;
+import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
@@ -52,5 +54,15 @@ class SamEdgeTokensProviderTest extends ModalityEndToEndContract {
     @Test
     void ownsItsTokenizer(@TempDir Path dir) throws IOException {
         ImageTokenChecks.run(provider(), node(), "vq-vae", 1, 0, dir);
+    }
+
+    @Override
+    protected Config endToEndNode(Path dir) throws IOException {
+        return ImageTokenChecks.withTinyCheckpoint(provider(), node(), 1, 0, dir);
+    }
+
+    @Override
+    protected Object endToEndValue(Modality m) {
+        return ImageTokenChecks.sampleFor(m, 1, 0, 3);
     }
 }

@@ -42,7 +42,7 @@ class PretokenizerTest {
         Map<String, Npy.Array> out = new LinkedHashMap<>();
         List<Path> shards;
         try (var s = Files.list(root.resolve(modality))) {
-            shards = s.sorted().toList();
+            shards = s.filter(p -> p.getFileName().toString().endsWith(".tar")).sorted().toList();
         }
         for (Path shard : shards) {
             try (TarReader r = new TarReader(new BufferedInputStream(Files.newInputStream(shard)), shard.toString())) {

@@ -14,10 +14,12 @@
  *   <li>{@link fourm.api.label} - pseudo-labelers, the pretrained models that label photos for a modality.</li>
  * </ul>
  *
- * <p>The API depends on Typesafe Config (a provider receives its config node) and on no tensor engine.
+ * <p>The API depends on Typesafe Config (a provider receives its config node) and on no tensor engine; image decoding
+ * ({@link fourm.api.label.Photo}) uses the JDK's {@code java.desktop} (ImageIO).
  */
 module fourm.api {
     requires transitive typesafe.config;
+    requires java.desktop;
 
     exports fourm.api;
     exports fourm.api.spi;

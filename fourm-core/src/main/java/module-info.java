@@ -19,8 +19,11 @@ module fourm.core {
     exports fourm.core.generate;
     exports fourm.core.data;
     exports fourm.core.train;
+    exports fourm.core.spi;
 
+    // Training, Generation and DjlModelEngine have @Inject constructors.
     opens fourm.core to com.google.guice;
 
     uses fourm.api.spi.ModalityProvider;
+    uses fourm.core.spi.FourmModuleProvider;
 }

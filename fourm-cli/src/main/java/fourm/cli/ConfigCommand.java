@@ -2,7 +2,6 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
-import fourm.core.Fourm;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,8 +36,7 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Fourm fourm = Startup.start(main.config);
-        Config config = fourm.config();
+        Config config = Startup.start(main).injector().getInstance(Config.class);
         if (!config.hasPathOrNull(path)) {
             throw new UserError("no setting at path '" + path + "' in "
                     + (main.config == null ? "the default configuration" : main.config)

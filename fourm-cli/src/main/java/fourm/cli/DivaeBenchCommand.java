@@ -41,9 +41,10 @@ import picocli.CommandLine.Spec;
  * in a Python subprocess between two rounds of fourm's measurements, and the ratios are printed.
  */
 @Command(name = "divae", description = {
-    "The DiVAE diffusion decoder (unet_patched at 224 px, random weights) next to the GEMM rate of the same run:",
-    "ms per UNet evaluation, s per decode, model GFLOP/s and their ratio to the GEMM rate, resident memory over a",
-    "long decode; with --reference, the reference's own decoder timed in between (Debian python3-torch) and the ratio."})
+    "The DiVAE diffusion decoder (unet_patched at 224 px, random weights) next to the GEMM rate of the same run.",
+    "Prints ms per UNet evaluation, s per decode, model GFLOP/s and their ratio to the GEMM rate, and resident memory "
+        + "over a long decode; with --reference, the reference's own decoder timed in between (Debian python3-torch) "
+        + "and the ratio."})
 final class DivaeBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -99,9 +100,9 @@ final class DivaeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (side < 4 || side % 4 != 0 || steps < 1 || steps > 1000 || warmup < 0 || repeats < 1 || rssSteps < 0
+        if (side < 32 || side % 32 != 0 || steps < 1 || steps > 1000 || warmup < 0 || repeats < 1 || rssSteps < 0
                 || Arrays.stream(batches).anyMatch(b -> b < 1) || Arrays.stream(decodeBatches).anyMatch(b -> b < 0)) {
-            throw new UserError("--side must be a positive multiple of 4, --steps in [1, 1000], --batches >= 1, "
+            throw new UserError("--side must be a positive multiple of 32 (patch 4, three halvings), --steps in [1, 1000], --batches >= 1, "
                     + "--decode-batches >= 0, --repeats >= 1, --warmup and --rss-steps >= 0");
         }
         if (reference != null) {

@@ -62,7 +62,7 @@ final class DoctorCommand implements Callable<Integer> {
             report(out, "modalities", "FAILED: " + e.getMessage());
         }
         try {
-            Fourm fourm = Startup.start(main.config);
+            Fourm fourm = Startup.start(main);
             report(out, "config", "ok (" + (main.config == null ? "default stack" : main.config) + ", "
                     + fourm.modalities().size() + " modalities enabled)");
         } catch (UserError e) {

@@ -44,8 +44,7 @@ import picocli.CommandLine.Spec;
  * model and bad options are user errors: one line, exit code {@link Main#USER_ERROR}.
  */
 @Command(name = "forward", description = {
-    "Run one forward pass of a 4M checkpoint on a masked batch and write logits, losses and "
-        + "intermediates.",
+    "Run one forward pass of a 4M checkpoint on a masked batch and write logits, losses and intermediates.",
     "The batch uses the reference's golden inputs layout (<modality>.tensor, .input_mask, "
         + ".target_mask, .decoder_attention_mask); the output holds logits.<modality> [B, N, V], loss_mod, "
         + "loss_token, mod_loss.<modality> and, unless --no-intermediates, the reference's intermediate "
@@ -211,7 +210,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     /** Enabled plugins' modalities first (the experiment may resize them), then every discovered plugin's. */
     private ModalityCatalog catalog() {
-        return Startup.catalog(Startup.start(main.config));
+        return Startup.catalog(Startup.start(main));
     }
 
     private FourMConfig readModelConfig(ModalityCatalog catalog) {

@@ -3,6 +3,8 @@ package fourm.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.GenerationScheme;
+import fourm.core.Fourm;
+import fourm.core.Generation;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.generate.GenerationInputs;
@@ -11,7 +13,6 @@ import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.StepResult;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.model.CheckpointException;
-import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.ModalityCatalog;
@@ -42,8 +43,7 @@ import picocli.CommandLine.Spec;
  * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
  */
 @Command(name = "generate", description = {
-    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked "
-        + "batch.",
+    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
     "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets "
         + "prepared empty; the output file holds every modality after generation in the same layout."
 })
@@ -79,14 +79,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        Config root = Startup.loadConfig(main.config);
+        Fourm fourm = Startup.start(main);
+        Generation generation = fourm.injector().getInstance(Generation.class);
+        Config root = fourm.injector().getInstance(Config.class);
         for (Path p : new Path[] {model, inputs}) {
             if (!Files.isRegularFile(p)) {
                 throw new UserError("file " + p + " does not exist or is not a file");
             }
         }
         long t0 = System.nanoTime();
-        try (FourMModel m = loadModel(Startup.catalog(root))) {
+        try (FourMModel m = loadModel(generation, Startup.catalog(fourm))) {
             FourMConfig cfg = m.config();
             ModalityCatalog known = key -> Optional.ofNullable(cfg.modalities().get(key));
             GenerationPlan p;
@@ -167,9 +169,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private FourMModel loadModel(ModalityCatalog catalog) {
+    private FourMModel loadModel(Generation generation, ModalityCatalog catalog) {
         try {
-            return Checkpoints.load(model, catalog);
+            return generation.load(model, catalog);
         } catch (CheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IOException e) {

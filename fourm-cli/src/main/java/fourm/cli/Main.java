@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,8 +80,16 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Bindings that replace the framework's in every command's injector (tests, embedding applications). */
+    final List<com.google.inject.Module> overrides;
+
     /** Picocli instantiates commands reflectively; use {@link #main(String[])} or {@link #run(String...)}. */
     Main() {
+        this(List.of());
+    }
+
+    private Main(List<com.google.inject.Module> overrides) {
+        this.overrides = List.copyOf(overrides);
     }
 
     /** Without a subcommand: print the usage on stderr and fail as a usage error. */
@@ -102,7 +111,16 @@ public final class Main implements Runnable {
 
     /** The configured picocli command line: output streams, error handling, exit codes. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(out, err, List.of());
+    }
+
+    /**
+     * As {@link #commandLine(PrintWriter, PrintWriter)}, with bindings that replace the framework's in the injector
+     * every command gets its configuration, modalities, engine, training and generation from
+     * ({@code Modules.override}).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, List<com.google.inject.Module> overrides) {
+        CommandLine cl = new CommandLine(new Main(overrides));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);

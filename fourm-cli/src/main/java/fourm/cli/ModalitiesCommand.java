@@ -1,7 +1,6 @@
 package fourm.cli;
 
 import com.google.gson.GsonBuilder;
-import fourm.core.Fourm;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +18,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "modalities", description = {
     "List every discovered modality with its specification.",
-    "The table shows key, kind, vocabulary, token count, positions, encoder/decoder, generation "
+    "The table shows key, kind, tokenizer type, vocabulary, token count, positions, encoder/decoder, generation "
         + "defaults and module; --json prints an array of objects (key, kind, vocabSize, maxTokens, "
         + "maxLength, imageSize, patchSize, valueDim, positional, encoder, decoder, generation, masking, "
-        + "modalityId, module, origin, enabled)."
+        + "modalityId, tokenizer {type, checkpoint}, module, origin, enabled)."
 })
 final class ModalitiesCommand implements Callable<Integer> {
     @ParentCommand
@@ -36,8 +35,7 @@ final class ModalitiesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Fourm fourm = Startup.start(main.config);
-        List<ModalityListing> listings = ModalityListing.of(fourm);
+        List<ModalityListing> listings = ModalityListing.of(Startup.start(main).injector());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder().serializeNulls().setPrettyPrinting().create()

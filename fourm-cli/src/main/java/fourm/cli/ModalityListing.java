@@ -6,11 +6,17 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import fourm.api.DecoderStrategy;
+import fourm.api.Modality;
 import fourm.api.ModalitySpec;
-import fourm.core.Fourm;
+import fourm.api.TokenizerInfo;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import com.typesafe.config.Config;
 import fourm.core.ModalityRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -18,26 +24,32 @@ import java.util.OptionalInt;
  * One discovered modality as {@code fourm modalities} shows it: its specification, the module that provides it and
  * whether the experiment enables it.
  *
- * @param spec    the specification, created from the provider's configuration node
- * @param module  the providing module's name; empty when the provider came from the class path
- * @param origin  where the provider came from ({@code module NAME}, or a jar on the class path)
- * @param enabled whether {@code fourm.experiment.modalities} enables it (an empty list enables every modality)
+ * @param spec      the specification, created from the provider's configuration node
+ * @param tokenizer what the modality's tokenizer is and where its weights come from
+ * @param module    the providing module's name; empty when the provider came from the class path
+ * @param origin    where the provider came from ({@code module NAME}, or a jar on the class path)
+ * @param enabled   whether {@code fourm.experiment.modalities} enables it (an empty list enables every modality)
  */
-record ModalityListing(ModalitySpec spec, Optional<String> module, String origin, boolean enabled) {
+record ModalityListing(ModalitySpec spec, TokenizerInfo tokenizer, Optional<String> module, String origin,
+        boolean enabled) {
 
     /**
-     * Every modality the started framework discovered, sorted by key. Enabled ones come from start-up; the others are
+     * Every modality the started framework discovered (the injector's registry, configuration and enabled
+     * modalities), sorted by key. Enabled ones come from start-up; the others are
      * created from their configuration nodes here, so a bad setting of a disabled modality is reported as well.
      */
-    static List<ModalityListing> of(Fourm fourm) {
+    static List<ModalityListing> of(Injector injector) {
+        ModalityRegistry registry = injector.getInstance(ModalityRegistry.class);
+        Config config = injector.getInstance(Config.class);
+        Map<String, Modality> modalities = injector.getInstance(Key.get(new TypeLiteral<Map<String, Modality>>() {
+        }));
         List<ModalityListing> out = new ArrayList<>();
-        for (ModalityRegistry.Entry e : fourm.registry().entries()) {
+        for (ModalityRegistry.Entry e : registry.entries()) {
             String key = e.provider().key();
-            boolean enabled = fourm.modalities().containsKey(key);
-            ModalitySpec spec = enabled ? fourm.modalities().get(key).spec()
-                    : fourm.registry().create(fourm.config(), key).spec();
+            boolean enabled = modalities.containsKey(key);
+            Modality modality = enabled ? modalities.get(key) : registry.create(config, key);
             Module m = e.provider().getClass().getModule();
-            out.add(new ModalityListing(spec, m.isNamed() ? Optional.of(m.getName()) : Optional.empty(), e.origin(),
+            out.add(new ModalityListing(modality.spec(), modality.tokenizerInfo(), m.isNamed() ? Optional.of(m.getName()) : Optional.empty(), e.origin(),
                     enabled));
         }
         return out;
@@ -61,6 +73,10 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
                 .orElse(JsonNull.INSTANCE));
         o.addProperty("masking", spec.masking().configName());
         o.addProperty("modalityId", spec.modalityId());
+        JsonObject t = new JsonObject();
+        t.addProperty("type", tokenizer.type());
+        t.add("checkpoint", tokenizer.checkpoint().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        o.add("tokenizer", t);
         o.add("module", module.<JsonElement>map(JsonPrimitive::new)
                 .orElse(JsonNull.INSTANCE));
         o.addProperty("origin", origin);
@@ -75,9 +91,9 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
         return a;
     }
 
-    /** The table row: key, kind, vocab, tokens, positional, enc/dec, generation, module. */
+    /** The table row: key, kind, tokenizer type, vocab, tokens, positional, enc/dec, generation, module. */
     List<String> row() {
-        return List.of(spec.key(), spec.kind().configName(),
+        return List.of(spec.key(), spec.kind().configName(), tokenizer.type(),
                 spec.vocabSize().isPresent() ? Integer.toString(spec.vocabSize().getAsInt()) : "-",
                 Integer.toString(spec.maxTokens()), spec.positional().configName(),
                 spec.encoder() && spec.decoder() ? "enc+dec" : spec.encoder() ? "enc" : "dec",
@@ -87,7 +103,7 @@ record ModalityListing(ModalitySpec spec, Optional<String> module, String origin
 
     /** Column headers matching {@link #row()}. */
     static List<String> header() {
-        return List.of("KEY", "KIND", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC", "GENERATION", "MODULE");
+        return List.of("KEY", "KIND", "TOKENIZER", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC", "GENERATION", "MODULE");
     }
 
     private static JsonObject generation(DecoderStrategy g) {

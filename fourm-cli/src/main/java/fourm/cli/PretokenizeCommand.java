@@ -2,7 +2,6 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
@@ -127,13 +126,13 @@ final class PretokenizeCommand implements Callable<Integer> {
         }
         ModalitySpec s = m.spec();
         VqConfig c = t.config();
-        if (s.kind() != ModalityKind.IMAGE_TOKENS || c.patchSize() <= 0) {
+        if (!s.layout().discrete() || s.layout().sequence() || c.patchSize() <= 0) {
             return;
         }
         int side = c.imageSize() / c.patchSize();
         int tokens = side * side;
-        if (tokens != s.maxTokens()) {
-            throw new UserError("--modality " + modality + " holds " + s.maxTokens() + " tokens a crop, but the"
+        if (tokens != s.layout().length()) {
+            throw new UserError("--modality " + modality + " holds " + s.layout().length() + " tokens a crop, but the"
                     + " tokenizer " + tokenizer + " makes " + tokens + " (" + c.imageSize() + " px in patches of "
                     + c.patchSize() + "); use a tokenizer of that grid, or a modality key of the tokenizer's size");
         }

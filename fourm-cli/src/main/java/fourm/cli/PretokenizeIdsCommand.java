@@ -61,7 +61,7 @@ final class PretokenizeIdsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Fourm fourm = Startup.start(main.config);
+        Fourm fourm = Startup.start(main);
         if (!Files.isDirectory(input)) {
             throw new UserError("the input folder " + input + " does not exist");
         }

@@ -6,6 +6,7 @@ import fourm.core.Fourm;
 import fourm.core.ModalityRegistry;
 import fourm.core.model.ModalityCatalog;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.ServiceConfigurationError;
 
 /**
@@ -61,11 +62,26 @@ final class Startup {
 
     /** Loads and validates the configuration and discovers the plugins. */
     static Fourm start(Path file) {
+        return start(file, List.of());
+    }
+
+    /**
+     * Starts the framework for a command: the configuration of {@code -c}, the discovered plugins and the
+     * command line's binding overrides; the command then gets what it needs from {@link Fourm#injector()}.
+     */
+    static Fourm start(Main main) {
+        return start(main.config, main.overrides);
+    }
+
+    private static Fourm start(Path file, List<com.google.inject.Module> overrides) {
         Config config = loadConfig(file);
         try {
-            return Fourm.start(config);
+            return Fourm.start(config, ModalityRegistry.discover(), overrides);
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
+        } catch (com.google.inject.CreationException e) {
+            // A plugin's bindings (FourmModuleProvider) do not fit with the framework's or another plugin's.
+            throw new UserError("start-up failed: the plugins' bindings conflict: " + e.getMessage(), e);
         } catch (IllegalStateException | IllegalArgumentException | ServiceConfigurationError e) {
             // Discovery refuses conflicting or incompatible plugins; a plugin refuses its settings.
             throw new UserError("start-up failed: " + e.getMessage(), e);

@@ -1,9 +1,9 @@
 package fourm.cli;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import fourm.core.Fourm;
+import fourm.core.Training;
 import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.Experiment;
 import fourm.core.train.TrainLog;
@@ -49,14 +49,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Fourm fourm = Startup.start(main.config);
-        Config config = fourm.config();
-        if (resume) {
-            config = config.withValue("fourm.train.resume", ConfigValueFactory.fromAnyRef(true));
-        }
+        Training training = Startup.start(main).injector().getInstance(Training.class);
         Experiment exp;
         try {
-            exp = Experiment.prepare(config, fourm.modalities());
+            exp = resume ? training.experiment(ConfigFactory.empty().withValue("fourm.train.resume",
+                    ConfigValueFactory.fromAnyRef(true))) : training.experiment();
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -64,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Trainer.Result r;
         try {
-            r = new Trainer(exp, err, Map.of("fourm.cli_version", Main.VersionProvider.version())).run();
+            r = training.trainer(exp, err, Map.of("fourm.cli_version", Main.VersionProvider.version())).run();
         } catch (NonFiniteCheckpointException e) {
             throw new UserError(e.getMessage(), e);
         } catch (NoSuchFileException e) {

@@ -159,6 +159,45 @@ class GenerateCommandTest {
     }
 
     @Test
+    void inputsWithTheReferencesMaskDtypesGiveTheSameResult() throws IOException {
+        // As the reference's sampler writes a batch: decoder_attention_mask BOOL (all false); here also the masks of
+        // one modality as I64 0/1.
+        Path reference = dir.resolve("reference-dtypes.safetensors");
+        try (SafetensorsReader in = SafetensorsReader.open(inputs)) {
+            SafetensorsWriter w = new SafetensorsWriter();
+            for (String k : in.keys()) {
+                long[] shape = in.info(k).shape();
+                if (k.startsWith("caption.") && k.endsWith("_mask")) {
+                    w.addLongs(k, shape, in.longs(k));
+                } else if (k.endsWith(".tensor")) {
+                    w.addLongs(k, shape, in.longs(k));
+                } else {
+                    w.addBooleans(k, shape, in.booleans(k));
+                }
+                if (k.endsWith(".input_mask")) {
+                    String m = k.substring(0, k.length() - ".input_mask".length());
+                    w.addBooleans(m + ".decoder_attention_mask", shape, new boolean[(int) in.info(k).numel()]);
+                }
+            }
+            w.write(reference);
+        }
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        Run ra = fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                inputs.toString(), "--out", a.toString(), "--seed", "5");
+        Run rb = fourm("generate", "--model", model.toString(), "--plan", plan.toString(), "--inputs",
+                reference.toString(), "--out", b.toString(), "--seed", "5");
+        assertThat(ra.exit()).as(ra.err()).isZero();
+        assertThat(rb.exit()).as(rb.err()).isZero();
+        try (SafetensorsReader x = SafetensorsReader.open(a); SafetensorsReader y = SafetensorsReader.open(b)) {
+            assertThat(y.keys()).containsExactlyElementsOf(x.keys());
+            for (String k : x.keys()) {
+                assertThat(y.bytes(k)).as(k).isEqualTo(x.bytes(k));
+            }
+        }
+    }
+
+    @Test
     void aPresetPlanFileAndOverrides() throws IOException {
         Path p = dir.resolve("preset.conf");
         Files.writeString(p, """

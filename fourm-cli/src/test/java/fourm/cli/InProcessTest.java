@@ -11,6 +11,7 @@ import fourm.api.MaskingPolicy;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
+import fourm.api.TokenizerInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -26,7 +27,8 @@ class InProcessTest {
         ModalitySpec spec = ModalitySpec.builder("t5_caption", ModalityKind.EMBEDDING_SEQUENCE)
                 .setMaxTokens(77).optValueDim(4096).setPositional(PositionalScheme.SINCOS_1D)
                 .setEncoder(true).setDecoder(false).setMasking(MaskingPolicy.SPAN).build();
-        JsonObject o = new ModalityListing(spec, Optional.of("fourm.modality.t5.caption"), "module x", true).toJson();
+        JsonObject o = new ModalityListing(spec, TokenizerInfo.of(TokenizerInfo.CONTINUOUS),
+                Optional.of("fourm.modality.t5.caption"), "module x", true).toJson();
 
         assertThat(o.get("vocabSize").isJsonNull()).isTrue();
         assertThat(o.get("generation").isJsonNull()).isTrue();
@@ -37,6 +39,8 @@ class InProcessTest {
         assertThat(o.get("masking").getAsString()).isEqualTo("span");
         assertThat(o.get("modalityId").getAsInt()).isEqualTo(28551);
         assertThat(o.get("module").getAsString()).isEqualTo("fourm.modality.t5.caption");
+        assertThat(o.getAsJsonObject("tokenizer").get("type").getAsString()).isEqualTo("continuous");
+        assertThat(o.getAsJsonObject("tokenizer").get("checkpoint").isJsonNull()).isTrue();
     }
 
     @Test
@@ -46,7 +50,9 @@ class InProcessTest {
                 .setEncoder(true).setDecoder(true).setMasking(MaskingPolicy.RANDOM_TOKENS)
                 .optGeneration(new DecoderStrategy(GenerationScheme.ROAR, 25, 3.0, "onex:0.5:0.5", 2.0, 0.8))
                 .build();
-        ModalityListing listing = new ModalityListing(spec, Optional.empty(), "file:/x/rgb.jar", false);
+        ModalityListing listing = new ModalityListing(spec,
+                TokenizerInfo.of("vq-vae", Optional.of("/models/rgb-vq.safetensors")), Optional.empty(),
+                "file:/x/rgb.jar", false);
         JsonObject o = listing.toJson();
 
         JsonObject g = o.getAsJsonObject("generation");
@@ -60,7 +66,11 @@ class InProcessTest {
         assertThat(o.get("module").isJsonNull()).as("class-path provider: no module").isTrue();
         assertThat(o.get("origin").getAsString()).isEqualTo("file:/x/rgb.jar");
         assertThat(o.get("enabled").getAsBoolean()).isFalse();
-        assertThat(listing.row()).containsExactly("tok_rgb@224", "image-tokens", "16384", "196", "sincos-2d",
+        JsonObject t = o.getAsJsonObject("tokenizer");
+        assertThat(t.get("type").getAsString()).isEqualTo("vq-vae");
+        assertThat(t.get("checkpoint").getAsString()).isEqualTo("/models/rgb-vq.safetensors");
+        assertThat(t.keySet()).containsExactlyInAnyOrder("type", "checkpoint");
+        assertThat(listing.row()).containsExactly("tok_rgb@224", "image-tokens", "vq-vae", "16384", "196", "sincos-2d",
                 "enc+dec", "roar 25 steps t=3.0 cfg=2.0 top-p=0.8", "file:/x/rgb.jar (disabled)");
     }
 

@@ -76,7 +76,18 @@ class ModalitiesEndToEndTest {
                     "masking")) {
                 assertThat(m.has(field)).as(key + " has " + field).isTrue();
             }
+            JsonObject tokenizer = m.getAsJsonObject("tokenizer");
+            assertThat(tokenizer).as(key + " tokenizer").isNotNull();
+            assertThat(tokenizer.get("type").getAsString()).as(key + " tokenizer type").isNotBlank();
+            assertThat(tokenizer.has("checkpoint")).as(key + " tokenizer checkpoint").isTrue();
+            assertThat(tokenizer.get("checkpoint").isJsonNull() || tokenizer.get("checkpoint").isJsonPrimitive())
+                    .as(key + " tokenizer checkpoint: a path or null").isTrue();
         });
+        // Pixels and continuous embeddings enter the model as they are.
+        assertThat(listed.get("rgb@224").getAsJsonObject("tokenizer").get("type").getAsString())
+                .isEqualTo("continuous");
+        assertThat(listed.get("t5_caption").getAsJsonObject("tokenizer").get("type").getAsString())
+                .isEqualTo("continuous");
         // human_poses: 275 tokens in the masking budget, 263 rows in its positional table (spec-4m.md §1.2).
         assertThat(listed.get("human_poses").get("maxLength").getAsInt()).isEqualTo(263);
         assertThat(listed.get("tok_dinov2_global").get("positional").getAsString()).isEqualTo("learned");
@@ -84,15 +95,30 @@ class ModalitiesEndToEndTest {
     }
 
     @Test
+    void noModalityWithAVocabularyIsPretokenized() {
+        ModulePathRun.Result r = ModulePathRun.fourm(TIMEOUT, "modalities", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        byKey(r.stdout()).forEach((key, m) -> {
+            String type = m.getAsJsonObject("tokenizer").get("type").getAsString();
+            if (m.get("vocabSize").isJsonNull()) {
+                assertThat(type).as(key + ": values enter the model as they are").isEqualTo("continuous");
+            } else {
+                assertThat(type).as(key + ": a discrete modality brings its tokenizer").isNotEqualTo("pretokenized");
+            }
+        });
+    }
+
+    @Test
     void tableShowsOneRowPerModalityAndTheCount() {
         ModulePathRun.Result r = ModulePathRun.fourm(TIMEOUT, "modalities");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         List<String> lines = r.stdout().lines().collect(Collectors.toList());
-        assertThat(lines.get(0)).startsWith("KEY").contains("KIND", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC",
+        assertThat(lines.get(0)).startsWith("KEY").contains("KIND", "TOKENIZER", "VOCAB", "TOKENS", "POSITIONAL", "ENC/DEC",
                 "GENERATION", "MODULE");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("tok_rgb@224 ").contains("16384", "196",
                 "enc+dec", "roar", "fourm.modality.rgb"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("t5_caption ").contains(" - ", "77", " enc "));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("t5_caption ").contains(" continuous ", " - ", "77",
+                " enc "));
         assertThat(lines.get(lines.size() - 1)).isEqualTo(REFERENCE.size() + " modalities");
         assertThat(lines).hasSize(REFERENCE.size() + 2);
     }
@@ -128,8 +154,11 @@ class ModalitiesEndToEndTest {
         assertThat(after.keySet()).containsAll(before.keySet());
         JsonObject thermal = after.get("tok_thermal@64");
         assertThat(thermal.get("module").getAsString()).isEqualTo("fourm.examples.custom.modality");
-        assertThat(thermal.get("maxTokens").getAsInt()).isEqualTo(16);
-        assertThat(thermal.get("imageSize").getAsInt()).isEqualTo(64);
+        // A 32x64 map as a 2x4 grid; a learned tokenizer with no checkpoint configured by default.
+        assertThat(thermal.get("maxTokens").getAsInt()).isEqualTo(8);
+        assertThat(thermal.get("imageSize").getAsInt()).isEqualTo(32);
+        assertThat(thermal.getAsJsonObject("tokenizer").get("type").getAsString()).isEqualTo("vq-vae");
+        assertThat(thermal.getAsJsonObject("tokenizer").get("checkpoint").isJsonNull()).isTrue();
     }
 
     private static String run(List<Path> modulePath) {

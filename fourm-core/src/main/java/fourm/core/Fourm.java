@@ -3,12 +3,18 @@ package fourm.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import fourm.api.Modality;
+import fourm.core.spi.FourmModuleProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Start-up: load the configuration, discover modality plugins, create the enabled modalities, wire them.
@@ -16,6 +22,12 @@ import java.util.Map;
  * <p>Configuration follows Typesafe Config's rules: every module's {@code reference.conf} (each under its own
  * prefix), then {@code application.conf}, then {@code -Dconfig.file=...}, then system properties. Everything is read
  * and validated here, so a bad setting fails before any work starts.
+ *
+ * <p>The {@linkplain #injector() injector} binds the resolved {@link Config}, the {@link ModalityRegistry}, the enabled
+ * modalities ({@code Map<String, Modality>}, in configuration order), the {@link ModelEngine} ({@link DjlModelEngine}
+ * by default), {@link Training} and {@link Generation}, plus the bindings every discovered
+ * {@link FourmModuleProvider} contributes. An application or a test replaces any of them by passing overriding
+ * modules to {@link #start(Config, ModalityRegistry, List)} ({@code Modules.override(framework).with(yours)}).
  */
 public final class Fourm {
     /** Config path of the list of enabled modality keys. */
@@ -26,11 +38,14 @@ public final class Fourm {
     private final Map<String, Modality> modalities;
     private final Injector injector;
 
-    private Fourm(Config config, ModalityRegistry registry) {
+    private Fourm(Config config, ModalityRegistry registry, List<Module> pluginModules, List<Module> overrides) {
         this.config = config;
         this.registry = registry;
         this.modalities = registry.createEnabled(config);
-        this.injector = Guice.createInjector(new FourmModule(config, registry, modalities));
+        List<Module> framework = new ArrayList<>();
+        framework.add(new FourmModule(config, registry, modalities));
+        framework.addAll(pluginModules);
+        this.injector = Guice.createInjector(Modules.override(framework).with(overrides));
     }
 
     /** Loads the default configuration stack and discovers plugins on the module path and class path. */
@@ -45,8 +60,37 @@ public final class Fourm {
 
     /** Starts on a given configuration and registry. */
     public static Fourm start(Config config, ModalityRegistry registry) {
+        return start(config, registry, List.of());
+    }
+
+    /**
+     * Starts on a given configuration and registry with bindings of the caller's own that replace the framework's
+     * and the plugins' ({@code Modules.override(framework).with(overrides)}): another {@link ModelEngine}, other
+     * modalities, another configuration.
+     *
+     * @throws com.google.inject.CreationException if the bindings do not fit together
+     */
+    public static Fourm start(Config config, ModalityRegistry registry, List<? extends Module> overrides) {
         validate(config);
-        return new Fourm(config, registry);
+        return new Fourm(config, registry, pluginModules(config), List.copyOf(overrides));
+    }
+
+    /**
+     * The modules of every {@link FourmModuleProvider} on the module path and class path, in discovery order.
+     *
+     * @throws IllegalStateException naming the provider when one gives no module
+     */
+    static List<Module> pluginModules(Config config) {
+        List<Module> out = new ArrayList<>();
+        for (FourmModuleProvider p : ServiceLoader.load(FourmModuleProvider.class)) {
+            Module m = p.module(config);
+            if (m == null) {
+                throw new IllegalStateException("module provider " + p.name() + " (" + p.getClass().getName()
+                        + ") returned no module");
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /**
@@ -99,7 +143,10 @@ public final class Fourm {
         return modalities;
     }
 
-    /** The injector holding the configuration, the registry and a map binding of the enabled modalities. */
+    /**
+     * The injector: the configuration, the registry, the enabled modalities, the engine, {@link Training},
+     * {@link Generation} and the plugins' bindings (see the class comment).
+     */
     public Injector injector() {
         return injector;
     }
@@ -113,7 +160,7 @@ public final class Fourm {
         FourmModule(Config config, ModalityRegistry registry, Map<String, Modality> modalities) {
             this.config = config;
             this.registry = registry;
-            this.modalities = Map.copyOf(modalities);
+            this.modalities = new java.util.LinkedHashMap<>(modalities);
         }
 
         @Override
@@ -122,6 +169,9 @@ public final class Fourm {
             bind(ModalityRegistry.class).toInstance(registry);
             MapBinder<String, Modality> map = MapBinder.newMapBinder(binder(), String.class, Modality.class);
             modalities.forEach((key, m) -> map.addBinding(key).toInstance(m));
+            bind(ModelEngine.class).to(DjlModelEngine.class);
+            bind(Training.class);
+            bind(Generation.class);
         }
     }
 }

@@ -75,6 +75,15 @@ public abstract class ModalityProviderContract {
     }
 
     /**
+     * Whether {@code decode(encode(v))} gives {@code v} back exactly, as for rule-based tokenizers and pre-tokenized
+     * ids (the default). A learned tokenizer (a VQ-VAE) is lossy: it returns false, and the contract then checks that
+     * encoding is deterministic, that ids are within the vocabulary and that decoding gives a value of the value type.
+     */
+    protected boolean exactRoundTrip() {
+        return true;
+    }
+
+    /**
      * {@code count} values drawn in turn by {@code draw} from one random source seeded with 42: a reproducible
      * {@link #sampleValues} for plugins with a generator of exact values.
      */
@@ -208,7 +217,12 @@ public abstract class ModalityProviderContract {
             int[] ids = t.encode(value);
             assertThat(java.util.Arrays.stream(ids).boxed()).as("ids of %s", value)
                     .allSatisfy(id -> assertThat(id).isBetween(0, vocab - 1));
-            assertThat(t.decode(ids)).as("decode(encode(v))").usingRecursiveComparison().isEqualTo(value);
+            if (exactRoundTrip()) {
+                assertThat(t.decode(ids)).as("decode(encode(v))").usingRecursiveComparison().isEqualTo(value);
+            } else {
+                assertThat(t.encode(value)).as("encode is deterministic").containsExactly(ids);
+                assertThat(t.decode(ids)).as("decode(encode(v))").isInstanceOf(t.valueType());
+            }
         }
     }
 

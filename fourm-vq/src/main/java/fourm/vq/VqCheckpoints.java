@@ -79,9 +79,12 @@ public final class VqCheckpoints {
         }
     }
 
-    /** Loads with an explicit architecture (the metadata is ignored). */
+    /**
+     * Loads with an explicit architecture (the metadata is ignored); a torch checkpoint ({@code .pth}, {@code .pt},
+     * ...) of the state dict loads too ({@link SafetensorsReader#openStateDict}).
+     */
     public static VqModel load(Path file, VqConfig config, Scope scope) throws IOException {
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
             return load(r, config, scope);
         }
     }

@@ -114,39 +114,47 @@ public record ImageInput(int height, int width, float range, float[] mean, float
     }
 
     private static float[] resize(Rgb8Image image, int outW, int outH, double scaleX, double scaleY) {
-        int w = image.width();
-        int h = image.height();
         byte[] rgb = image.rgb();
+        float[] values = new float[rgb.length];
+        for (int i = 0; i < rgb.length; i++) {
+            values[i] = rgb[i] & 0xff;
+        }
+        return resample(values, image.width(), image.height(), 3, outW, outH, scaleX, scaleY);
+    }
+
+    /**
+     * Resamples {@code c}-channel float pixels (rows, then columns, then channels) from {@code w x h} to
+     * {@code outW x outH} at {@code scaleX}, {@code scaleY} target pixels per source pixel, as {@link #stretch} does:
+     * area averaging when shrinking, bilinear between pixel centres (edges clamped) when enlarging; target pixels
+     * beyond the scaled source stay 0.
+     */
+    static float[] resample(float[] src, int w, int h, int c, int outW, int outH, double scaleX, double scaleY) {
         Weights wx = weights(w, outW, scaleX);
         Weights wy = weights(h, outH, scaleY);
         // Horizontal pass: h rows x outW columns.
-        float[] tmp = new float[h * outW * 3];
+        float[] tmp = new float[h * outW * c];
+        float[] acc = new float[c];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < outW; x++) {
-                float r = 0;
-                float g = 0;
-                float b = 0;
+                java.util.Arrays.fill(acc, 0f);
                 for (int k = wx.start[x]; k < wx.start[x + 1]; k++) {
-                    int s = 3 * (y * w + wx.index[k]);
+                    int s = c * (y * w + wx.index[k]);
                     float f = wx.weight[k];
-                    r += f * (rgb[s] & 0xff);
-                    g += f * (rgb[s + 1] & 0xff);
-                    b += f * (rgb[s + 2] & 0xff);
+                    for (int ch = 0; ch < c; ch++) {
+                        acc[ch] += f * src[s + ch];
+                    }
                 }
-                int t = 3 * (y * outW + x);
-                tmp[t] = r;
-                tmp[t + 1] = g;
-                tmp[t + 2] = b;
+                System.arraycopy(acc, 0, tmp, c * (y * outW + x), c);
             }
         }
-        float[] out = new float[outH * outW * 3];
+        float[] out = new float[outH * outW * c];
         for (int y = 0; y < outH; y++) {
             for (int k = wy.start[y]; k < wy.start[y + 1]; k++) {
                 float f = wy.weight[k];
-                int src = 3 * wy.index[k] * outW;
-                int dst = 3 * y * outW;
-                for (int i = 0; i < 3 * outW; i++) {
-                    out[dst + i] += f * tmp[src + i];
+                int from = c * wy.index[k] * outW;
+                int dst = c * y * outW;
+                for (int i = 0; i < c * outW; i++) {
+                    out[dst + i] += f * tmp[from + i];
                 }
             }
         }

@@ -12,7 +12,11 @@
  *       {@link fourm.api.label.PseudoLabelerProvider#installed()};</li>
  *   <li>{@link fourm.api.label.LabelImages} - the service that decodes photos and draws labels over them;</li>
  *   <li>{@link fourm.api.label.ImageInput} - how a dense labeler turns a photo into its model's float input, the
- *       same on every engine.</li>
+ *       same on every engine;</li>
+ *   <li>{@link fourm.api.label.Photo} - a photo, depth or label map as a file holds it, brought upright and to size:
+ *       JPEG/PNG decoding with EXIF orientation, 8 or 16 bits (values in [0, 1], 16-bit depth as
+ *       {@code value / 65535}), gray, alpha composited on black or dropped, resize and centre crop;</li>
+ *   <li>{@link fourm.api.label.DepthStandardization} - the reference's truncated depth standardisation.</li>
  * </ul>
  * Coordinates are always normalised to the photo: x in [0, 1] from the left edge, y in [0, 1] from the top edge.
  */

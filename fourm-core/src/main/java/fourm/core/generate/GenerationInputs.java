@@ -5,6 +5,7 @@ import fourm.api.TokenLayout;
 import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
+import fourm.core.io.MaskedBatchFiles;
 import fourm.core.io.SafetensorsDType;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
@@ -223,8 +224,10 @@ public final class GenerationInputs {
 
     /**
      * Reads the batch generation starts from: per modality {@code <key>.tensor} (integer ids [B, L] or [B, h, w], or
-     * floating values [B, ...]), {@code <key>.input_mask} and {@code <key>.target_mask} (BOOL [B, L], true = not an
-     * input / not a target) and optionally {@code <key>.decoder_attention_mask} (integer [B, L]; zeros when absent).
+     * floating values [B, ...]), {@code <key>.input_mask} and {@code <key>.target_mask} ([B, L], true = not an
+     * input / not a target) and optionally {@code <key>.decoder_attention_mask} ([B, L]; zeros when absent). Masks
+     * may be BOOL or integer, as {@link MaskedBatchFiles#readMask} and
+     * {@link MaskedBatchFiles#readDecoderAttentionMask} read them.
      * The modality order is the comma-separated metadata entry {@code modalities} when present, else the header
      * order.
      *
@@ -281,29 +284,29 @@ public final class GenerationInputs {
             }
         }
         TensorInfo im = r.info(m + ".input_mask");
-        if (im.dtype() != SafetensorsDType.BOOL || im.rank() != 2 || im.shape()[0] < 1 || im.shape()[1] < 1) {
+        if (im.rank() != 2 || im.shape()[0] < 1 || im.shape()[1] < 1) {
             throw new SafetensorsFormatException(file, im.name(), im.dtype() + " " + im.shapeString()
-                    + "; expected BOOL [B, L] with B, L >= 1");
+                    + "; expected [B, L] with B, L >= 1");
         }
         long[] bl = im.shape();
         int b = Math.toIntExact(bl[0]);
         int l = Math.toIntExact(bl[1]);
         TensorInfo tm = r.info(m + ".target_mask");
-        if (tm.dtype() != SafetensorsDType.BOOL || !Arrays.equals(tm.shape(), bl)) {
+        if (!Arrays.equals(tm.shape(), bl)) {
             throw new SafetensorsFormatException(file, tm.name(), tm.dtype() + " " + tm.shapeString()
-                    + "; expected BOOL " + im.shapeString() + " like " + im.name());
+                    + "; expected " + im.shapeString() + " like " + im.name());
         }
         int[] dam = new int[b * l];
         if (r.has(m + ".decoder_attention_mask")) {
             TensorInfo d = r.info(m + ".decoder_attention_mask");
-            if (d.dtype().isFloating() || d.dtype() == SafetensorsDType.BOOL || !Arrays.equals(d.shape(), bl)) {
+            if (!Arrays.equals(d.shape(), bl)) {
                 throw new SafetensorsFormatException(file, d.name(), d.dtype() + " " + d.shapeString()
-                        + "; expected an integer type of shape " + im.shapeString());
+                        + "; expected shape " + im.shapeString());
             }
-            dam = r.ints(d.name());
+            dam = MaskedBatchFiles.readDecoderAttentionMask(r, d);
         }
-        boolean[] inputMask = r.booleans(im.name());
-        boolean[] targetMask = r.booleans(tm.name());
+        boolean[] inputMask = MaskedBatchFiles.readMask(r, im);
+        boolean[] targetMask = MaskedBatchFiles.readMask(r, tm);
         TensorInfo t = r.info(m + ".tensor");
         long[] shape = t.shape();
         if (t.dtype().isFloating()) {

@@ -15,7 +15,12 @@ import java.util.Set;
 /**
  * Reads and writes masked batches in the layout of the reference's golden inputs: per modality {@code <key>.tensor}
  * (integer ids B x L or B x h x w, or floating values B x ...), {@code <key>.input_mask} and {@code <key>.target_mask}
- * (BOOL B x L, true = not an input / not a target) and {@code <key>.decoder_attention_mask} (integer B x L).
+ * (B x L, true = not an input / not a target) and {@code <key>.decoder_attention_mask} (B x L).
+ *
+ * <p>Mask dtypes, as the reference produces them: {@code input_mask} and {@code target_mask} may be BOOL or an integer
+ * type holding 0 and 1 ({@link #readMask}); {@code decoder_attention_mask} may be an integer type (training batches)
+ * or BOOL (the reference's generation helpers create it with {@code dtype=torch.bool}), read as 0/1
+ * ({@link #readDecoderAttentionMask}). Every masked-batch reader uses these two.
  *
  * <p>Modality order (the order the encoder concatenates them in) is the comma-separated metadata entry
  * {@value #MODALITIES_METADATA} when present, otherwise the header order of the keys.
@@ -106,14 +111,9 @@ public final class MaskedBatchFiles {
                         + "; expected " + im.shapeString() + " like " + im.name());
             }
         }
-        boolean[] inputMask = r.booleans(m + ".input_mask");
-        boolean[] targetMask = r.booleans(m + ".target_mask");
-        TensorInfo dam = r.info(m + ".decoder_attention_mask");
-        if (dam.dtype().isFloating() || dam.dtype() == SafetensorsDType.BOOL) {
-            throw new SafetensorsFormatException(file, dam.name(), "dtype " + dam.dtype()
-                    + "; expected an integer type (I32 or I64)");
-        }
-        int[] decoderAttention = r.ints(dam.name());
+        boolean[] inputMask = readMask(r, im);
+        boolean[] targetMask = readMask(r, r.info(m + ".target_mask"));
+        int[] decoderAttention = readDecoderAttentionMask(r, r.info(m + ".decoder_attention_mask"));
         TensorInfo t = r.info(m + ".tensor");
         long[] shape = t.shape();
         if (t.dtype().isFloating()) {
@@ -138,6 +138,46 @@ public final class MaskedBatchFiles {
                     + "; expected token ids of shape [" + b + ", " + l + "] (or [B, h, w] with h*w = " + l + ")");
         }
         return ModalityTensors.ofIds(m, b, l, r.longs(t.name()), inputMask, targetMask, decoderAttention);
+    }
+
+    /**
+     * Reads an {@code input_mask} or {@code target_mask}: BOOL, or an integer type (I64, I32, I16, U8) holding only 0
+     * and 1 (true = 1).
+     *
+     * @throws SafetensorsFormatException naming the file and key if the dtype is floating or a value is not 0 or 1
+     */
+    public static boolean[] readMask(SafetensorsReader r, TensorInfo t) throws IOException {
+        if (t.dtype().isFloating()) {
+            throw new SafetensorsFormatException(r.path(), t.name(), "dtype " + t.dtype()
+                    + "; expected BOOL or an integer type (I64, I32, I16, U8) holding 0 and 1");
+        }
+        if (t.dtype() == SafetensorsDType.BOOL) {
+            return r.booleans(t.name());
+        }
+        long[] v = r.longs(t.name());
+        boolean[] out = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != 0 && v[i] != 1) {
+                throw new SafetensorsFormatException(r.path(), t.name(), "element " + i + " is " + v[i]
+                        + "; a mask holds 0 and 1 (or is BOOL)");
+            }
+            out[i] = v[i] == 1;
+        }
+        return out;
+    }
+
+    /**
+     * Reads a {@code decoder_attention_mask}: an integer type (the per-token counts of training batches) or BOOL (as
+     * the reference's generation helpers create it; read as 0 and 1).
+     *
+     * @throws SafetensorsFormatException naming the file and key if the dtype is floating or a value exceeds an int
+     */
+    public static int[] readDecoderAttentionMask(SafetensorsReader r, TensorInfo t) throws IOException {
+        if (t.dtype().isFloating()) {
+            throw new SafetensorsFormatException(r.path(), t.name(), "dtype " + t.dtype()
+                    + "; expected an integer type (I64, I32, I16, U8) or BOOL");
+        }
+        return r.ints(t.name());
     }
 
     /**

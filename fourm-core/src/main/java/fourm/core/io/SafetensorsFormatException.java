@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A safetensors file (or a tensor in it) is not what it must be: truncated, a header that is too long or not JSON,
- * offsets out of range, an unsupported dtype, a missing key. The message names the file, the tensor key when there is
+ * offsets out of range, an unsupported dtype, a missing key. Also thrown for torch checkpoints read by
+ * {@link TorchCheckpointReader} (a broken zip, a missing storage record, foreign pickle content). The message names the file, the tensor key when there is
  * one, and what was expected.
  */
 public class SafetensorsFormatException extends IOException {

@@ -36,7 +36,8 @@ import java.util.Optional;
  *
  * <p>Tensor data is memory-mapped read-only, one tensor at a time ({@link #bytes(String)}), so large checkpoints are
  * not loaded into the Java heap; {@link #toNDArray(NDManager, String)} copies a mapped tensor once into engine memory.
- * A single tensor must be below 2 GiB. Keys are kept in header order. Instances are safe to share between threads; close
+ * A single tensor must be below 2 GiB. Keys are kept in header order. The same reader also serves the tensors of a torch
+ * checkpoint ({@link TorchCheckpointReader}, or {@link #openStateDict(Path)} by file extension). Instances are safe to share between threads; close
  * them when done.
  */
 public final class SafetensorsReader implements AutoCloseable {
@@ -46,18 +47,51 @@ public final class SafetensorsReader implements AutoCloseable {
     public static final String METADATA_KEY = "__metadata__";
 
     private final Path path;
-    private final FileChannel channel;
-    private final long dataStart;
+    private final TensorSource source;
     private final Map<String, String> metadata;
     private final Map<String, TensorInfo> tensors;
 
-    private SafetensorsReader(Path path, FileChannel channel, long dataStart, Map<String, String> metadata,
+    private SafetensorsReader(Path path, TensorSource source, Map<String, String> metadata,
                               Map<String, TensorInfo> tensors) {
         this.path = path;
-        this.channel = channel;
-        this.dataStart = dataStart;
+        this.source = source;
         this.metadata = Collections.unmodifiableMap(metadata);
         this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /**
+     * Where a reader's tensor bytes come from: the mapped data section of a safetensors file, or the storages of a
+     * torch checkpoint ({@link TorchCheckpointReader}).
+     */
+    interface TensorSource extends AutoCloseable {
+        /** The little-endian, row-major bytes of {@code t} ({@code t.byteLength()} of them, below 2 GiB). */
+        ByteBuffer read(TensorInfo t) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * A reader over tensors that are not in a safetensors file (used by {@link TorchCheckpointReader}): the same
+     * typed accessors and {@link #toNDArray}, with {@code source} supplying each tensor's bytes. The entries'
+     * offsets are the source's own business; they are not validated here.
+     */
+    static SafetensorsReader over(Path path, Map<String, String> metadata, Map<String, TensorInfo> tensors,
+                                  TensorSource source) {
+        return new SafetensorsReader(path, source, new LinkedHashMap<>(metadata), new LinkedHashMap<>(tensors));
+    }
+
+    /**
+     * Opens the state dict in {@code file}, choosing the reader by the file name: a torch checkpoint
+     * ({@link TorchCheckpointReader#isTorchCheckpointName(Path)}: {@code .pth}, {@code .pt}, {@code .ckpt},
+     * {@code .bin}) through {@link TorchCheckpointReader}, which rebuilds tensors and executes nothing, anything else
+     * as safetensors.
+     *
+     * @throws SafetensorsFormatException if the file is not a valid file of its kind
+     * @throws IOException                if it cannot be read
+     */
+    public static SafetensorsReader openStateDict(Path file) throws IOException {
+        return TorchCheckpointReader.isTorchCheckpointName(file) ? TorchCheckpointReader.open(file) : open(file);
     }
 
     /**
@@ -117,7 +151,18 @@ public final class SafetensorsReader implements AutoCloseable {
         new HeaderParser(file, json).parse(metadata, tensors);
         long dataStart = 8 + n;
         validateOffsets(file, tensors, size - dataStart);
-        return new SafetensorsReader(file, ch, dataStart, metadata, tensors);
+        TensorSource mapped = new TensorSource() {
+            @Override
+            public ByteBuffer read(TensorInfo t) throws IOException {
+                return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), t.byteLength());
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        };
+        return new SafetensorsReader(file, mapped, metadata, tensors);
     }
 
     private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position) throws IOException {
@@ -220,8 +265,7 @@ public final class SafetensorsReader implements AutoCloseable {
         if (t.byteLength() == 0) {
             return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), t.byteLength())
-                .order(ByteOrder.LITTLE_ENDIAN);
+        return source.read(t).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -434,7 +478,7 @@ public final class SafetensorsReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        source.close();
     }
 
     @Override

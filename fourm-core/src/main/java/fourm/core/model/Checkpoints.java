@@ -2,6 +2,8 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
 import fourm.core.Offline;
@@ -58,24 +60,59 @@ public final class Checkpoints {
      */
     public static FourMModel load(Path file, ModalityCatalog catalog, boolean allowNonFinite) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            return load(r, readConfig(r, catalog), allowNonFinite);
+            FourMConfig config = readConfig(r, catalog);
+            checkMetadata(r);
+            return load(r, config, allowNonFinite);
         }
     }
 
-    /** Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly). */
+    /**
+     * Loads into an explicit configuration (the file's config and modality table are not used, but fourm's JSON
+     * metadata must still be readable: a damaged entry means a damaged file; shapes must match exactly).
+     */
     public static FourMModel load(Path file, FourMConfig config) throws IOException {
         return load(file, config, false);
     }
 
     /**
-     * Loads into an explicit configuration (the file's metadata is ignored; shapes must match exactly).
+     * Loads into an explicit configuration (the file's config and modality table are not used, but fourm's JSON
+     * metadata must still be readable: a damaged entry means a damaged file; shapes must match exactly). A torch
+     * checkpoint ({@code .pth}, {@code .pt}, ...) of the state dict loads too ({@link SafetensorsReader#openStateDict}).
      *
      * @param allowNonFinite accept NaN and infinite weights instead of refusing them
      * @throws NonFiniteCheckpointException if a weight is NaN or infinite and that is not allowed
      */
     public static FourMModel load(Path file, FourMConfig config, boolean allowNonFinite) throws IOException {
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
+            checkMetadata(r);
             return load(r, config, allowNonFinite);
+        }
+    }
+
+    /**
+     * Checks that the JSON values fourm writes into the metadata ({@value ReferenceConfig#CONFIG_KEY},
+     * {@value ReferenceConfig#MODALITIES_KEY}, {@code fourm.*} such as a training run's configuration) parse.
+     *
+     * @throws CheckpointException naming each damaged entry
+     */
+    private static void checkMetadata(SafetensorsReader r) throws CheckpointException {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : r.metadata().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue().trim();
+            boolean ours = k.equals(ReferenceConfig.CONFIG_KEY) || k.equals(ReferenceConfig.MODALITIES_KEY)
+                    || k.startsWith("fourm.");
+            if (!ours || !(v.startsWith("{") || v.startsWith("["))) {
+                continue;
+            }
+            try {
+                JsonParser.parseString(v);
+            } catch (JsonParseException ex) {
+                problems.add("metadata '" + k + "' is damaged: " + ex.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CheckpointException(r.path(), problems);
         }
     }
 
@@ -157,7 +194,7 @@ public final class Checkpoints {
     private static FourMModel load(SafetensorsReader r, FourMConfig config, boolean allowNonFinite)
             throws IOException {
         List<ParameterLayout.Spec> layout = ParameterLayout.of(config);
-        List<String> problems = check(r, layout);
+        List<String> problems = check(r, layout, false);
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
         }
@@ -166,6 +203,10 @@ public final class Checkpoints {
             if (!bad.isEmpty()) {
                 throw new NonFiniteCheckpointException(r.path(), bad);
             }
+        }
+        problems = check(r, layout, true);
+        if (!problems.isEmpty()) {
+            throw new CheckpointException(r.path(), problems);
         }
         Offline.enforce();
         NDManager manager = NDManager.newBaseManager();
@@ -185,6 +226,16 @@ public final class Checkpoints {
 
     /** Every mismatch between a file and a layout, one line each (empty when they match). */
     static List<String> check(SafetensorsReader r, List<ParameterLayout.Spec> layout) throws IOException {
+        return check(r, layout, true);
+    }
+
+    /**
+     * The mismatches between a file and a layout: names, shapes and dtypes, then (with {@code tied}, when those
+     * match) tied tensors that differ. Non-finite values are looked for in between, so that a NaN in one copy of a
+     * tied tensor is reported as a NaN.
+     */
+    private static List<String> check(SafetensorsReader r, List<ParameterLayout.Spec> layout, boolean tiedToo)
+            throws IOException {
         Map<String, TensorInfo> file = r.tensors();
         Set<String> expected = new LinkedHashSet<>();
         List<String> missing = new ArrayList<>();
@@ -211,7 +262,7 @@ public final class Checkpoints {
                 unexpected.add(t.name() + " " + t.shapeString());
             }
         }
-        if (missing.isEmpty() && shapes.isEmpty() && types.isEmpty()) {
+        if (tiedToo && missing.isEmpty() && shapes.isEmpty() && types.isEmpty()) {
             for (ParameterLayout.Spec s : layout) {
                 if (s.isAlias() && !Arrays.equals(r.floats(s.name()), r.floats(s.tiedTo()))) {
                     tied.add(s.name() + " differs from " + s.tiedTo() + ", which it is tied to");

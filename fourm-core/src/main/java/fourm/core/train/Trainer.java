@@ -17,7 +17,6 @@ import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.SampleSeeds;
 import fourm.core.masking.UnifiedMasking;
-import fourm.core.model.Checkpoints;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMModel;
@@ -64,6 +63,7 @@ public final class Trainer {
     private final TrainSettings s;
     private final PrintWriter console;
     private final Map<String, String> extraProvenance;
+    private fourm.core.ModelEngine engine = new fourm.core.DjlModelEngine();
     private volatile boolean stopRequested;
     private java.util.function.LongConsumer stepListener = step -> { };
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -93,6 +93,15 @@ public final class Trainer {
         this.s = exp.settings();
         this.console = console;
         this.extraProvenance = Map.copyOf(extraProvenance);
+    }
+
+    /**
+     * Creates and loads the model on {@code engine} (by default {@link fourm.core.DjlModelEngine}); the injector's
+     * {@link fourm.core.Training} passes the bound one.
+     */
+    public Trainer withEngine(fourm.core.ModelEngine engine) {
+        this.engine = java.util.Objects.requireNonNull(engine, "engine");
+        return this;
     }
 
     /** Calls {@code listener} with the step number after each step is logged (before evaluation and checkpoint). */
@@ -178,9 +187,9 @@ public final class Trainer {
         if (resumeFrom.isPresent()) {
             model = TrainCheckpoints.loadModel(resumeFrom.get(), exp.model(), s.allowNonFinite());
         } else if (s.model().init().isPresent()) {
-            model = Checkpoints.load(s.model().init().get(), exp.model(), s.allowNonFinite());
+            model = engine.load(s.model().init().get(), exp.model(), s.allowNonFinite());
         } else {
-            model = FourMModel.create(exp.model(), s.seed());
+            model = engine.create(exp.model(), s.seed());
         }
         ExecutorService prep = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fourm-train-batches");

@@ -48,6 +48,62 @@ class MaskedBatchFilesTest {
         assertThat(back.modalities().get("a_values")).usingRecursiveComparison().isEqualTo(mods.get("a_values"));
     }
 
+    /**
+     * A batch as the reference's generation helpers leave it: BOOL decoder_attention_mask; and masks stored as
+     * integers (I64 0/1, U8 0/1) as some writers do.
+     */
+    private Path referenceDtypes(String name) throws IOException {
+        Path p = dir.resolve(name);
+        new SafetensorsWriter()
+                .addLongs("tok_a.tensor", new long[] {1, 3}, new long[] {4, 5, 6})
+                .addBooleans("tok_a.input_mask", new long[] {1, 3}, new boolean[] {false, true, true})
+                .addBooleans("tok_a.target_mask", new long[] {1, 3}, new boolean[] {true, false, false})
+                .addBooleans("tok_a.decoder_attention_mask", new long[] {1, 3}, new boolean[] {false, true, false})
+                .addLongs("cap.tensor", new long[] {1, 2}, new long[] {7, 8})
+                .addLongs("cap.input_mask", new long[] {1, 2}, new long[] {0, 1})
+                .add("cap.target_mask", SafetensorsDType.U8, new long[] {1, 2},
+                        java.nio.ByteBuffer.wrap(new byte[] {1, 0}))
+                .addInts("cap.decoder_attention_mask", new long[] {1, 2}, new int[] {0, 1}).write(p);
+        return p;
+    }
+
+    @Test
+    void boolAndIntegerMasksAreReadByEveryMaskedBatchReader() throws IOException {
+        Path p = referenceDtypes("reference-dtypes.safetensors");
+        for (MaskedBatch b : java.util.List.of(MaskedBatchFiles.read(p),
+                fourm.core.generate.GenerationInputs.read(p))) {
+            ModalityTensors a = b.modalities().get("tok_a");
+            assertThat(a.inputMask()).containsExactly(false, true, true);
+            assertThat(a.targetMask()).containsExactly(true, false, false);
+            assertThat(a.decoderAttentionMask()).containsExactly(0, 1, 0);
+            ModalityTensors cap = b.modalities().get("cap");
+            assertThat(cap.inputMask()).containsExactly(false, true);
+            assertThat(cap.targetMask()).containsExactly(true, false);
+            assertThat(cap.decoderAttentionMask()).containsExactly(0, 1);
+        }
+    }
+
+    @Test
+    void floatingMasksAndIntegerMasksBeyondZeroOneAreRefused() throws IOException {
+        Path floating = dir.resolve("floating.safetensors");
+        new SafetensorsWriter().addLongs("m.tensor", new long[] {1, 2}, new long[2])
+                .addFloats("m.input_mask", new long[] {1, 2}, new float[2])
+                .addBooleans("m.target_mask", new long[] {1, 2}, new boolean[2])
+                .addFloats("m.decoder_attention_mask", new long[] {1, 2}, new float[2]).write(floating);
+        assertThatThrownBy(() -> MaskedBatchFiles.read(floating)).isInstanceOf(SafetensorsFormatException.class)
+                .hasMessageContaining("floating.safetensors").hasMessageContaining("'m.input_mask'")
+                .hasMessageContaining("dtype F32; expected BOOL or an integer type");
+        assertThatThrownBy(() -> fourm.core.generate.GenerationInputs.read(floating))
+                .hasMessageContaining("'m.decoder_attention_mask'").hasMessageContaining("dtype F32");
+        Path two = dir.resolve("two.safetensors");
+        new SafetensorsWriter().addLongs("m.tensor", new long[] {1, 2}, new long[2])
+                .addBooleans("m.input_mask", new long[] {1, 2}, new boolean[2])
+                .addLongs("m.target_mask", new long[] {1, 2}, new long[] {1, 2})
+                .addInts("m.decoder_attention_mask", new long[] {1, 2}, new int[2]).write(two);
+        assertThatThrownBy(() -> MaskedBatchFiles.read(two)).hasMessageContaining("'m.target_mask'")
+                .hasMessageContaining("element 1 is 2; a mask holds 0 and 1");
+    }
+
     @Test
     void missingOrStrayKeysNameTheFileAndKey() throws IOException {
         Path missing = dir.resolve("missing.safetensors");

@@ -96,6 +96,25 @@ class CheckpointsTest {
         }
     }
 
+    @Test
+    void aTorchCheckpointOfTheStateDictLoadsIntoAnExplicitConfig() throws IOException {
+        FourMConfig c = FourMModelTest.smallConfig(MlpKind.SWIGLU, true);
+        Path p = dir.resolve("new.safetensors");
+        Path pth = dir.resolve("new.pth");
+        try (FourMModel m = FourMModel.create(c, 5)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            fourm.core.io.TorchZipBuilder.copyAsTorchCheckpoint(r, pth);
+        }
+        try (FourMModel back = Checkpoints.load(pth, c); SafetensorsReader r = SafetensorsReader.open(p)) {
+            assertThat(back.parameters().stateDictKeys()).isNotEmpty();
+            for (String k : back.parameters().stateDictKeys()) {
+                assertThat(back.parameters().get(k).toFloatArray()).as(k).containsExactly(r.floats(k));
+            }
+        }
+    }
+
     /** Copies the golden model with per-key changes: the function returns null to drop a key. */
     private Path rewrite(Path src, String name, Map<String, String> metadata,
                          BiFunction<SafetensorsReader, TensorInfo, Object[]> change, Object[]... extra)
@@ -421,5 +440,43 @@ class CheckpointsTest {
                         TestModalities.imageTokens("thermal", 10, 4, 2).layout()))));
         assertThatThrownBy(() -> Checkpoints.load(p, otherSettings)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("'plugin-grid'");
+    }
+    @Test
+    void damagedMetadataIsRefusedEvenWithAnExplicitConfig() throws IOException {
+        FourMConfig c = FourMModelTest.smallConfig(MlpKind.SWIGLU, false);
+        Path p = dir.resolve("small.safetensors");
+        try (FourMModel m = FourMModel.create(c, 2)) {
+            Checkpoints.save(m, p, Map.of("fourm.train_config", "{\"steps\": [1, 2]}"));
+        }
+        for (String key : List.of(ReferenceConfig.CONFIG_KEY, ReferenceConfig.MODALITIES_KEY, "fourm.train_config")) {
+            Map<String, String> md = new LinkedHashMap<>(metadataOf(p));
+            String v = md.get(key);
+            int at = v.indexOf(',');
+            md.put(key, v.substring(0, at) + "#" + v.substring(at + 1));
+            Path bad = rewrite(p, "damaged.safetensors", md, CheckpointsTest::same);
+            assertThatThrownBy(() -> Checkpoints.load(bad, c)).as(key).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("damaged.safetensors").hasMessageContaining("metadata '" + key + "' is damaged");
+        }
+    }
+
+    @Test
+    void aNonFiniteValueInOneCopyOfATiedTensorIsReportedAsNonFinite() throws IOException {
+        FourMConfig c = FourMModelTest.smallConfig(MlpKind.SWIGLU, false);
+        Path p = dir.resolve("tied.safetensors");
+        try (FourMModel m = FourMModel.create(c, 2)) {
+            Checkpoints.save(m, p, Map.of());
+        }
+        Path bad = rewrite(p, "nan.safetensors", metadataOf(p), (r, t) -> {
+            Object[] e = same(r, t);
+            if (t.name().equals("decoder_embeddings.cap.mod_emb")) {
+                ByteBuffer b = ByteBuffer.allocate(((ByteBuffer) e[3]).remaining()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.put((ByteBuffer) e[3]).flip();
+                b.putFloat(4, Float.NaN);
+                e[3] = b;
+            }
+            return e;
+        });
+        assertThatThrownBy(() -> Checkpoints.load(bad, c)).isInstanceOf(NonFiniteCheckpointException.class)
+                .hasMessageContaining("decoder_embeddings.cap.mod_emb");
     }
 }

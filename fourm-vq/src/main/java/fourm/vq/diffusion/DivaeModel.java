@@ -44,7 +44,8 @@ public final class DivaeModel implements AutoCloseable {
     }
 
     /**
-     * Loads a DiVAE checkpoint in the reference's layout (safetensors of its {@code state_dict}).
+     * Loads a DiVAE checkpoint in the reference's layout (safetensors of its {@code state_dict}, or a torch
+     * checkpoint: {@code .pth}, {@code .pt}, ...).
      *
      * @param encoder   the encoder side ({@code decoder} of it is ignored: a DiVAE's decoder is the UNet)
      * @param unet      the decoder's architecture ({@code condChannels} must be the latent width)
@@ -62,7 +63,7 @@ public final class DivaeModel implements AutoCloseable {
         List<TensorStore.Spec> layout = PatchedUNet.layout(unet);
         List<String> problems = new ArrayList<>();
         VqModel enc = null;
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
             problems.addAll(checkDecoder(r, layout));
             try {
                 enc = VqCheckpoints.load(file, encoder, VqCheckpoints.Scope.ENCODER_ONLY);

@@ -324,9 +324,15 @@ public final class PatchedUNet implements AutoCloseable {
         }
         int nh = (int) (s.get(2) / p);
         int nw = (int) (s.get(3) / p);
+        int down = 1 << (config.channelMult().size() - 1);
+        if (nh % down != 0 || nw % down != 0) {
+            throw new IllegalArgumentException("the " + nh + " x " + nw + " patch grid of a " + s.get(2) + " x "
+                    + s.get(3) + " sample must divide by " + down + " (the UNet halves it "
+                    + (config.channelMult().size() - 1) + " times): use sides that are multiples of " + down * p);
+        }
         sample = sample.get(m, new NDIndex("..."));
         cond = cond.get(m, new NDIndex("..."));
-        Ctx ctx = new Ctx(weights.view(m));
+        Ctx ctx = new Ctx(m, weights.view(m), new HashMap<>(), null);
         NDArray x = sample.reshape(b, config.inChannels(), nh, p, nw, p).transpose(0, 1, 3, 5, 2, 4)
                 .reshape(b, (long) config.inChannels() * p * p, nh, nw);
         x = NDArrays.concat(new NDList(x, nearest(m, cond, nh, nw)), 1);
@@ -335,26 +341,45 @@ public final class PatchedUNet implements AutoCloseable {
         Deque<NDArray> hs = new ArrayDeque<>();
         NDArray h = x;
         for (List<Layer> block : inputBlocks) {
-            h = apply(ctx, block, h);
+            h = apply(m, ctx, block, h);
             hs.push(h);
         }
-        h = apply(ctx, middleBlock, h);
+        h = apply(m, ctx, middleBlock, h);
         for (List<Layer> block : outputBlocks) {
-            h = apply(ctx, block, NDArrays.concat(new NDList(h, hs.pop()), 1));
+            NDArray skip = hs.pop();
+            NDArray in = NDArrays.concat(new NDList(h, skip), 1);
+            h.close();
+            skip.close();
+            h = apply(m, ctx, block, in);
+            in.close();
         }
         h = conv(ctx, "out.2", silu(groupNorm(ctx, "out.0", h)), 1, 1);
         int c = config.outChannels();
         return h.reshape(b, c, p, p, nh, nw).transpose(0, 1, 4, 2, 5, 3).reshape(b, c, (long) nh * p, (long) nw * p);
     }
 
-    /** What one forward pass shares: the weight views and the activated timestep embedding. */
+    private static final NDIndex ALL = new NDIndex("...");
+
+    /**
+     * What one forward pass shares: its manager, the weight views of the current scope, the GroupNorm unit vectors
+     * (in the forward's manager) and the activated timestep embedding.
+     */
     private static final class Ctx {
+        final NDManager root;
         final TensorStore.View w;
-        final Map<Long, NDArray[]> normAffine = new HashMap<>();
+        final Map<Long, NDArray[]> normAffine;
         NDArray embAct;
 
-        Ctx(TensorStore.View w) {
+        Ctx(NDManager root, TensorStore.View w, Map<Long, NDArray[]> normAffine, NDArray embAct) {
+            this.root = root;
             this.w = w;
+            this.normAffine = normAffine;
+            this.embAct = embAct;
+        }
+
+        /** The same context with every view in {@code lm}. */
+        Ctx scoped(NDManager lm, TensorStore weights) {
+            return new Ctx(root, weights.view(lm), normAffine, embAct == null ? null : embAct.get(lm, ALL));
         }
 
         NDArray get(String key) {
@@ -362,21 +387,37 @@ public final class PatchedUNet implements AutoCloseable {
         }
     }
 
-    private NDArray apply(Ctx ctx, List<Layer> block, NDArray x) {
+    /**
+     * Applies the layers of a block, each in its own sub-manager of {@code m} that is closed as soon as the layer is
+     * done (only its output survives), so that a pass holds the skip connections and one layer's intermediates, not
+     * every intermediate of the network: PyTorch frees a tensor as soon as nothing refers to it, a DJL manager only
+     * when it closes. The input is left to the caller; the result belongs to {@code m}.
+     */
+    private NDArray apply(NDManager m, Ctx ctx, List<Layer> block, NDArray x) {
         NDArray h = x;
         for (Layer layer : block) {
-            if (layer instanceof Conv c) {
-                h = conv(ctx, c.key(), h, 1, 1);
-            } else if (layer instanceof Res r) {
-                h = resBlock(ctx, r, h);
-            } else if (layer instanceof Attn a) {
-                h = attention(ctx, a, h);
-            } else if (layer instanceof Down d) {
-                h = conv(ctx, d.key() + ".op", h, 2, 1);
-            } else {
-                Up u = (Up) layer;
-                h = conv(ctx, u.key() + ".conv", upsample2(h), 1, 1);
+            NDArray out;
+            try (NDManager lm = m.newSubManager()) {
+                Ctx lc = ctx.scoped(lm, weights);
+                NDArray v = h.get(lm, ALL);
+                if (layer instanceof Conv c) {
+                    out = conv(lc, c.key(), v, 1, 1);
+                } else if (layer instanceof Res r) {
+                    out = resBlock(lc, r, v);
+                } else if (layer instanceof Attn a) {
+                    out = attention(lc, a, v);
+                } else if (layer instanceof Down d) {
+                    out = conv(lc, d.key() + ".op", v, 2, 1);
+                } else {
+                    Up u = (Up) layer;
+                    out = conv(lc, u.key() + ".conv", upsample2(v), 1, 1);
+                }
+                out.attach(m);
             }
+            if (h != x) {
+                h.close();
+            }
+            h = out;
         }
         return h;
     }
@@ -398,15 +439,37 @@ public final class PatchedUNet implements AutoCloseable {
                 .singletonOrThrow();
     }
 
+    /**
+     * A residual block. Temporaries are updated in place and closed as soon as they are used, so that the allocator
+     * hands the same memory to the next operation (the results are the reference's operations in its order).
+     */
     private NDArray resBlock(Ctx ctx, Res r, NDArray x) {
         String k = r.key();
-        NDArray h = conv(ctx, k + ".in_layers.2", silu(groupNorm(ctx, k + ".in_layers.0", x)), 1, 1);
-        NDArray e = Linear.linear(ctx.embAct, ctx.get(k + ".emb_layers.1.weight"), ctx.get(k + ".emb_layers.1.bias"))
-                .singletonOrThrow();
-        h = h.add(e.reshape(e.getShape().get(0), r.out(), 1, 1));
-        h = conv(ctx, k + ".out_layers.3", silu(groupNorm(ctx, k + ".out_layers.0", h)), 1, 1);
-        NDArray skip = r.in() == r.out() ? x : conv(ctx, k + ".skip_connection", x, 1, 0);
-        return skip.add(h);
+        NDArray a = normSilu(ctx, k + ".in_layers.0", x);
+        NDArray h = conv(ctx, k + ".in_layers.2", a, 1, 1);
+        a.close();
+        try (NDArray e = Linear.linear(ctx.embAct, ctx.get(k + ".emb_layers.1.weight"),
+                ctx.get(k + ".emb_layers.1.bias")).singletonOrThrow()) {
+            h.addi(e.reshape(e.getShape().get(0), r.out(), 1, 1));
+        }
+        NDArray b = normSilu(ctx, k + ".out_layers.0", h);
+        h.close();
+        NDArray out = conv(ctx, k + ".out_layers.3", b, 1, 1);
+        b.close();
+        if (r.in() == r.out()) {
+            return out.addi(x);
+        }
+        try (NDArray skip = conv(ctx, k + ".skip_connection", x, 1, 0)) {
+            return out.addi(skip);
+        }
+    }
+
+    /** {@code SiLU(GroupNorm(x))} in one new array. */
+    private static NDArray normSilu(Ctx ctx, String key, NDArray x) {
+        NDArray y = groupNorm(ctx, key, x);
+        try (NDArray sig = Activation.sigmoid(y)) {
+            return y.muli(sig);
+        }
     }
 
     /** The "legacy" QKV attention: heads split before q, k, v; both q and k scaled by {@code ch^-1/4}. */
@@ -448,14 +511,14 @@ public final class PatchedUNet implements AutoCloseable {
         long c = s.get(1);
         long n = s.size() / (b * UNetConfig.GROUPS);
         NDArray[] unit = ctx.normAffine.computeIfAbsent(n, len -> new NDArray[] {
-            x.getManager().ones(new Shape(len)), x.getManager().zeros(new Shape(len))});
+            ctx.root.ones(new Shape(len)), ctx.root.zeros(new Shape(len))});
         NDArray y = LayerNorm.layerNorm(x.reshape(b, UNetConfig.GROUPS, n), new Shape(n), unit[0], unit[1], GN_EPS)
                 .singletonOrThrow().reshape(s);
         long[] affine = new long[s.dimension()];
         java.util.Arrays.fill(affine, 1);
         affine[1] = c;
         Shape as = new Shape(affine);
-        return y.mul(ctx.get(key + ".weight").reshape(as)).add(ctx.get(key + ".bias").reshape(as));
+        return y.muli(ctx.get(key + ".weight").reshape(as)).addi(ctx.get(key + ".bias").reshape(as));
     }
 
     private static NDArray silu(NDArray x) {

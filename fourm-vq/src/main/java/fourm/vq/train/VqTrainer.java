@@ -90,8 +90,16 @@ public final class VqTrainer implements AutoCloseable {
         return step(batch, batchSize, data.side(), step, rng);
     }
 
-    /** One optimizer step on a batch in model space ({@link VqModel#input}). */
+    /** One optimizer step on a batch of square images in model space ({@link VqModel#input}). */
     public StepResult step(float[] batch, int batchSize, int side, long step, SplittableRandom rng) {
+        return step(batch, batchSize, side, side, step, rng);
+    }
+
+    /**
+     * One optimizer step on a batch of {@code height x width} images in model space ({@link VqModel#input}); the
+     * grid need not be square.
+     */
+    public StepResult step(float[] batch, int batchSize, int height, int width, long step, SplittableRandom rng) {
         double lr = lr(step);
         VqModel.Forward f;
         double loss;
@@ -99,7 +107,7 @@ public final class VqTrainer implements AutoCloseable {
         double code;
         try (NDManager m = model.manager().newSubManager();
              GradientCollector gc = m.getEngine().newGradientCollector()) {
-            NDArray x = model.input(m, batch, batchSize, side, side);
+            NDArray x = model.input(m, batch, batchSize, height, width);
             f = model.forward(m, x, true, rng);
             NDArray r = Losses.of(model.config().loss(), f.output(), x);
             NDArray codeLoss = f.codeLoss();

@@ -90,6 +90,8 @@ class PatchedUNetTest {
                     m.zeros(new Shape(1, 8, 4, 4)))).hasMessageContaining("multiples of 4");
             assertThatThrownBy(() -> u.forward(m, m.zeros(new Shape(1, 3, 32, 32)), new float[] {1},
                     m.zeros(new Shape(1, 7, 4, 4)))).hasMessageContaining("[1, 8, h, w]");
+            assertThatThrownBy(() -> u.forward(m, m.zeros(new Shape(1, 3, 36, 32)), new float[] {1},
+                    m.zeros(new Shape(1, 8, 4, 4)))).hasMessageContaining("multiples of 16");
             assertThatThrownBy(() -> u.forward(m, m.zeros(new Shape(2, 3, 32, 32)), new float[] {1, 2, 3},
                     m.zeros(new Shape(2, 8, 4, 4)))).hasMessageContaining("one per sample (2)");
         }

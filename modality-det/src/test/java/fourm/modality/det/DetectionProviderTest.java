@@ -7,12 +7,12 @@ import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 import java.util.ArrayList;
 import java.util.List;
 
-class DetectionProviderTest extends ModalityProviderContract {
+class DetectionProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new DetectionProvider();

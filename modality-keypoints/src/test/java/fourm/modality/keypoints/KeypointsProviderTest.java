@@ -11,7 +11,7 @@ import fourm.api.ModalityTokenizer;
 import fourm.api.PositionalScheme;
 import fourm.api.label.Keypoints;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The plugin contract for {@code keypoints}, a modality the reference does not have. */
-class KeypointsProviderTest extends ModalityProviderContract {
+class KeypointsProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new KeypointsProvider();

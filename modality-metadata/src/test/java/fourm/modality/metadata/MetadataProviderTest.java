@@ -7,11 +7,11 @@ import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 import java.util.List;
 
-class MetadataProviderTest extends ModalityProviderContract {
+class MetadataProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new MetadataProvider();

@@ -3,10 +3,10 @@ package fourm.modality.rgb;
 import fourm.api.ModalityKind;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 
-class RgbPixelsProviderTest extends ModalityProviderContract {
+class RgbPixelsProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new RgbPixelsProvider();

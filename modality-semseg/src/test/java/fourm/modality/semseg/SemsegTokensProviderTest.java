@@ -9,7 +9,7 @@ import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 import fourm.vq.modality.ImageTokenChecks;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SemsegTokensProviderTest extends ModalityProviderContract {
+class SemsegTokensProviderTest extends ModalityEndToEndContract {
     @Override
     protected ModalityProvider provider() {
         return new SemsegTokensProvider();

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
+import fourm.api.ValueFormat;
 import java.util.Optional;
 
 /**
@@ -16,8 +18,9 @@ public final class SequenceModalities {
     }
 
     /**
-     * Reads the node and returns the modality with a {@link SequenceTokenizer} over {@code serializer}, or a
-     * pre-tokenized modality when the setting is {@code none}.
+     * Reads the node and returns the modality with a {@link SequenceTokenizer} over {@code serializer} and its text
+     * form as file format ({@link SerializedTextFormat}), or a pre-tokenized modality when the setting is
+     * {@code none}.
      *
      * @throws ConfigException naming the key when a setting is missing, mistyped or invalid, or when the tokenizer has
      *                         more ids than {@code vocab-size}
@@ -34,6 +37,21 @@ public final class SequenceModalities {
                     + tokenizer.get().source() + " has " + tokenizer.get().vocabSize() + " ids but vocab-size is "
                     + vocab);
         }
-        return Modality.of(spec, new SequenceTokenizer<>(serializer, tokenizer.get()));
+        return new Sequence<>(spec, new SequenceTokenizer<>(serializer, tokenizer.get()),
+                new SerializedTextFormat<>(serializer));
+    }
+
+    /** A sequence modality with its tokenizer and its file format (the value's text form). */
+    private record Sequence<T>(ModalitySpec spec, SequenceTokenizer<T> sequenceTokenizer,
+                               SerializedTextFormat<T> textFormat) implements Modality {
+        @Override
+        public Optional<ModalityTokenizer<?>> tokenizer() {
+            return Optional.of(sequenceTokenizer);
+        }
+
+        @Override
+        public Optional<ValueFormat<?>> format() {
+            return Optional.of(textFormat);
+        }
     }
 }

@@ -2,9 +2,6 @@ package fourm.modality.text;
 
 import fourm.api.ModalityTokenizer;
 import fourm.api.TokenizerInfo;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +17,7 @@ import java.util.Optional;
  * @param <T> the structured value type
  */
 public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
-    /** The tokenizer type this reports ({@link TokenizerInfo#type()}). */
+    /** The tokenizer type sequence modalities report. */
     public static final String WORDPIECE = "wordpiece";
 
     private final TextSerializer<T> serializer;
@@ -47,19 +44,13 @@ public final class SequenceTokenizer<T> implements ModalityTokenizer<T> {
     }
 
     /**
-     * {@code wordpiece}, with the {@code tokenizer.json} it was read from as its checkpoint (none for the built-in
-     * vocabulary).
+     * {@code wordpiece}, with the tokenizer file it was loaded from as its checkpoint, or none for the built-in
+     * tokenizer.
      */
     @Override
     public TokenizerInfo info() {
-        String source = tokenizer.source();
-        boolean file;
-        try {
-            file = Files.isRegularFile(Path.of(source));
-        } catch (InvalidPathException e) {
-            file = false;
-        }
-        return TokenizerInfo.of(WORDPIECE, file ? Optional.of(source) : Optional.empty());
+        return TokenizerInfo.of(WORDPIECE, TokenizerBuilder.BUILTIN_NAME.equals(tokenizer.source()) ? Optional.empty()
+                : Optional.of(tokenizer.source()));
     }
 
     /** Serialises the value to text and encodes the text; no {@code [EOS]} is appended (masking adds it). */

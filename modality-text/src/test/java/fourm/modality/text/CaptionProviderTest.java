@@ -15,7 +15,7 @@ import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CaptionProviderTest extends ModalityProviderContract {
+class CaptionProviderTest extends ModalityEndToEndContract {
     @TempDir
     Path dir;
 

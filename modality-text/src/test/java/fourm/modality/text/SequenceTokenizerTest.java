@@ -2,7 +2,10 @@ package fourm.modality.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SequenceTokenizerTest {
     private final SequenceTokenizer<String> captions =
@@ -37,5 +40,17 @@ class SequenceTokenizerTest {
             "", "naive cafe, at night!"}) {
             assertThat(captions.decode(captions.encode(caption))).isEqualTo(caption);
         }
+    }
+
+    @Test
+    void reportsWordPieceWithTheFileItWasLoadedFromAsCheckpoint(@TempDir Path dir) throws Exception {
+        assertThat(captions.info().type()).isEqualTo("wordpiece");
+        assertThat(captions.info().checkpoint()).as("built-in: no file").isEmpty();
+
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, TokenizerBuilder.buildDefault());
+        SequenceTokenizer<String> loaded = new SequenceTokenizer<>(CaptionSerializer.INSTANCE, TextTokenizer.load(file));
+        assertThat(loaded.info().type()).isEqualTo("wordpiece");
+        assertThat(loaded.info().checkpoint()).contains(file.toString());
     }
 }

@@ -1,59 +1,65 @@
 package fourm.examples.thermal;
 
 import fourm.api.ModalityTokenizer;
-import java.util.Arrays;
+import fourm.api.TokenizerInfo;
+import fourm.vq.ImageTokenizer;
+import fourm.vq.Raster;
+import fourm.vq.TokenGrid;
+import fourm.vq.VqConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * A deterministic tokenizer for thermal images: one token per square patch, the patch's mean temperature binned
- * into equal bins over a fixed range.
+ * The thermal modality's learned tokenizer: a VQ-VAE of fourm-vq (ViT encoder and decoder, cosine codebook) trained
+ * on thermal maps by {@link ThermalTokenizerTraining}, between a {@code height x width} map in kelvin and a
+ * {@code (height / patch) x (width / patch)} grid of codes (32x64 with 16-pixel patches: 2x4 = 8 tokens).
  *
- * <p>A value is a square map of temperatures in kelvin, {@code float[side][side]}, row-major ({@code map[row][col]}).
- * {@link #encode} averages each {@code patch x patch} block and maps the mean {@code t} to bin
- * {@code floor((t - min) / (max - min) * bins)}, clamped to {@code [0, bins)}: temperatures below the range fall into
- * the first bin and above it into the last, as a sensor saturates. Tokens are in row-major patch order.
- * {@link #decode} fills each patch with its bin's centre, {@code min + (id + 0.5) * (max - min) / bins}, so a map that
- * is constant per patch at bin centres round-trips exactly.
- *
- * <p>Immutable and thread-safe; every call returns a fresh array.
+ * <p>Temperatures are scaled from {@code [min-kelvin, max-kelvin]} to {@code [0, 1]} (clamped: a saturated sensor)
+ * before encoding and back after decoding. The weights come from the checkpoint set at
+ * {@code fourm.modality.thermal.tokenizer.checkpoint}, loaded on first use and kept for the life of the process;
+ * without one the tokenizer still reports what it is ({@link #info()}) and refuses to encode or decode, naming the
+ * setting. Thread-safe; returns fresh arrays.
  */
 public final class ThermalTokenizer implements ModalityTokenizer<float[][]> {
+    /** Tokenizer type reported in listings. */
+    public static final String TYPE = "vq-vae";
+
     private final String key;
-    private final int side;
+    private final String checkpointKey;
+    private final Optional<Path> checkpoint;
+    private final int height;
+    private final int width;
     private final int patch;
-    private final int bins;
-    private final double minKelvin;
-    private final double maxKelvin;
+    private final int vocab;
+    private final double min;
+    private final double max;
+    private ImageTokenizer loaded;
 
     /**
-     * @param key       the modality key, used in error messages
-     * @param side      pixels per image side
-     * @param patch     pixels per patch side; must divide {@code side}
-     * @param bins      number of temperature bins, which is the vocabulary size
-     * @param minKelvin lower end of the binned range, finite and {@code >= 0}
-     * @param maxKelvin upper end of the binned range, finite and {@code > minKelvin}
-     * @throws IllegalArgumentException naming the first invalid argument
+     * @param key           the modality key, named in errors
+     * @param checkpointKey the full configuration key of the checkpoint setting, named when it is missing
+     * @param checkpoint    the tokenizer's weights, when configured
+     * @param height        map height in pixels
+     * @param width         map width in pixels
+     * @param patch         pixels per token side
+     * @param vocab         codebook size (the modality's vocabulary)
+     * @param min           temperature mapped to 0
+     * @param max           temperature mapped to 1
      */
-    public ThermalTokenizer(String key, int side, int patch, int bins, double minKelvin, double maxKelvin) {
-        if (side < 1 || patch < 1 || side % patch != 0) {
-            throw new IllegalArgumentException(key + ": image side " + side + " must be a positive multiple of patch "
-                    + patch);
-        }
-        if (bins < 2) {
-            throw new IllegalArgumentException(key + ": bins must be >= 2, got " + bins);
-        }
-        if (!Double.isFinite(minKelvin) || minKelvin < 0) {
-            throw new IllegalArgumentException(key + ": min-kelvin must be finite and >= 0, got " + minKelvin);
-        }
-        if (!Double.isFinite(maxKelvin) || maxKelvin <= minKelvin) {
-            throw new IllegalArgumentException(key + ": max-kelvin must be finite and greater than min-kelvin "
-                    + minKelvin + ", got " + maxKelvin);
-        }
+    public ThermalTokenizer(String key, String checkpointKey, Optional<Path> checkpoint, int height, int width,
+                            int patch, int vocab, double min, double max) {
         this.key = key;
-        this.side = side;
+        this.checkpointKey = checkpointKey;
+        this.checkpoint = checkpoint;
+        this.height = height;
+        this.width = width;
         this.patch = patch;
-        this.bins = bins;
-        this.minKelvin = minKelvin;
-        this.maxKelvin = maxKelvin;
+        this.vocab = vocab;
+        this.min = min;
+        this.max = max;
     }
 
     @Override
@@ -61,94 +67,84 @@ public final class ThermalTokenizer implements ModalityTokenizer<float[][]> {
         return float[][].class;
     }
 
-    /** The number of tokens of one image: {@code (side / patch)^2}. */
-    public int tokenCount() {
-        int perSide = side / patch;
-        return perSide * perSide;
+    @Override
+    public TokenizerInfo info() {
+        return TokenizerInfo.of(TYPE, checkpoint.map(Path::toString));
     }
 
-    /**
-     * Encodes a {@code side x side} temperature map into {@link #tokenCount()} bin ids.
-     *
-     * @throws IllegalArgumentException if the map is not {@code side x side} or holds a value that is not finite
-     */
     @Override
-    public int[] encode(float[][] kelvin) {
-        checkShape(kelvin);
-        int perSide = side / patch;
-        int[] tokens = new int[perSide * perSide];
-        for (int pr = 0; pr < perSide; pr++) {
-            for (int pc = 0; pc < perSide; pc++) {
-                double sum = 0;
-                for (int r = pr * patch; r < (pr + 1) * patch; r++) {
-                    for (int c = pc * patch; c < (pc + 1) * patch; c++) {
-                        sum += kelvin[r][c];
-                    }
+    public int[] encode(float[][] map) {
+        if (map.length != height) {
+            throw new IllegalArgumentException(key + ": expected a " + height + "x" + width + " temperature map; it has "
+                    + map.length + " rows");
+        }
+        float[] unit = new float[height * width];
+        for (int y = 0; y < height; y++) {
+            if (map[y] == null || map[y].length != width) {
+                throw new IllegalArgumentException(key + ": expected a " + height + "x" + width + " temperature map;"
+                        + " row " + y + " has " + (map[y] == null ? 0 : map[y].length) + " values");
+            }
+            for (int x = 0; x < width; x++) {
+                float t = map[y][x];
+                if (!Float.isFinite(t)) {
+                    throw new IllegalArgumentException(key + ": temperature at row " + y + ", column " + x + " is "
+                            + t);
                 }
-                tokens[pr * perSide + pc] = bin(sum / (patch * patch));
+                unit[y * width + x] = (float) Math.max(0, Math.min(1, (t - min) / (max - min)));
             }
         }
-        return tokens;
+        TokenGrid grid = tokenizer().encode(new Raster(1, height, width, unit));
+        return grid.tokens().clone();
     }
 
-    /**
-     * Decodes {@link #tokenCount()} bin ids into a {@code side x side} map of bin centres.
-     *
-     * @throws IllegalArgumentException if the count is wrong or an id lies outside {@code [0, bins)}
-     */
     @Override
     public float[][] decode(int[] tokens) {
-        if (tokens.length != tokenCount()) {
-            throw new IllegalArgumentException(key + ": expected " + tokenCount() + " tokens (a " + side / patch + "x"
-                    + side / patch + " grid), got " + tokens.length);
+        int rows = height / patch;
+        int cols = width / patch;
+        if (tokens.length != rows * cols) {
+            throw new IllegalArgumentException(key + ": expected " + rows * cols + " tokens (" + rows + "x" + cols
+                    + "), got " + tokens.length);
         }
-        int perSide = side / patch;
-        float[][] kelvin = new float[side][side];
         for (int i = 0; i < tokens.length; i++) {
-            int id = tokens[i];
-            if (id < 0 || id >= bins) {
-                throw new IllegalArgumentException(key + ": token " + id + " at position " + i
-                        + " is outside the vocabulary [0, " + bins + ")");
-            }
-            float centre = (float) binCentre(id);
-            int pr = i / perSide;
-            int pc = i % perSide;
-            for (int r = pr * patch; r < (pr + 1) * patch; r++) {
-                Arrays.fill(kelvin[r], pc * patch, (pc + 1) * patch, centre);
+            if (tokens[i] < 0 || tokens[i] >= vocab) {
+                throw new IllegalArgumentException(key + ": token " + tokens[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
             }
         }
-        return kelvin;
+        Raster r = tokenizer().decode(new TokenGrid(rows, cols, tokens.clone()));
+        float[][] map = new float[height][width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                map[y][x] = (float) (min + Math.max(0, Math.min(1, r.at(0, y, x))) * (max - min));
+            }
+        }
+        return map;
     }
 
-    /** The temperature a bin decodes to: the centre of its interval. */
-    public double binCentre(int id) {
-        return minKelvin + (id + 0.5) * (maxKelvin - minKelvin) / bins;
-    }
-
-    private int bin(double meanKelvin) {
-        double position = (meanKelvin - minKelvin) / (maxKelvin - minKelvin) * bins;
-        return (int) Math.max(0, Math.min(bins - 1, Math.floor(position)));
-    }
-
-    private void checkShape(float[][] kelvin) {
-        if (kelvin == null) {
-            throw new IllegalArgumentException(key + ": expected a " + side + "x" + side + " temperature map, got null");
+    private synchronized ImageTokenizer tokenizer() {
+        if (loaded != null) {
+            return loaded;
         }
-        if (kelvin.length != side) {
-            throw new IllegalArgumentException(key + ": expected a " + side + "x" + side + " temperature map, got "
-                    + kelvin.length + " rows");
+        Path file = checkpoint.orElseThrow(() -> new IllegalStateException(key + ": no tokenizer checkpoint; set "
+                + checkpointKey + " (train one with " + ThermalTokenizerTraining.class.getName() + ")"));
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(key + ": tokenizer checkpoint " + file + " (" + checkpointKey
+                    + ") does not exist");
         }
-        for (int r = 0; r < side; r++) {
-            if (kelvin[r] == null || kelvin[r].length != side) {
-                throw new IllegalArgumentException(key + ": expected a " + side + "x" + side + " temperature map; row "
-                        + r + " has " + (kelvin[r] == null ? "no values" : kelvin[r].length + " values"));
-            }
-            for (int c = 0; c < side; c++) {
-                if (!Float.isFinite(kelvin[r][c])) {
-                    throw new IllegalArgumentException(key + ": temperature at row " + r + ", column " + c + " is "
-                            + kelvin[r][c] + "; expected a finite value in kelvin");
-                }
-            }
+        ImageTokenizer t;
+        try {
+            t = ImageTokenizer.load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(key + ": cannot read tokenizer checkpoint " + file, e);
         }
+        VqConfig c = t.config();
+        if (c.channels() != 1 || c.patchSize() != patch || c.vocabSize() != vocab) {
+            t.close();
+            throw new IllegalStateException(key + ": tokenizer checkpoint " + file + " has " + c.channels()
+                    + " channel(s), patch " + c.patchSize() + " and " + c.vocabSize() + " codes; the modality needs 1,"
+                    + " " + patch + " and " + vocab);
+        }
+        loaded = t;
+        return t;
     }
 }

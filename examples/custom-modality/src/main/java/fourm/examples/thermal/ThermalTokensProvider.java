@@ -1,29 +1,23 @@
 package fourm.examples.thermal;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValue;
 import fourm.api.Modality;
-import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
+import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Optional;
 
 /**
- * {@code tok_thermal@64}: a 64x64 thermal image as a 4x4 grid of 16 tokens (1024 temperature bins), generated with
- * MaskGIT in 8 steps. A modality the reference does not have, shipped as a plugin that depends on fourm-api only.
+ * {@code tok_thermal@64}: a 32x64 thermal image (kelvin) as a 2x4 grid of 8 tokens from a learned VQ-VAE
+ * tokenizer ({@link ThermalTokenizer}, trained by {@link ThermalTokenizerTraining}), generated with MaskGIT. A
+ * modality the reference does not have, on a grid that is not square, shipped as a plugin.
  *
  * <p>Its node, {@code fourm.modality.thermal}, holds the specification's keys at the top level and the tokenizer's
- * settings in a {@code tokenizer} sub-node: {@link #create(Config)} takes the sub-node off, reads the rest with
- * {@link ModalitySpec#fromConfig(Config)} (which refuses unknown keys) and checks the sub-node's keys itself.
+ * settings in a {@code tokenizer} sub-node ({@link ThermalSettings}). {@link #create(Config)} reads and checks every
+ * value and does no I/O: the tokenizer's checkpoint is loaded when a value is first encoded or decoded.
  */
 public final class ThermalTokensProvider implements ModalityProvider {
-    /** The sub-node of the provider's node that holds the tokenizer's settings. */
-    static final String TOKENIZER = "tokenizer";
-    private static final Set<String> TOKENIZER_KEYS = Set.of("min-kelvin", "max-kelvin");
-
     @Override
     public String key() {
         return "tok_thermal@64";
@@ -36,30 +30,25 @@ public final class ThermalTokensProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        ModalitySpec spec = ModalitySpec.fromConfig(node.withoutPath(TOKENIZER));
-        if (spec.kind() != ModalityKind.IMAGE_TOKENS) {
-            throw new ConfigException.BadValue(node.getValue("kind").origin(), "kind",
-                    "the thermal tokenizer produces a grid of image tokens; expected image-tokens, got "
-                            + spec.kind().configName());
+        ThermalSettings s = ThermalSettings.fromNode(node);
+        ThermalTokenizer tokenizer = new ThermalTokenizer(s.key(), configPath() + "." + ThermalSettings.TOKENIZER
+                + ".checkpoint", s.checkpoint(), s.height(), s.width(), s.spec().patchSize().orElseThrow(),
+                s.spec().vocabSize().orElseThrow(), s.minKelvin(), s.maxKelvin());
+        return new Thermal(s.spec(), tokenizer, new ThermalFormat(s.height(), s.width(), s.minKelvin(),
+                s.maxKelvin()));
+    }
+
+    /** The modality: its specification, its learned tokenizer and its file format. */
+    private record Thermal(ModalitySpec spec, ThermalTokenizer thermalTokenizer, ThermalFormat thermalFormat)
+            implements Modality {
+        @Override
+        public Optional<ModalityTokenizer<?>> tokenizer() {
+            return Optional.of(thermalTokenizer);
         }
-        Config tok = node.getConfig(TOKENIZER);
-        for (Map.Entry<String, ConfigValue> e : tok.root().entrySet()) {
-            if (!TOKENIZER_KEYS.contains(e.getKey())) {
-                throw new ConfigException.BadPath(e.getValue().origin(), TOKENIZER + "." + e.getKey(),
-                        "unknown key; expected one of " + new TreeSet<>(TOKENIZER_KEYS));
-            }
+
+        @Override
+        public Optional<ValueFormat<?>> format() {
+            return Optional.of(thermalFormat);
         }
-        double min = node.getDouble(TOKENIZER + ".min-kelvin");
-        if (!Double.isFinite(min) || min < 0) {
-            throw new ConfigException.BadValue(tok.getValue("min-kelvin").origin(), TOKENIZER + ".min-kelvin",
-                    "expected a finite temperature >= 0 kelvin, got " + min);
-        }
-        double max = node.getDouble(TOKENIZER + ".max-kelvin");
-        if (!Double.isFinite(max) || max <= min) {
-            throw new ConfigException.BadValue(tok.getValue("max-kelvin").origin(), TOKENIZER + ".max-kelvin",
-                    "expected a finite temperature greater than min-kelvin (" + min + " K), got " + max);
-        }
-        return Modality.of(spec, new ThermalTokenizer(spec.key(), spec.imageSize().getAsInt(),
-                spec.patchSize().getAsInt(), spec.vocabSize().getAsInt(), min, max));
     }
 }

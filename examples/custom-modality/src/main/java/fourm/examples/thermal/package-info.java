@@ -1,5 +1,6 @@
 /**
- * The thermal modality: its provider ({@link fourm.examples.thermal.ThermalTokensProvider}) and its tokenizer
- * ({@link fourm.examples.thermal.ThermalTokenizer}).
+ * The thermal modality: its provider ({@link fourm.examples.thermal.ThermalTokensProvider}), its learned tokenizer
+ * ({@link fourm.examples.thermal.ThermalTokenizer}, trained by {@link fourm.examples.thermal.ThermalTokenizerTraining}
+ * on {@link fourm.examples.thermal.ThermalMaps}) and its file format ({@link fourm.examples.thermal.ThermalFormat}).
  */
 package fourm.examples.thermal;

@@ -5,26 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.DecoderStrategy;
 import fourm.api.GenerationScheme;
+import fourm.api.Modality;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
-import fourm.api.ModalityTokenizer;
 import fourm.api.PositionalScheme;
 import fourm.api.spi.ModalityProvider;
-import fourm.testing.ModalityProviderContract;
+import fourm.contract.ModalityEndToEndContract;
 import fourm.testing.ReferenceFacts;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The plugin contract for the thermal modality, plus the checks of its own configuration. */
-class ThermalTokensProviderTest extends ModalityProviderContract {
-    private static final double MIN_KELVIN = 173.15;
-    private static final double MAX_KELVIN = 373.15;
+/**
+ * The whole plugin contract for the thermal modality, end to end with a tiny tokenizer trained from the plugin's own
+ * configuration, plus the checks of its own settings.
+ */
+class ThermalTokensProviderTest extends ModalityEndToEndContract {
 
     @Override
     protected ModalityProvider provider() {
@@ -33,71 +33,57 @@ class ThermalTokensProviderTest extends ModalityProviderContract {
 
     @Override
     protected ReferenceFacts expected() {
-        return ReferenceFacts.discrete("tok_thermal@64", ModalityKind.IMAGE_TOKENS, 1024, 16,
+        return ReferenceFacts.discrete("tok_thermal@64", ModalityKind.IMAGE_TOKENS, 256, 8,
                 PositionalScheme.SINCOS_2D, GenerationScheme.MASKGIT);
     }
 
-    /**
-     * Maps that the tokenizer must reproduce exactly: constant over each 16x16 patch, at the centre of a bin (computed
-     * here from the configured range, independently of the tokenizer). The first map covers both end bins.
-     */
+    /** The plugin's node with a tiny trained tokenizer in place of the default (none). */
     @Override
-    protected List<Object> sampleValues(ModalitySpec spec) {
-        SplittableRandom random = new SplittableRandom(7);
-        List<Object> maps = new ArrayList<>();
-        for (int n = 0; n < 5; n++) {
-            int[] bins = random.ints(16, 0, 1024).toArray();
-            if (n == 0) {
-                bins[0] = 0;
-                bins[15] = 1023;
-            }
-            maps.add(patchMap(bins));
-        }
-        return maps;
+    protected Config node() {
+        return TinyTokenizer.nodeWithCheckpoint();
     }
 
-    /** A 64x64 map whose 16x16 patch {@code i} (row-major) holds the centre of bin {@code bins[i]}. */
-    static float[][] patchMap(int[] bins) {
-        float[][] map = new float[64][64];
-        for (int r = 0; r < 64; r++) {
-            for (int c = 0; c < 64; c++) {
-                int b = bins[(r / 16) * 4 + c / 16];
-                map[r][c] = (float) (MIN_KELVIN + (b + 0.5) * (MAX_KELVIN - MIN_KELVIN) / 1024);
-            }
-        }
-        return map;
+    /** The tokenizer is learned, so lossy. */
+    @Override
+    protected boolean exactRoundTrip() {
+        return false;
+    }
+
+    @Override
+    protected List<Object> sampleValues(ModalitySpec spec) {
+        return drawn(3, r -> ThermalMaps.scene(r, 32, 64, 173.15, 373.15));
     }
 
     @Test
     void defaultsStateTheRestOfTheSpecification() {
-        ModalitySpec spec = provider().create(node()).spec();
-        assertThat(spec.imageSize()).hasValue(64);
+        ModalitySpec spec = provider().create(ConfigFactory.defaultReference().getConfig(provider().configPath()))
+                .spec();
+        assertThat(spec.imageSize()).hasValue(32);
+        assertThat(spec.imageWidth()).hasValue(64);
         assertThat(spec.patchSize()).hasValue(16);
-        assertThat(spec.gridSide()).hasValue(4);
+        assertThat(spec.layout().gridShape()).containsExactly(2, 4);
         assertThat(spec.generation()).contains(
                 new DecoderStrategy(GenerationScheme.MASKGIT, 8, 1.0, "constant", 2.0, 0.8));
     }
 
     @Test
-    void tokenizerIsARealOneForTemperatureMaps() {
-        ModalityTokenizer<?> t = provider().create(node()).tokenizer().orElseThrow();
-        assertThat(t.pretokenizedOnly()).isFalse();
-        assertThat(t.valueType()).isEqualTo(float[][].class);
+    void withoutACheckpointItReportsItsTokenizerAndRefusesToEncodeNamingTheSetting() {
+        Modality m = provider().create(ConfigFactory.defaultReference().getConfig(provider().configPath()));
+        assertThat(m.tokenizerInfo().type()).isEqualTo("vq-vae");
+        assertThat(m.tokenizerInfo().checkpoint()).isEmpty();
+        @SuppressWarnings("unchecked")
+        var t = (fourm.api.ModalityTokenizer<float[][]>) m.tokenizer().orElseThrow();
+        assertThatThrownBy(() -> t.encode(new float[32][64])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tok_thermal@64: no tokenizer checkpoint")
+                .hasMessageContaining("fourm.modality.thermal.tokenizer.checkpoint");
+        assertThatThrownBy(() -> t.decode(new int[8])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("fourm.modality.thermal.tokenizer.checkpoint");
     }
 
     @Test
-    void tokenizerRangeComesFromTheTokenizerNode() {
-        Config narrow = node().withValue("tokenizer.min-kelvin", ConfigValueFactory.fromAnyRef(256.0))
-                .withValue("tokenizer.max-kelvin", ConfigValueFactory.fromAnyRef(512.0));
-        @SuppressWarnings("unchecked")
-        ModalityTokenizer<float[][]> t =
-                (ModalityTokenizer<float[][]>) provider().create(narrow).tokenizer().orElseThrow();
-        float[][] map = new float[64][64];
-        for (float[] row : map) {
-            Arrays.fill(row, 300.1f);
-        }
-        // Bins of 0.25 K from 256 K: (300.1 - 256) / 0.25 = 176.4 -> bin 176 (the default range would give 649).
-        assertThat(t.encode(map)).containsOnly(176);
+    void withACheckpointItReportsIt() {
+        Modality m = provider().create(node());
+        assertThat(m.tokenizerInfo().checkpoint()).contains(TinyTokenizer.trained().checkpoint().toString());
     }
 
     @Test
@@ -108,17 +94,11 @@ class ThermalTokensProviderTest extends ModalityProviderContract {
     }
 
     @Test
-    void missingTokenizerNodeIsRefusedByName() {
-        Config bad = node().withoutPath("tokenizer");
-        assertThatThrownBy(() -> provider().create(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("tokenizer");
-    }
-
-    @Test
     void missingTokenizerSettingIsRefusedWithItsPath() {
-        Config bad = node().withoutPath("tokenizer.max-kelvin");
-        assertThatThrownBy(() -> provider().create(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("tokenizer.max-kelvin");
+        assertThatThrownBy(() -> provider().create(node().withoutPath("tokenizer.max-kelvin")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tokenizer.max-kelvin");
+        assertThatThrownBy(() -> provider().create(node().withoutPath("tokenizer.train.steps")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tokenizer.train.steps");
     }
 
     @Test
@@ -129,10 +109,10 @@ class ThermalTokensProviderTest extends ModalityProviderContract {
     }
 
     @Test
-    void negativeKelvinIsRefusedNamingTheKey() {
-        Config bad = node().withValue("tokenizer.min-kelvin", ConfigValueFactory.fromAnyRef(-1.0));
+    void aCodebookOtherThanTheVocabularyIsRefused() {
+        Config bad = node().withValue("tokenizer.model.quantizer.codebook-size", ConfigValueFactory.fromAnyRef(128));
         assertThatThrownBy(() -> provider().create(bad)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("tokenizer.min-kelvin").hasMessageContaining(">= 0");
+                .hasMessageContaining("tokenizer.model").hasMessageContaining("vocab-size (256)");
     }
 
     @Test
@@ -141,5 +121,9 @@ class ThermalTokensProviderTest extends ModalityProviderContract {
                 .withValue("positional", ConfigValueFactory.fromAnyRef("learned"));
         assertThatThrownBy(() -> provider().create(bad)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("kind").hasMessageContaining("image-tokens");
+    }
+
+    static float[][] scene(long seed) {
+        return ThermalMaps.scene(new SplittableRandom(seed), 32, 64, 173.15, 373.15);
     }
 }

@@ -1,0 +1,39 @@
+package fourm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class DivaeBenchCommandTest {
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run fourm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void theBenchmarkRunsAtASmallSide() {
+        Run r = fourm("bench", "divae", "--side", "32", "--warmup", "0", "--repeats", "1", "--steps", "2",
+                "--rss-steps", "2");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("unet_patched (196.4M parameters), 32 px", "GEMM 2048^3",
+                "UNet evaluation, batch 1:", "% of GEMM", "decode, batch 1, 2 steps:",
+                "resident memory over a 2-step decode");
+    }
+
+    @Test
+    void badSizesAreUserErrors() {
+        Run r = fourm("bench", "divae", "--side", "40");
+        assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains("--side must be a positive multiple of 32");
+        Run ref = fourm("bench", "divae", "--reference", "/nonexistent-ml4m");
+        assertThat(ref.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(ref.err()).contains("not an export of apple/ml-4m");
+    }
+}

@@ -64,7 +64,7 @@ public final class ImageTokenChecks {
                 spec.patchSize().orElseThrow(), false, vit, vit, lucid, loss);
     }
 
-    /** A random valid raw value for a tokenizer: in [0, 1], positive depths, class ids, or normal features. */
+    /** A random valid raw value for a tokenizer: pixels in [0, 1], class ids, or normally distributed features. */
     public static Raster sample(VqConfig c, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = c.valueChannels() * c.imageSize() * c.imageSize();
@@ -73,7 +73,7 @@ public final class ImageTokenChecks {
             if (c.values().classLabels()) {
                 v[i] = rng.nextInt(c.numClasses());
             } else if (c.values().patches()) {
-                v[i] = (float) rng.nextDouble() * (c.values().name().equals("depth") ? 10f : 1f);
+                v[i] = (float) rng.nextDouble();
             } else {
                 v[i] = (float) rng.nextGaussian();
             }

@@ -100,6 +100,10 @@ public record Photo(int width, int height, int channels, int bits, float[] value
     /** As {@link #read(Path)} on the bytes of a file named {@code name} (for messages). */
     public static Photo decode(String name, byte[] bytes) throws IOException {
         ImageHeader.checkPixels(name, bytes);
+        if (isJpeg(bytes) && !hasEndOfImage(bytes)) {
+            throw new IOException(name + ": the JPEG has no end-of-image marker after its image data (truncated"
+                    + " file?)");
+        }
         BufferedImage img;
         try {
             img = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -166,6 +170,44 @@ public record Photo(int width, int height, int channels, int bits, float[] value
             }
         }
         return new Photo(w, h, c, 8, v);
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8;
+    }
+
+    /**
+     * True when an end-of-image marker (FF D9) follows the first start-of-scan marker: the entropy-coded data cannot
+     * hold FF D9 (an FF there is followed by 00 or a restart marker), so a file cut inside its image data has none
+     * (the JDK decoder would fill the missing rows with gray and only warn). A thumbnail's EOI inside an APP segment
+     * is skipped, since segments are walked by their lengths up to the scan.
+     */
+    static boolean hasEndOfImage(byte[] jpeg) {
+        int p = 2;
+        while (p + 4 <= jpeg.length) {
+            if ((jpeg[p] & 0xff) != 0xff) {
+                return false;
+            }
+            int marker = jpeg[p + 1] & 0xff;
+            if (marker == 0xff) {
+                p++;
+                continue;
+            }
+            if (marker == 0xda) {
+                for (int i = p + 2; i + 1 < jpeg.length; i++) {
+                    if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xd9) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+                p += 2;
+                continue;
+            }
+            p += 2 + (((jpeg[p + 2] & 0xff) << 8) | (jpeg[p + 3] & 0xff));
+        }
+        return false;
     }
 
     /**

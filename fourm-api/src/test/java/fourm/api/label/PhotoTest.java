@@ -195,6 +195,22 @@ class PhotoTest {
         byte[] jpeg = blockJpeg();
         Path cut = Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(jpeg, 40));
         assertThatThrownBy(() -> Photo.read(cut)).isInstanceOf(IOException.class).hasMessageContaining("cut.jpg");
+        assertThat(Photo.hasEndOfImage(jpeg)).isTrue();
+        Path midScan = Files.write(dir.resolve("mid-scan.jpg"), Arrays.copyOf(jpeg, jpeg.length - 20));
+        assertThatThrownBy(() -> Photo.read(midScan)).isInstanceOf(IOException.class)
+                .hasMessageContaining("mid-scan.jpg").hasMessageContaining("no end-of-image marker");
+        BufferedImage rgb = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                rgb.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        Path png = dir.resolve("cut.png");
+        assertThat(ImageIO.write(rgb, "png", png.toFile())).isTrue();
+        byte[] pngBytes = Files.readAllBytes(png);
+        Files.write(png, Arrays.copyOf(pngBytes, pngBytes.length * 3 / 5));
+        assertThatThrownBy(() -> Photo.read(png)).isInstanceOf(IOException.class).hasMessageContaining("cut.png");
         assertThatThrownBy(() -> Photo.read(dir.resolve("absent.png"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("absent.png");
     }

@@ -25,7 +25,7 @@ import java.util.Set;
  * ones are refused), {@link Double}, {@link Boolean}, {@code null}, {@link StorageRef} and {@link TensorRef}.
  */
 final class RestrictedUnpickler {
-    /** Globals a state dict needs, as {@code module.name}. */
+    /** The dict class a state dict is pickled as, {@code module.name}. */
     static final Set<String> ORDERED_DICT = Set.of("collections.OrderedDict");
     private static final String REBUILD_TENSOR = "torch._utils._rebuild_tensor_v2";
     private static final String REBUILD_PARAMETER = "torch._utils._rebuild_parameter";
@@ -147,6 +147,14 @@ final class RestrictedUnpickler {
      *                                    anything outside the state-dict subset or a malformed stream
      */
     Object load() throws SafetensorsFormatException {
+        try {
+            return run();
+        } catch (RuntimeException e) {
+            throw fail("malformed pickle at byte " + opAt + ": " + e);
+        }
+    }
+
+    private Object run() throws SafetensorsFormatException {
         while (true) {
             if (!in.hasRemaining()) {
                 throw fail("the pickle ends at byte " + in.position() + " without a STOP opcode (truncated?)");
@@ -210,7 +218,7 @@ final class RestrictedUnpickler {
                 case 0x88 -> push(Boolean.TRUE); // NEWTRUE
                 case 0x89 -> push(Boolean.FALSE); // NEWFALSE
                 case 'K' -> push((long) u8()); // BININT1
-                case 'M' -> push((long) (in.getShort() & 0xffff)); // BININT2
+                case 'M' -> push((long) (need(2).getShort() & 0xffff)); // BININT2
                 case 'J' -> push((long) int32()); // BININT
                 case 0x8a -> push(longN(u8())); // LONG1
                 case 0x8b -> push(longN(int32())); // LONG4

@@ -143,6 +143,8 @@ class TorchCheckpointReaderTest {
         assertThat(refusal(inst)).contains("pickle opcode NEWOBJ (0x81) at byte 4 is not allowed");
         Path unknown = new TorchZipBuilder().proto().op(0xf0).stop().write(dir.resolve("unknown.pth"));
         assertThat(refusal(unknown)).contains("unknown pickle opcode 0xf0 at byte 2");
+        Path cut = new TorchZipBuilder().proto().op('M', 1).write(dir.resolve("cut-int.pth"));
+        assertThat(refusal(cut)).contains("needs 2 bytes but 1 remain");
     }
 
     @Test

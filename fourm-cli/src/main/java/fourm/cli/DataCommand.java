@@ -63,10 +63,11 @@ final class DataCommand implements Runnable {
      * when the dataset is clean, 1 when the check found problems.
      */
     @Command(name = "check", description = {
-        "Scan a dataset (DATASET/<modality>/shard-NNNNN.tar) for incomplete folders, corrupt shards and bad samples",
-        "(shape, token ids outside the vocabulary, undecodable files, keys missing in a modality), as training reads",
-        "them, with the vocabulary sizes of fourm.train.vocab-sizes. Exit 0 when clean, 1 when problems were found.",
-        "fourm train runs it first unless fourm.train.data.check = false."})
+        "Scan a dataset for incomplete folders, corrupt shards and bad samples.",
+        "Reads DATASET/<modality>/shard-NNNNN.tar as training reads it, with the vocabulary sizes of "
+            + "fourm.train.vocab-sizes, and lists each bad sample (shape, token ids outside the vocabulary, "
+            + "undecodable files, keys missing in a modality). Exit 0 when clean, 1 when problems were found. "
+            + "fourm train runs it first unless fourm.train.data.check = false."})
     static final class Check implements Callable<Integer> {
         @ParentCommand
         DataCommand data;

@@ -7,7 +7,9 @@
  * pre-tokenization into fourm-core's dataset format. Start at {@link fourm.vq.ModalityImageTokenizer}.
  */
 module fourm.vq {
-    requires transitive fourm.core;
+    requires transitive fourm.core.io;
+    requires transitive fourm.core.data;
+    requires transitive fourm.core.optim;
     requires transitive ai.djl.api;
     requires transitive typesafe.config;
     requires com.google.gson;

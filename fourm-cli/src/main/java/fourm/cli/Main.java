@@ -1,6 +1,6 @@
 package fourm.cli;
 
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -578,9 +578,9 @@ class FaultInjectionTest {
             }
             String key = String.format(Locale.ROOT, "s%05d", i);
             Files.write(root.resolve("caption").resolve(key + ".npy"),
-                    fourm.core.data.Npy.writeInt16(new int[] {cap.length}, cap));
+                    fourm.core.io.Npy.writeInt16(new int[] {cap.length}, cap));
             Files.write(root.resolve("tok_rgb@224").resolve(key + ".npy"),
-                    fourm.core.data.Npy.writeInt16(new int[] {196}, rgb));
+                    fourm.core.io.Npy.writeInt16(new int[] {196}, rgb));
         }
     }
 

@@ -3,7 +3,7 @@ package fourm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.core.data.DatasetManifest;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.data.SampleFile;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.train.ToyData;

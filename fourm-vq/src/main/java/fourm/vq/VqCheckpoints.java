@@ -2,11 +2,11 @@ package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.vq.VqConfig.Arch;
 import fourm.vq.VqConfig.QuantizerType;
 import java.util.HashMap;

@@ -11,7 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

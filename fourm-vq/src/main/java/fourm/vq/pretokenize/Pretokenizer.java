@@ -1,8 +1,8 @@
 package fourm.vq.pretokenize;
 
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.data.SampleFile;
-import fourm.core.data.ShardFormatException;
+import fourm.core.io.ShardFormatException;
 import fourm.core.data.ShardedDatasetReader;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.core.data.TarReader;

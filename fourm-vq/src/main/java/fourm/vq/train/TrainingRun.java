@@ -3,7 +3,7 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.vq.VqCheckpoints;

@@ -1,6 +1,6 @@
 package fourm.vq.values;
 
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.LossKind;
 import fourm.vq.Normalization;

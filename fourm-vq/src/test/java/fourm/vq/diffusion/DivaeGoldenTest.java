@@ -11,7 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
 import fourm.testing.SharedFiles;
 import fourm.vq.VqConfig;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package fourm.cli;
+package fourm.demo.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
+import fourm.cli.spi.CommandContext;
+import fourm.cli.spi.UserInputException;
 import fourm.demo.ConsoleProgress;
 import fourm.demo.Demo;
 import fourm.demo.DemoSettings;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,11 +34,14 @@ import picocli.CommandLine.Model.CommandSpec;
         + "writes a PNG grid per example and a metrics JSON with the zero-shot table."
 })
 final class DemoCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
+    private final CommandContext context;
 
     @Spec
     CommandSpec spec;
+
+    DemoCommand(CommandContext context) {
+        this.context = context;
+    }
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
             description = "Output folder: grids/, metrics.json, weights/ (default: ${DEFAULT-VALUE}).")
@@ -73,15 +77,16 @@ final class DemoCommand implements Callable<Integer> {
         put(overrides, "examples", examples);
         put(overrides, "tokenizers.steps", tokenizerSteps);
         put(overrides, "model.steps", modelSteps);
-        DemoSettings s = settings(main.config, overrides);
+        DemoSettings s = settings(context, overrides);
         ConsoleProgress progress = new ConsoleProgress(System.err, 10);
         Demo.Result r;
         try {
             r = Demo.run(s, out, progress, System.err);
         } catch (NoSuchFileException e) {
-            throw new UserError(e.getFile() + (e.getReason() != null ? ": " + e.getReason() : ": no such file"), e);
+            String reason = e.getReason() != null ? e.getReason() : "no such file";
+            throw new UserInputException(e.getFile() + ": " + reason, e);
         } catch (IOException | UncheckedIOException e) {
-            throw new UserError(e.getMessage(), e);
+            throw new UserInputException(e.getMessage(), e);
         }
         progress.finish();
         PrintWriter w = spec.commandLine().getOut();
@@ -90,28 +95,28 @@ final class DemoCommand implements Callable<Integer> {
                 + " PNG files)"));
         w.println("metrics: " + r.metrics());
         w.flush();
-        return Main.OK;
+        return 0;
     }
 
     static void put(Map<String, Object> overrides, String key, Integer value) {
         if (value != null) {
             if (value < 0) {
-                throw new UserError("--" + key.replace('.', '-') + " must be >= 0, got " + value);
+                throw new UserInputException("--" + key.replace('.', '-') + " must be >= 0, got " + value);
             }
             overrides.put(key, value);
         }
     }
 
     /** The demo settings: {@code -c FILE} (or the default stack) with the options' overrides. */
-    static DemoSettings settings(Path configFile, Map<String, Object> overrides) {
-        Config root = Startup.loadConfig(configFile);
+    static DemoSettings settings(CommandContext context, Map<String, Object> overrides) {
+        Config root = context.config();
         for (Map.Entry<String, Object> e : overrides.entrySet()) {
             root = root.withValue(DemoSettings.PATH + "." + e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
         }
         try {
             return DemoSettings.from(root);
         } catch (ConfigException e) {
-            throw new UserError(e.getMessage(), e);
+            throw new UserInputException(e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,7 @@
-package fourm.cli;
+package fourm.demo.cli;
 
+import fourm.cli.spi.CommandContext;
+import fourm.cli.spi.UserInputException;
 import fourm.demo.ConsoleProgress;
 import fourm.demo.Demo;
 import fourm.demo.DemoSettings;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -31,11 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
         + "and written as JSON."
 })
 final class EvalCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
+    private final CommandContext context;
 
     @Spec
     CommandSpec spec;
+
+    EvalCommand(CommandContext context) {
+        this.context = context;
+    }
 
     @Option(names = "--weights", paramLabel = "DIR",
             description = "A folder with the demo weights (as `fourm demo --train` writes them to <out>/weights);"
@@ -56,26 +60,27 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (weights != null && !Files.isDirectory(weights)) {
-            throw new UserError("--weights: " + weights + " is not a folder");
+            throw new UserInputException("--weights: " + weights + " is not a folder");
         }
         Map<String, Object> overrides = new LinkedHashMap<>();
         DemoCommand.put(overrides, "heldout-scenes", heldoutScenes);
         DemoCommand.put(overrides, "train-scenes", trainScenes);
-        DemoSettings s = DemoCommand.settings(main.config, overrides);
+        DemoSettings s = DemoCommand.settings(context, overrides);
         ConsoleProgress progress = new ConsoleProgress(System.err, 10);
         EvalReport report;
         try {
             report = Demo.evaluate(s, weights, json, progress);
         } catch (NoSuchFileException e) {
-            throw new UserError(e.getFile() + (e.getReason() != null ? ": " + e.getReason() : ": no such file"), e);
+            String reason = e.getReason() != null ? e.getReason() : "no such file";
+            throw new UserInputException(e.getFile() + ": " + reason, e);
         } catch (IOException | UncheckedIOException e) {
-            throw new UserError(e.getMessage(), e);
+            throw new UserInputException(e.getMessage(), e);
         }
         progress.finish();
         PrintWriter w = spec.commandLine().getOut();
         w.print(report.table());
         w.println("json: " + json);
         w.flush();
-        return Main.OK;
+        return 0;
     }
 }

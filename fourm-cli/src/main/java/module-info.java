@@ -13,6 +13,8 @@ module fourm.cli {
     requires fourm.bench;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.vq.train;
+    requires fourm.vq.diffusion;
     requires fourm.cli.spi;
     requires info.picocli;
     requires com.google.gson;

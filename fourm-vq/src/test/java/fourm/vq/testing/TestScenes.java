@@ -1,5 +1,6 @@
-package fourm.vq;
+package fourm.vq.testing;
 
+import fourm.vq.Raster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,17 +11,17 @@ import java.util.SplittableRandom;
  * normals encoded {@code n * 0.5 + 0.5} (sky (0.5, 0.5, 0.5)), semseg ids (0 sky, 1 ground, 2 sphere, 3 box) and
  * edges (1 where the id changes to the right or below, thickened to two pixels).
  */
-final class TestScenes {
-    static final int CLASSES = 4;
+public final class TestScenes {
+    public static final int CLASSES = 4;
 
     /** One scene. */
-    record Scene(Raster rgb, Raster depth, Raster normal, Raster semseg, Raster edge) {
+    public record Scene(Raster rgb, Raster depth, Raster normal, Raster semseg, Raster edge) {
     }
 
     private TestScenes() {
     }
 
-    static List<Scene> make(int count, int side, long seed) {
+    public static List<Scene> make(int count, int side, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         List<Scene> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {

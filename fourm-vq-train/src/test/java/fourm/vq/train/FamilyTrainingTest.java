@@ -1,10 +1,12 @@
-package fourm.vq;
+package fourm.vq.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fourm.vq.train.TrainingData;
-import fourm.vq.train.VqTrainSettings;
-import fourm.vq.train.VqTrainer;
+import fourm.vq.Raster;
+import fourm.vq.VqConfig;
+import fourm.vq.VqModel;
+import fourm.vq.testing.TestScenes;
+import fourm.vq.testing.TinyConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

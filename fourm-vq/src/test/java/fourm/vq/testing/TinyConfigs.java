@@ -1,14 +1,15 @@
-package fourm.vq;
+package fourm.vq.testing;
 
 import com.typesafe.config.ConfigFactory;
+import fourm.vq.VqConfig;
 
 /** Tokenizer architectures small enough to train in seconds in a test. */
-final class TinyConfigs {
+public final class TinyConfigs {
     private TinyConfigs() {
     }
 
     /** A ViT VQ-VAE for {@code family} on {@code side x side} inputs. */
-    static VqConfig vit(String family, int side, int channels, int patch, String extra) {
+    public static VqConfig vit(String family, int side, int channels, int patch, String extra) {
         return VqConfig.fromConfig(family, ConfigFactory.parseString(
                 "family = " + family + ", image-size = " + side + ", channels = " + channels + ", patch-size = "
                         + patch + ", post-mlp = true, "
@@ -17,15 +18,15 @@ final class TinyConfigs {
                         + "quantizer { type = lucid, codebook-size = 32, latent-dim = 8 }, " + extra));
     }
 
-    static VqConfig rgb() {
+    public static VqConfig rgb() {
         return vit("rgb", 32, 3, 8, "");
     }
 
-    static VqConfig semseg() {
+    public static VqConfig semseg() {
         return vit("semseg", 32, 8, 8, "num-classes = " + TestScenes.CLASSES);
     }
 
-    static VqConfig global(int channels) {
+    public static VqConfig global(int channels) {
         return VqConfig.fromConfig("global", ConfigFactory.parseString(
                 "family = global-embedding, image-size = 1, channels = " + channels + ", patch-size = 1, "
                         + "encoder { type = bottleneck-mlp, dim = 64, depth = 1 }, "

@@ -1,4 +1,4 @@
-package fourm.vq;
+package fourm.vq.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import fourm.vq.train.VqTrainSettings;
+import fourm.vq.VqConfig;
+import fourm.vq.testing.TinyConfigs;
 import org.junit.jupiter.api.Test;
 
 class VqConfigTest {

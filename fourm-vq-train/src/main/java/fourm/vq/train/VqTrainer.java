@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import fourm.core.optim.AdamW;
 import fourm.core.optim.LrSchedule;
+import fourm.vq.ReconstructionMetrics;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
 import java.util.List;

@@ -1,4 +1,4 @@
-package fourm.vq.train;
+package fourm.vq;
 
 import fourm.vq.VqConfig;
 import java.util.ArrayList;

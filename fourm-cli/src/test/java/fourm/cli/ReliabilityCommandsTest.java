@@ -92,6 +92,44 @@ class ReliabilityCommandsTest {
     }
 
     @Test
+    void aBadNpyOrATruncatedShardIsAUserErrorOfTrainingNamingTheFile() throws IOException {
+        Path data = dir.resolve("npy");
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(data, List.of(ToyModalities.RGB, ToyModalities.DEPTH,
+                ToyModalities.CAPTION), 32)) {
+            for (int i = 0; i < 64; i++) {
+                ToyData.Example e = ToyData.example(7, i);
+                Map<String, SampleFile> files = new LinkedHashMap<>();
+                files.put(ToyModalities.RGB, SampleFile.tokens(new int[][] {e.scene()}));
+                files.put(ToyModalities.DEPTH, SampleFile.tokens(new int[][] {e.derived()}));
+                files.put(ToyModalities.CAPTION, i == 40 ? new SampleFile("npy", "not an array".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)) : new SampleFile("npy",
+                        Npy.writeInt16(new int[] {e.caption().length}, e.caption())));
+                w.write(String.format(Locale.ROOT, "toy-%06d", i), files);
+            }
+            w.finish();
+        }
+        for (String check : List.of("true", "false")) {
+            Path out = dir.resolve("run-npy-" + check);
+            Run r = fourm("train", "-c", experiment(out, data, "fourm.train { steps = 20, data.check = " + check
+                    + " }\nfourm.data.shuffle-buffer = 0\n").toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.USER_ERROR);
+            assertThat(r.err()).contains(data.resolve(ToyModalities.CAPTION).resolve("shard-00001.tar").toString())
+                    .contains("toy-000040").contains("not a .npy file").doesNotContain("internal error");
+        }
+
+        Path cut = dir.resolve("cut");
+        ToyData.write(cut, ToyModalities.specs(), 64, 7, 32);
+        Path shard = cut.resolve(ToyModalities.DEPTH).resolve("shard-00001.tar");
+        byte[] bytes = Files.readAllBytes(shard);
+        Files.write(shard, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Path out = dir.resolve("run-cut");
+        Run r = fourm("train", "-c", experiment(out, cut, "fourm.train.steps = 20\n").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains(shard.toString()).doesNotContain("internal error");
+        assertThat(out.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
     void aDashDOverrideOfANumericTrainKeyWorksInFourmTrain() throws IOException {
         Path data = dir.resolve("data");
         ToyData.write(data, ToyModalities.specs(), 64, 7, 32);

@@ -1,6 +1,7 @@
 package fourm.core.data;
 
 import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.Map;
  * An up-front scan of a dataset ({@code fourm data check DATASET}, and {@code fourm train} before its first step unless
  * {@code fourm.train.data.check = false}): every modality folder must be complete ({@link DatasetManifest}, shard
  * sizes and CRC-32s as listed), and every sample of every shard is read and checked as training would read it (shape,
- * token ids inside the vocabulary, decodable files, the same keys in every modality). It finds the bad samples of a
+ * token ids inside the vocabulary, texts within max-tokens, decodable files, the same keys in every modality). It finds the bad samples of a
  * dataset before any step runs, instead of hours into a run.
  */
 public final class DatasetCheck {
@@ -72,6 +73,21 @@ public final class DatasetCheck {
      * @throws IOException if a folder cannot be listed
      */
     public static Report run(Path root, Map<String, ModalitySpec> specs, DataConfig base) throws IOException {
+        return run(root, specs, Map.of(), base);
+    }
+
+    /**
+     * Scans {@code root}'s folders of {@code specs}, tokenizing {@code .txt} values as training does (a text of more
+     * tokens than max-tokens is a bad sample unless {@link DataConfig#truncateLong()}).
+     *
+     * @param textTokenizers text tokenizers by modality key ({@link SampleInputs#textTokenizers(Map)})
+     * @param base           the reader settings (the prefetch and the long-sequence policy are used: the scan reads in
+     *                       order and skips bad samples)
+     * @throws IOException if a folder cannot be listed
+     */
+    public static Report run(Path root, Map<String, ModalitySpec> specs,
+                             Map<String, ModalityTokenizer<String>> textTokenizers, DataConfig base)
+            throws IOException {
         List<String> problems = new ArrayList<>();
         long corrupt = 0;
         try {
@@ -93,8 +109,8 @@ public final class DatasetCheck {
         }
         long good = 0;
         ShardedDatasetReader.Stats stats;
-        try (ShardedDatasetReader r = ShardedDatasetReader.open(root, specs, new DataConfig(OnBadSample.SKIP, 0,
-                base.prefetch(), base.samplesPerShard(), 0))) {
+        try (ShardedDatasetReader r = ShardedDatasetReader.open(root, specs, textTokenizers,
+                base.forScan())) {
             while (r.hasNext()) {
                 r.next();
                 good++;

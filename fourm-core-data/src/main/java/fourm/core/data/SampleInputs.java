@@ -34,13 +34,43 @@ public final class SampleInputs {
     }
 
     /**
-     * Converts a sample.
+     * The text tokenizers of the modalities that take text (a sequence of token ids whose tokenizer takes a
+     * {@code String}), by key: what {@link ShardedDatasetReader#open(java.nio.file.Path, Map, Map, DataConfig)} counts
+     * the tokens of a {@code .txt} value with.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, ModalityTokenizer<String>> textTokenizers(Map<String, Modality> modalities) {
+        Map<String, ModalityTokenizer<String>> out = new LinkedHashMap<>();
+        modalities.forEach((key, m) -> m.tokenizer().ifPresent(t -> {
+            if (t.valueType() == String.class && m.spec().layout().sequence() && m.spec().layout().discrete()) {
+                out.put(key, (ModalityTokenizer<String>) t);
+            }
+        }));
+        return out;
+    }
+
+    /**
+     * Converts a sample, refusing a text of more tokens than max-tokens.
      *
      * @param modalities the modalities by key (their specs and tokenizers)
      * @param crop       the crop index used for every image-like modality
      * @throws IllegalArgumentException naming the sample, the modality and what it expected
      */
     public static Map<String, ModalityInput> of(Sample sample, Map<String, Modality> modalities, int crop) {
+        return of(sample, modalities, crop, false);
+    }
+
+    /**
+     * Converts a sample.
+     *
+     * @param modalities the modalities by key (their specs and tokenizers)
+     * @param crop       the crop index used for every image-like modality
+     * @param truncate   cut a text of more tokens than max-tokens to max-tokens (as the reference does) instead of
+     *                   refusing it
+     * @throws IllegalArgumentException naming the sample, the modality and what it expected
+     */
+    public static Map<String, ModalityInput> of(Sample sample, Map<String, Modality> modalities, int crop,
+                                                boolean truncate) {
         Map<String, ModalityInput> out = new LinkedHashMap<>();
         for (Map.Entry<String, Sample.Value> e : sample.values().entrySet()) {
             String key = e.getKey();
@@ -49,12 +79,13 @@ public final class SampleInputs {
                 throw new IllegalArgumentException("sample '" + sample.key() + "': no modality '" + key + "' is known;"
                         + " known: " + modalities.keySet());
             }
-            out.put(key, convert(sample.key(), modality, e.getValue(), crop));
+            out.put(key, convert(sample.key(), modality, e.getValue(), crop, truncate));
         }
         return out;
     }
 
-    private static ModalityInput convert(String sampleKey, Modality modality, Sample.Value value, int crop) {
+    private static ModalityInput convert(String sampleKey, Modality modality, Sample.Value value, int crop,
+                                         boolean truncate) {
         ModalitySpec spec = modality.spec();
         String where = "sample '" + sampleKey + "' (" + spec.key() + "): ";
         if (value instanceof Sample.Tokens) {
@@ -84,7 +115,15 @@ public final class SampleInputs {
             }
             @SuppressWarnings("unchecked")
             ModalityTokenizer<String> text = (ModalityTokenizer<String>) tok;
-            return accepted(where, spec, new ModalityInput.Tokens(text.encode(((Sample.Text) value).text())));
+            int[] ids = text.encode(((Sample.Text) value).text());
+            if (ids.length > spec.maxTokens()) {
+                if (!truncate) {
+                    throw new IllegalArgumentException(where + ShardedDatasetReader.tooLong("text of " + ids.length
+                            + " tokens", spec));
+                }
+                ids = java.util.Arrays.copyOf(ids, spec.maxTokens());
+            }
+            return accepted(where, spec, new ModalityInput.Tokens(ids));
         }
         throw new IllegalArgumentException(where + "a .json value must be turned into text or tokens by the"
                 + " modality's serializer before masking");

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
 import fourm.api.TokenLayout;
 import fourm.core.io.Npy;
 import fourm.core.io.ShardFormatException;
@@ -76,6 +77,7 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
 
     private final Path root;
     private final Map<String, ModalitySpec> specs;
+    private final Map<String, ModalityTokenizer<String>> textTokenizers;
     private final DataConfig config;
     private final List<String> shardNames;
     private final BlockingQueue<Object> queue;
@@ -87,10 +89,12 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
     private volatile boolean closed;
     private Object pending;
 
-    private ShardedDatasetReader(Path root, Map<String, ModalitySpec> specs, DataConfig config,
+    private ShardedDatasetReader(Path root, Map<String, ModalitySpec> specs,
+                                 Map<String, ModalityTokenizer<String>> textTokenizers, DataConfig config,
                                  List<String> shardNames) {
         this.root = root;
         this.specs = Collections.unmodifiableMap(new LinkedHashMap<>(specs));
+        this.textTokenizers = Map.copyOf(textTokenizers);
         this.config = config;
         this.shardNames = List.copyOf(shardNames);
         this.queue = new ArrayBlockingQueue<>(config.prefetch() + 1);
@@ -107,6 +111,21 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
      * @throws IOException if the root or a modality folder is missing, or no folder holds a shard
      */
     public static ShardedDatasetReader open(Path root, Map<String, ModalitySpec> specs, DataConfig config)
+            throws IOException {
+        return open(root, specs, Map.of(), config);
+    }
+
+    /**
+     * Opens a dataset whose {@code .txt} values are tokenized as they are read: a text of more tokens than its
+     * modality's max-tokens is a bad sample naming its token count and the maximum, unless
+     * {@link DataConfig#truncateLong()}.
+     *
+     * @param textTokenizers the text tokenizers by modality key ({@link SampleInputs#textTokenizers(Map)}); a
+     *                       modality without one has its text checked later, when it is tokenized
+     * @throws IOException if the root or a modality folder is missing, or no folder holds a shard
+     */
+    public static ShardedDatasetReader open(Path root, Map<String, ModalitySpec> specs,
+                                            Map<String, ModalityTokenizer<String>> textTokenizers, DataConfig config)
             throws IOException {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("at least one modality is required");
@@ -127,7 +146,8 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
             throw new NoSuchFileException(root.toString(), null, "no shard-NNNNN.tar file in any of the modality"
                     + " folders " + specs.keySet());
         }
-        ShardedDatasetReader r = new ShardedDatasetReader(root, specs, config, new ArrayList<>(names));
+        ShardedDatasetReader r = new ShardedDatasetReader(root, specs, textTokenizers, config,
+                new ArrayList<>(names));
         r.worker.start();
         return r;
     }
@@ -319,6 +339,7 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
                 }
                 try {
                     values.put(m, decode(s.getValue(), member));
+                    checkTextLength(s.getValue(), values.get(m));
                 } catch (ShardFormatException | IllegalArgumentException ex) {
                     problem = "member '" + key + "." + member.extension() + "': " + ex.getMessage();
                     break;
@@ -360,16 +381,45 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
     }
 
     /** Decodes and validates a member against its modality's specification. */
-    static Sample.Value decode(ModalitySpec spec, Member member) throws ShardFormatException {
-        return decode(spec, member.extension(), member.bytes());
+    private Sample.Value decode(ModalitySpec spec, Member member) throws ShardFormatException {
+        return decode(spec, member.extension(), member.bytes(), config.truncateLong());
+    }
+
+    /** Refuses a text of more tokens than max-tokens, unless truncating. */
+    private void checkTextLength(ModalitySpec spec, Sample.Value value) throws ShardFormatException {
+        ModalityTokenizer<String> tok = textTokenizers.get(spec.key());
+        if (tok == null || config.truncateLong() || !(value instanceof Sample.Text)) {
+            return;
+        }
+        int n = tok.encode(((Sample.Text) value).text()).length;
+        if (n > spec.maxTokens()) {
+            throw new ShardFormatException(tooLong("text of " + n + " tokens", spec));
+        }
+    }
+
+    /** What a sequence longer than max-tokens is told. */
+    static String tooLong(String what, ModalitySpec spec) {
+        return what + ", more than the " + spec.maxTokens() + " (max-tokens) of " + spec.key() + " (" + DataConfig.PATH
+                + ".long-sequences = truncate keeps the first " + spec.maxTokens() + ", as the reference does)";
+    }
+
+    /**
+     * Decodes and validates one member file, refusing a sequence longer than max-tokens.
+     *
+     * @throws ShardFormatException or IllegalArgumentException saying what was expected
+     */
+    static Sample.Value decode(ModalitySpec spec, String extension, byte[] bytes) throws ShardFormatException {
+        return decode(spec, extension, bytes, false);
     }
 
     /**
      * Decodes and validates one member file.
      *
+     * @param truncate cut a {@code .npy} sequence longer than max-tokens instead of refusing it
      * @throws ShardFormatException or IllegalArgumentException saying what was expected
      */
-    static Sample.Value decode(ModalitySpec spec, String extension, byte[] bytes) throws ShardFormatException {
+    static Sample.Value decode(ModalitySpec spec, String extension, byte[] bytes, boolean truncate)
+            throws ShardFormatException {
         TokenLayout layout = spec.layout();
         switch (extension) {
             case "npy": {
@@ -388,8 +438,12 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
                     throw new ShardFormatException(".npy of shape " + java.util.Arrays.toString(shape)
                             + ", expected (n,) or (n_crops, n) token ids");
                 } else if (shape[shape.length - 1] > spec.maxTokens()) {
-                    throw new ShardFormatException(".npy of " + shape[shape.length - 1] + " token ids, more than the "
-                            + spec.maxTokens() + " (max-tokens) of " + spec.key());
+                    if (!truncate) {
+                        throw new ShardFormatException(tooLong(".npy of " + shape[shape.length - 1] + " token ids",
+                                spec));
+                    }
+                    a = firstColumns(a, spec.maxTokens());
+                    shape = a.shape();
                 }
                 int vocab = spec.vocabSize().orElseThrow();
                 int[] ids = a.data();
@@ -418,6 +472,20 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
                 throw new ShardFormatException("unsupported file extension '." + extension + "' for " + spec.key()
                         + " (expected .npy, .txt or .json)");
         }
+    }
+
+    /** The first {@code n} ids of every row. */
+    private static Npy.Array firstColumns(Npy.Array a, int n) {
+        int[] shape = a.shape().clone();
+        int cols = shape[shape.length - 1];
+        int rows = shape.length == 1 ? 1 : shape[0];
+        int[] data = a.data();
+        int[] cut = new int[rows * n];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(data, r * cols, cut, r * n, n);
+        }
+        shape[shape.length - 1] = n;
+        return new Npy.Array(a.descr(), shape, cut);
     }
 
     private static void requireSequence(ModalitySpec spec, String extension) throws ShardFormatException {

@@ -121,6 +121,77 @@ class DatasetManifestTest {
                 .contains("32 (max-tokens)");
     }
 
+    /** One token per word. */
+    private static final fourm.api.ModalityTokenizer<String> WORDS = new fourm.api.ModalityTokenizer<>() {
+        @Override
+        public Class<String> valueType() {
+            return String.class;
+        }
+
+        @Override
+        public int[] encode(String value) {
+            return java.util.Arrays.stream(value.split(" ")).mapToInt(w -> 300 + w.length()).toArray();
+        }
+
+        @Override
+        public String decode(int[] tokens) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    @Test
+    void aTxtCaptionThatTokenizesPastMaxTokensIsABadSampleUnlessTruncating() throws IOException {
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of("caption"), 10)) {
+            w.write("short", Map.of("caption", SampleFile.text("word ".repeat(32).trim())));
+            w.write("long", Map.of("caption", SampleFile.text("word ".repeat(40).trim())));
+            w.finish();
+        }
+        Map<String, ModalitySpec> caption = Map.of("caption", SPECS.get("caption"));
+        DatasetCheck.Report r = DatasetCheck.run(root, caption, Map.of("caption", WORDS), CONFIG);
+        assertThat(r.samples()).isEqualTo(1);
+        assertThat(r.badSamples()).isEqualTo(1);
+        assertThat(r.problems()).singleElement().asString().contains("caption/shard-00000.tar")
+                .contains("sample 'long'").contains("long.txt").contains("text of 40 tokens")
+                .contains("32 (max-tokens) of caption").contains("long-sequences = truncate");
+        DataConfig truncating = new DataConfig(OnBadSample.FAIL, 0, 4, 10, 0, true);
+        assertThat(DatasetCheck.run(root, caption, Map.of("caption", WORDS), truncating).ok()).isTrue();
+        try (ShardedDatasetReader reader = ShardedDatasetReader.open(root, caption, Map.of("caption", WORDS),
+                CONFIG)) {
+            assertThat(reader.next().key()).isEqualTo("short");
+            assertThatThrownBy(reader::hasNext).isInstanceOf(BadSampleException.class)
+                    .hasMessageContaining("sample 'long'").hasMessageContaining("text of 40 tokens");
+        }
+    }
+
+    @Test
+    void truncatingCutsANpySequenceToMaxTokens() throws IOException {
+        int[] ids = new int[33];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i + 1;
+        }
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(root, List.of("caption"), 10)) {
+            w.write("long", Map.of("caption", new SampleFile("npy", Npy.writeInt16(new int[] {33}, ids))));
+            w.finish();
+        }
+        try (ShardedDatasetReader reader = ShardedDatasetReader.open(root, Map.of("caption", SPECS.get("caption")),
+                new DataConfig(OnBadSample.FAIL, 0, 4, 10, 0, true))) {
+            Npy.Array a = ((Sample.Tokens) reader.next().get("caption")).array();
+            assertThat(a.shape()).containsExactly(32);
+            assertThat(a.data()).containsExactly(java.util.Arrays.copyOf(ids, 32));
+        }
+    }
+
+    @Test
+    void longSequencesIsReadFromTheConfigAndAnUnknownValueIsNamed() {
+        com.typesafe.config.Config base = com.typesafe.config.ConfigFactory.defaultReference();
+        assertThat(DataConfig.fromConfig(base).truncateLong()).isFalse();
+        assertThat(DataConfig.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+                "fourm.data.long-sequences = truncate").withFallback(base)).truncateLong()).isTrue();
+        assertThatThrownBy(() -> DataConfig.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+                "fourm.data.long-sequences = cut").withFallback(base)))
+                .hasMessageContaining("fourm.data.long-sequences").hasMessageContaining("refuse, truncate");
+    }
+
     @Test
     void aManifestThatIsNotJsonIsNamed() throws IOException {
         write(3, 10, true);

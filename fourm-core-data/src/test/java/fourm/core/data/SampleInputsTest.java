@@ -100,4 +100,17 @@ class SampleInputsTest {
         assertThatThrownBy(() -> SampleInputs.of(grid, Map.of("tok_rgb@64",
                 Modality.pretokenized(specs.get("tok_rgb@64"))), 1)).hasMessageContaining("crop 1 requested");
     }
+
+    @Test
+    void aTextPastMaxTokensIsRefusedWithItsCountOrCutWhenAsked() {
+        ModalitySpec spec = DataSpecs.three().get("caption");
+        Map<String, Modality> modalities = Map.of("caption", Modality.of(spec, WORDS));
+        Sample s = new Sample("k", "shard-00000.tar", Map.of("caption", new Sample.Text("w ".repeat(33).trim())));
+        assertThatThrownBy(() -> SampleInputs.of(s, modalities, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sample 'k' (caption)").hasMessageContaining("text of 33 tokens")
+                .hasMessageContaining("32 (max-tokens)");
+        assertThat(((ModalityInput.Tokens) SampleInputs.of(s, modalities, 0, true).get("caption")).ids())
+                .hasSize(32);
+        assertThat(SampleInputs.textTokenizers(modalities)).containsOnlyKeys("caption");
+    }
 }

@@ -64,6 +64,39 @@ public final class Pretokenizer {
                         + spec.layout().name() + "); pretokenize packs token ids only");
             }
         }
+        List<String> sampleKeys = sampleKeys(input, specs);
+        // check everything first, so a bad file never leaves a half-written dataset
+        for (String key : sampleKeys) {
+            for (ModalitySpec spec : specs.values()) {
+                read(input, spec, key);
+            }
+        }
+        int n = 0;
+        List<String> order = new ArrayList<>(specs.keySet());
+        int shards;
+        try (ShardedDatasetWriter w = new ShardedDatasetWriter(output, order, samplesPerShard)) {
+            for (String key : sampleKeys) {
+                Map<String, SampleFile> files = new LinkedHashMap<>();
+                for (ModalitySpec spec : specs.values()) {
+                    Npy.Array a = read(input, spec, key);
+                    files.put(spec.key(), new SampleFile("npy", Npy.writeInt16(a.shape(), a.data())));
+                }
+                w.write(key, files);
+                n++;
+            }
+            w.finish();
+            shards = w.shards().size();
+        }
+        return new Result(n, shards);
+    }
+
+    /**
+     * The sample keys a run over {@code input} writes, in order (every modality folder must hold the same keys).
+     *
+     * @throws IOException              if a folder is missing
+     * @throws IllegalArgumentException naming a file that is not a {@code <key>.npy} or a key missing in a modality
+     */
+    public static List<String> sampleKeys(Path input, Map<String, ModalitySpec> specs) throws IOException {
         Map<String, TreeSet<String>> keys = new LinkedHashMap<>();
         for (String m : specs.keySet()) {
             Path dir = input.resolve(m);
@@ -91,7 +124,6 @@ public final class Pretokenizer {
             }
             keys.put(m, found);
         }
-        String first = specs.keySet().iterator().next();
         TreeSet<String> all = new TreeSet<>();
         keys.values().forEach(all::addAll);
         for (Map.Entry<String, TreeSet<String>> e : keys.entrySet()) {
@@ -110,29 +142,7 @@ public final class Pretokenizer {
                         - e.getValue().size()) + " missing in '" + e.getKey() + "', e.g. " + missing + ")");
             }
         }
-        // check everything first, so a bad file never leaves a half-written dataset
-        for (String key : keys.get(first)) {
-            for (ModalitySpec spec : specs.values()) {
-                read(input, spec, key);
-            }
-        }
-        int n = 0;
-        List<String> order = new ArrayList<>(specs.keySet());
-        int shards;
-        try (ShardedDatasetWriter w = new ShardedDatasetWriter(output, order, samplesPerShard)) {
-            for (String key : keys.get(first)) {
-                Map<String, SampleFile> files = new LinkedHashMap<>();
-                for (ModalitySpec spec : specs.values()) {
-                    Npy.Array a = read(input, spec, key);
-                    files.put(spec.key(), new SampleFile("npy", Npy.writeInt16(a.shape(), a.data())));
-                }
-                w.write(key, files);
-                n++;
-            }
-            w.finish();
-            shards = w.shards().size();
-        }
-        return new Result(n, shards);
+        return new ArrayList<>(all);
     }
 
     /** Reads and checks one file; 1-D grids become one crop. */

@@ -3,6 +3,7 @@ package fourm.core.train;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
 import fourm.api.masking.ModalityInput;
+import fourm.core.data.BadSampleException;
 import fourm.core.data.DataConfig;
 import fourm.core.data.Sample;
 import fourm.core.data.SampleInputs;
@@ -70,9 +71,8 @@ final class SampleStream implements AutoCloseable {
     }
 
     private ShardedDatasetReader openEpoch(long e) throws IOException {
-        DataConfig c = new DataConfig(base.onBadSample(), base.shuffleBuffer(), base.prefetch(),
-                base.samplesPerShard(), SampleSeeds.forSample(seed, e).nextLong());
-        return ShardedDatasetReader.open(root, specs, c);
+        DataConfig c = base.withSeed(SampleSeeds.forSample(seed, e).nextLong());
+        return ShardedDatasetReader.open(root, specs, SampleInputs.textTokenizers(modalities), c);
     }
 
     /** Samples delivered so far (the index the next sample gets). */
@@ -95,7 +95,12 @@ final class SampleStream implements AutoCloseable {
         long index = position - 1;
         int crops = SampleInputs.crops(s);
         int crop = randomCrop && crops > 1 ? SampleSeeds.forSample(seed ^ CROP_STREAM, index).nextInt(crops) : 0;
-        return new Indexed(index, SampleInputs.of(s, modalities, crop));
+        try {
+            return new Indexed(index, SampleInputs.of(s, modalities, crop, base.truncateLong()));
+        } catch (IllegalArgumentException e) {
+            throw new BadSampleException(root.resolve(s.shard()), s.key(), String.join(",", s.values().keySet()),
+                    e.getMessage());
+        }
     }
 
     /** A sample and its index in the stream. */

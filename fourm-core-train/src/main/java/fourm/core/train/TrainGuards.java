@@ -5,6 +5,7 @@ import fourm.core.data.DataConfig;
 import fourm.core.data.DatasetCheck;
 import fourm.core.data.DatasetManifest;
 import fourm.core.data.OnBadSample;
+import fourm.core.data.SampleInputs;
 import fourm.core.model.FourMConfig;
 import fourm.core.optim.AdamW;
 import java.io.IOException;
@@ -46,7 +47,8 @@ final class TrainGuards {
         }
         if (s.data().check()) {
             long t0 = System.nanoTime();
-            DatasetCheck.Report report = DatasetCheck.run(s.data().path(), specs, dataConfig);
+            DatasetCheck.Report report = DatasetCheck.run(s.data().path(), specs,
+                    SampleInputs.textTokenizers(exp.modalities()), dataConfig);
             progress.message(String.format(Locale.ROOT, "data check (%.1f s): %s", (System.nanoTime() - t0) / 1e9,
                     report.summary()));
             if (dataConfig.onBadSample() == OnBadSample.FAIL) {

@@ -203,6 +203,15 @@ public final class Pretokenizer {
         return rows;
     }
 
+    /**
+     * The sample keys a run over the images in {@code dir} writes, in order.
+     *
+     * @throws IOException if the folder is missing, holds no image, or two images share a key
+     */
+    public static List<String> sampleKeys(Path dir) throws IOException {
+        return new ArrayList<>(list(dir).keySet());
+    }
+
     private static Map<String, Path> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no such folder of images");

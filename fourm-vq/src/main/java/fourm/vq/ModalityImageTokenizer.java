@@ -98,7 +98,7 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
     public Raster decode(int[] tokens) {
         VqConfig c = tokenizer.config();
         boolean memcodes = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES;
-        int rows = memcodes ? 1 : c.gridSide();
+        int rows = memcodes ? 1 : c.quantizer().heads() * c.gridSide();
         int cols = memcodes ? c.quantizer().heads() : c.gridSide();
         if (tokens.length != rows * cols) {
             throw new IllegalArgumentException(key + ": " + tokens.length + " tokens, expected " + rows * cols);

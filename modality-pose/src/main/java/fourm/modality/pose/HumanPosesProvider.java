@@ -1,18 +1,33 @@
 package fourm.modality.pose;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
+import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
+import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
+import fourm.modality.text.SequenceTokenizer;
+import fourm.vq.modality.CheckpointTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * {@code human_poses}: humans with SMPL pose, shape and camera serialised as WordPiece ids: at most 275 tokens, a
  * 263-row positional table.
  *
  * <p>Written as text by {@link HumanPosesSerializer} and encoded with the shared text tokenizer (see
- * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized.
+ * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized. With a pose
+ * tokenizer checkpoint ({@code pose-tokenizer.checkpoint}) the values are {@link SmplHumans}, people with their
+ * 207-d body poses, tokenized by {@link PoseTokenizedHumans} and read and written as JSON ({@link SmplHumansFormat}).
  */
 public final class HumanPosesProvider implements ModalityProvider {
+    /** The node of the pose tokenizer setting. */
+    static final String POSE_TOKENIZER = "pose-tokenizer";
+
     @Override
     public String key() {
         return "human_poses";
@@ -25,6 +40,54 @@ public final class HumanPosesProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return SequenceModalities.create(node, HumanPosesSerializer.INSTANCE);
+        String checkpoint = "";
+        if (node.hasPath(POSE_TOKENIZER)) {
+            Config t = node.getConfig(POSE_TOKENIZER);
+            for (String k : t.root().keySet()) {
+                if (!k.equals("checkpoint")) {
+                    throw new ConfigException.BadPath(t.origin(), POSE_TOKENIZER + "." + k,
+                            "unknown key; expected checkpoint");
+                }
+            }
+            checkpoint = t.getString("checkpoint");
+        }
+        Modality text = SequenceModalities.create(node.withoutPath(POSE_TOKENIZER), HumanPosesSerializer.INSTANCE);
+        if (checkpoint.isBlank()) {
+            return text;
+        }
+        String key = configPath() + "." + POSE_TOKENIZER + ".checkpoint";
+        ModalityTokenizer<?> tok = text.tokenizer().orElseThrow();
+        if (!(tok instanceof SequenceTokenizer<?>)) {
+            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: a pose"
+                    + " tokenizer needs the text tokenizer (tokenizer = none gives pre-tokenized values) (" + key + ")");
+        }
+        Path path = Path.of(checkpoint);
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: no such"
+                    + " pose tokenizer checkpoint " + path + " (" + key + ")");
+        }
+        PoseTokenizedHumans poses;
+        try {
+            @SuppressWarnings("unchecked")
+            SequenceTokenizer<HumanPoses> seq = (SequenceTokenizer<HumanPoses>) tok;
+            poses = new PoseTokenizedHumans(CheckpointTokenizer.open(path), seq);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: " + path
+                    + ": " + e.getMessage() + " (" + key + ")", e);
+        }
+        return new PoseModality(text.spec(), poses);
+    }
+
+    /** {@code human_poses} over body poses. */
+    private record PoseModality(ModalitySpec spec, PoseTokenizedHumans poses) implements Modality {
+        @Override
+        public Optional<ModalityTokenizer<?>> tokenizer() {
+            return Optional.of(poses);
+        }
+
+        @Override
+        public Optional<ValueFormat<?>> format() {
+            return Optional.of(SmplHumansFormat.INSTANCE);
+        }
     }
 }

@@ -1,0 +1,133 @@
+package fourm.vq.modality;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import fourm.vq.VqCheckpoints;
+import fourm.vq.VqConfig;
+import fourm.vq.VqModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * A tokenizer checkpoint that a sequence modality uses for one part of its value: the reference's pose tokenizer
+ * (a bottleneck MLP with Memcodes, 8 tokens for a 207-d body pose) inside {@code human_poses}, its SAM mask tokenizer
+ * (a ViT VQ-VAE with the {@code out_conv} head, 16 tokens for a 64 x 64 mask) inside {@code sam_instance}.
+ *
+ * <p>It works on the values exactly as the network takes them (the plugin applies the reference's convention: body
+ * pose rotation entries as they are, masks as 0/1) and returns the network's raw output (the plugin maps it back, for
+ * example thresholding mask logits). The configuration is read when the tokenizer is opened; the weights are loaded on
+ * first use and freed by {@link #close()}. Thread-safe.
+ *
+ * <p>Shape legend: B items, C channels, S = {@code image-size} side, T tokens per item, C' output channels.
+ */
+public final class CheckpointTokenizer implements AutoCloseable {
+    private final Path file;
+    private final VqConfig config;
+    private VqModel model;
+
+    private CheckpointTokenizer(Path file, VqConfig config) {
+        this.file = file;
+        this.config = config;
+    }
+
+    /**
+     * Opens a fourm-vq checkpoint (the architecture in its metadata) without loading the weights.
+     *
+     * @throws IOException naming the file when it is missing or holds no tokenizer configuration
+     */
+    public static CheckpointTokenizer open(Path file) throws IOException {
+        return new CheckpointTokenizer(file, VqCheckpoints.readConfig(file));
+    }
+
+    /** The architecture. */
+    public VqConfig config() {
+        return config;
+    }
+
+    /** The checkpoint file. */
+    public Path file() {
+        return file;
+    }
+
+    /** Values per item: C x S x S. */
+    public int inputSize() {
+        return config.channels() * config.imageSize() * config.imageSize();
+    }
+
+    /** Output values per item: C' x S x S. */
+    public int outputSize() {
+        return config.outputChannels() * config.imageSize() * config.imageSize();
+    }
+
+    private synchronized VqModel model() {
+        if (model == null) {
+            try {
+                model = VqCheckpoints.load(file, VqCheckpoints.Scope.FULL);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": the tokenizer checkpoint cannot be loaded: " + e.getMessage(),
+                        e);
+            }
+        }
+        return model;
+    }
+
+    /**
+     * Token ids of a batch of items.
+     *
+     * @param values row-major [B, C, S, S], as the network takes them
+     * @return [B * T], per item as {@link VqModel#tokenize} orders them
+     * @throws IllegalArgumentException for a wrong number of values or a value that is not finite
+     */
+    public long[] encode(float[] values, int batch) {
+        long expected = (long) batch * inputSize();
+        if (batch < 0 || values.length != expected) {
+            throw new IllegalArgumentException(file.getFileName() + ": " + batch + " items need " + expected
+                    + " values, got " + values.length);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(file.getFileName() + ": value " + values[i] + " of item "
+                        + i / inputSize() + " is not finite");
+            }
+        }
+        if (batch == 0) {
+            return new long[0];
+        }
+        VqModel m = model();
+        int s = config.imageSize();
+        try (NDManager step = m.manager().newSubManager()) {
+            NDArray x = step.create(values, new Shape(batch, config.channels(), s, s));
+            return m.tokenize(step, x);
+        }
+    }
+
+    /**
+     * The network output of a batch of token ids.
+     *
+     * @param ids [B * T]
+     * @return row-major [B, C', S, S]
+     * @throws IllegalArgumentException for a wrong number of ids or an id outside the codebook
+     */
+    public float[] decode(long[] ids, int batch) {
+        if (batch == 0) {
+            return new float[0];
+        }
+        VqModel m = model();
+        boolean memcodes = config.quantizer().type() == VqConfig.QuantizerType.MEMCODES;
+        int grid = memcodes ? 1 : config.gridSide();
+        try (NDManager step = m.manager().newSubManager()) {
+            return m.decodeTokens(step, ids, batch, grid, grid).toFloatArray();
+        }
+    }
+
+    /** Frees the weights (loaded again on the next use). */
+    @Override
+    public synchronized void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+}

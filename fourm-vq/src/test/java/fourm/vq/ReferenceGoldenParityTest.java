@@ -28,7 +28,7 @@ class ReferenceGoldenParityTest {
     private static final String VIT = "encoder { type = vit, dim = 32, depth = 2, heads = 4 }, "
             + "decoder { type = vit, dim = 32, depth = 2, heads = 4 }, ";
     private static final Map<String, String> CONFIGS = Map.of(
-            "sam_instance", "family = edge, image-size = 64, channels = 1, patch-size = 16, post-mlp = false, "
+            "sam_instance", "family = binary-mask, image-size = 64, channels = 1, patch-size = 16, post-mlp = false, "
                     + "out-conv = true, " + VIT + "quantizer { type = lucid, codebook-size = 96, latent-dim = 32 }",
             "rgb_outconv", "family = rgb, image-size = 32, channels = 3, patch-size = 8, post-mlp = true, "
                     + "out-conv = true, " + VIT + "quantizer { type = lucid, codebook-size = 64, latent-dim = 16 }",

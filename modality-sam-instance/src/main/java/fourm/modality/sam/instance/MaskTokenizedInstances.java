@@ -5,6 +5,7 @@ import fourm.api.TokenizerInfo;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.VqConfig;
 import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.values.ImageValueKit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,10 +40,15 @@ public final class MaskTokenizedInstances implements ModalityTokenizer<SamMasks>
     }
 
     /**
-     * Why a tokenizer architecture cannot tokenize SAM masks, or null when it can: one channel in and out, one lucid
-     * codebook of at most {@value SamInstance#VOCAB} codes, {@value SamInstance#TOKENS} tokens per mask.
+     * Why a tokenizer architecture cannot tokenize SAM masks, or null when it can: binary-mask values (one channel of
+     * 0/1, {@link ImageValueKit#binaryMask()}), one lucid codebook of at most {@value SamInstance#VOCAB} codes,
+     * {@value SamInstance#TOKENS} tokens per mask.
      */
     public static String misfit(VqConfig c) {
+        if (c.values() != ImageValueKit.binaryMask()) {
+            return "was trained on " + c.values().name() + " values; SAM instance masks are "
+                    + ImageValueKit.binaryMask().name() + " values";
+        }
         if (c.quantizer().type() != VqConfig.QuantizerType.LUCID || c.quantizer().heads() != 1) {
             return "is not a mask tokenizer: expected one lucid codebook, got " + c.quantizer().type().configName()
                     + " with " + c.quantizer().heads() + " codebook(s)";

@@ -18,7 +18,12 @@ final class MaskCheckpoints {
 
     /** A ViT VQ-VAE with the out_conv head on {@code side} x {@code side} masks, patch {@code patch}, 64 codes. */
     static VqConfig config(int side, int patch) {
-        return VqConfig.fromConfig("sam-mask", ConfigFactory.parseString("family = edge, image-size = " + side
+        return config("binary-mask", side, patch);
+    }
+
+    /** The same architecture for other values of one channel. */
+    static VqConfig config(String family, int side, int patch) {
+        return VqConfig.fromConfig("sam-mask", ConfigFactory.parseString("family = " + family + ", image-size = " + side
                 + ", channels = 1, patch-size = " + patch + ", out-conv = true, "
                 + "encoder { type = vit, dim = 16, depth = 1, heads = 2 }, "
                 + "decoder { type = vit, dim = 16, depth = 1, heads = 2 }, "
@@ -27,7 +32,12 @@ final class MaskCheckpoints {
 
     /** Writes a tokenizer of {@link #config} with seed 5 to {@code file}. */
     static Path write(Path file, int side, int patch) throws IOException {
-        try (VqModel m = VqModel.create(config(side, patch), 5)) {
+        return write(file, config(side, patch));
+    }
+
+    /** Writes a tokenizer of {@code c} with seed 5 to {@code file}. */
+    static Path write(Path file, VqConfig c) throws IOException {
+        try (VqModel m = VqModel.create(c, 5)) {
             VqCheckpoints.save(m, file, Map.of());
         }
         return file;

@@ -127,6 +127,10 @@ class MaskTokenizedInstancesTest {
         assertThatThrownBy(() -> new SamInstanceProvider().create(node(grid64)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mask-tokenizer.checkpoint")
                 .hasMessageContaining("makes 64 tokens; sam_instance has 16 per mask");
+        Path edges = MaskCheckpoints.write(dir.resolve("edge.safetensors"), MaskCheckpoints.config("edge", 64, 16));
+        assertThatThrownBy(() -> new SamInstanceProvider().create(node(edges)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mask-tokenizer.checkpoint")
+                .hasMessageContaining("was trained on edge values; SAM instance masks are binary-mask values");
         assertThatThrownBy(() -> new SamInstanceProvider().create(node(dir.resolve("absent.safetensors"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no such mask tokenizer checkpoint");
     }

@@ -22,6 +22,19 @@ class CheckpointTokenizerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pose", "sam_instance"})
+    void theReferenceWeightsOpenWithAnExplicitArchitecture(String variant) throws IOException {
+        try (CheckpointTokenizer tok = CheckpointTokenizer.open(ReferenceGoldenParityTest.golden(variant
+                + ".safetensors"), ReferenceGoldenParityTest.config(variant));
+             SafetensorsReader io = SafetensorsReader.open(ReferenceGoldenParityTest.golden(variant
+                     + ".io.safetensors"))) {
+            assertThat(tok.encode(io.floats("input"), 2)).isEqualTo(io.longs("tokens"));
+        }
+        assertThatThrownBy(() -> CheckpointTokenizer.open(dir.resolve("absent.safetensors"),
+                ReferenceGoldenParityTest.config(variant))).hasMessageContaining("absent.safetensors");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pose", "sam_instance"})
     void theReferenceTokenizerGivesItsTokensAndOutputsThroughThePluginPath(String variant) throws IOException {
         Path file = dir.resolve(variant + ".safetensors");
         try (VqModel m = VqCheckpoints.load(ReferenceGoldenParityTest.golden(variant + ".safetensors"),

@@ -8,6 +8,8 @@ import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -25,11 +27,13 @@ import java.nio.file.Path;
 public final class CheckpointTokenizer implements AutoCloseable {
     private final Path file;
     private final VqConfig config;
+    private final boolean explicit;
     private VqModel model;
 
-    private CheckpointTokenizer(Path file, VqConfig config) {
+    private CheckpointTokenizer(Path file, VqConfig config, boolean explicit) {
         this.file = file;
         this.config = config;
+        this.explicit = explicit;
     }
 
     /**
@@ -38,7 +42,20 @@ public final class CheckpointTokenizer implements AutoCloseable {
      * @throws IOException naming the file when it is missing or holds no tokenizer configuration
      */
     public static CheckpointTokenizer open(Path file) throws IOException {
-        return new CheckpointTokenizer(file, VqCheckpoints.readConfig(file));
+        return new CheckpointTokenizer(file, VqCheckpoints.readConfig(file), false);
+    }
+
+    /**
+     * Opens weights made elsewhere (the reference's state dict, safetensors or a torch checkpoint) with an explicit
+     * architecture, without loading them; their keys and shapes are checked against it on first use.
+     *
+     * @throws IOException naming the file when it is missing
+     */
+    public static CheckpointTokenizer open(Path file, VqConfig config) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no tokenizer weights");
+        }
+        return new CheckpointTokenizer(file, config, true);
     }
 
     /** The architecture. */
@@ -64,7 +81,8 @@ public final class CheckpointTokenizer implements AutoCloseable {
     private synchronized VqModel model() {
         if (model == null) {
             try {
-                model = VqCheckpoints.load(file, VqCheckpoints.Scope.FULL);
+                model = explicit ? VqCheckpoints.load(file, config, VqCheckpoints.Scope.FULL)
+                        : VqCheckpoints.load(file, VqCheckpoints.Scope.FULL);
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": the tokenizer checkpoint cannot be loaded: " + e.getMessage(),
                         e);

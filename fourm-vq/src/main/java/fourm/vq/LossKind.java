@@ -14,8 +14,8 @@ public enum LossKind {
     COSINE,
     /**
      * The reference's {@code binary_cross_entropy} for binary masks (the SAM-instance tokenizer), exactly as it
-     * computes it: {@code p = sigmoid(logit)}, then the soft-target cross-entropy of the two "logits" {@code (p, 1 - p)}
-     * against {@code (t, 1 - t)}, averaged over pixels.
+     * computes it: {@code p = sigmoid(logit)}, then the soft-target cross-entropy of the two "logits"
+     * {@code (p, 1 - p)} against {@code (t, 1 - t)}, averaged over pixels.
      */
     BINARY_CROSS_ENTROPY;
 

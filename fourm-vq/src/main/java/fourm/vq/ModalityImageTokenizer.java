@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A {@link ModalityTokenizer} of {@link Raster}s for one modality, over an {@link ImageTokenizer}: an image of
  * exactly the tokenizer's {@code image-size} in, its token ids row-major out ({@code gridSide^2} ids, one such grid per
- * codebook with several lucid codebooks, or one id per Memcodes head), and back. Stateless and thread-safe; close it to free the model.
+ * codebook with several lucid codebooks, or one id per Memcodes head), and back. Stateless and thread-safe; close it
+ * to free the model.
  *
  * <p>A modality plugin loads one with {@link #load(String, Path, ImageValues)} from the checkpoint its configuration
  * names; the checkpoint must have been trained on the values the plugin expects.

@@ -36,7 +36,8 @@ class BinaryMaskValuesTest {
         assertThat(v.fromModel(c, new float[] {-0.1f, 0f, 0.1f, 3f}, 2, 2).data()).containsExactly(0f, 0f, 1f, 1f);
         assertThat(v.problem(c, 0.5f)).contains("not 0 or 1");
         assertThat(v.problem(c, 1f)).isNull();
-        assertThatThrownBy(() -> TinyConfigs.vit("binary-mask", 16, 3, 8, "")).hasMessageContaining("binary-mask has 1 channel");
+        assertThatThrownBy(() -> TinyConfigs.vit("binary-mask", 16, 3, 8, ""))
+                .hasMessageContaining("binary-mask has 1 channel");
         try (VqModel model = VqModel.create(c, 1); ImageTokenizer tok = ImageTokenizer.of(model)) {
             float[] bits = new float[256];
             for (int i = 0; i < bits.length; i++) {

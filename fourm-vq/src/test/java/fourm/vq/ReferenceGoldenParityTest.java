@@ -24,7 +24,10 @@ class ReferenceGoldenParityTest {
     /** The tolerance of one network pass. */
     private static final double TOL = 1e-5;
 
-    /** Each variant's architecture, from its {@code constructor_kwargs} and {@code vit_tiny} (width 32, depth 2, 4 heads). */
+    /**
+     * Each variant's architecture, from its {@code constructor_kwargs} and {@code vit_tiny} (width 32, depth 2,
+     * 4 heads). Feature maps: image-size is the reference's {@code image_size / patch_size}, patch 1.
+     */
     private static final String VIT = "encoder { type = vit, dim = 32, depth = 2, heads = 4 }, "
             + "decoder { type = vit, dim = 32, depth = 2, heads = 4 }, ";
     private static final Map<String, String> CONFIGS = Map.of(

@@ -3,6 +3,8 @@ package fourm.vq.modality;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A tokenizer checkpoint that a sequence modality uses for one part of its value: the reference's pose tokenizer
@@ -25,6 +28,8 @@ import java.nio.file.Path;
  * <p>Shape legend: B items, C channels, S = {@code image-size} side, T tokens per item, C' output channels.
  */
 public final class CheckpointTokenizer implements AutoCloseable {
+    /** The key of a tokenizer setting's checkpoint path. */
+    public static final String CHECKPOINT = "checkpoint";
     private final Path file;
     private final VqConfig config;
     private final boolean explicit;
@@ -56,6 +61,48 @@ public final class CheckpointTokenizer implements AutoCloseable {
             throw new NoSuchFileException(file.toString(), null, "no tokenizer weights");
         }
         return new CheckpointTokenizer(file, config, true);
+    }
+
+    /**
+     * Reads a plugin's tokenizer setting {@code <setting> { checkpoint = "..." }} (only that key; an empty path or a
+     * missing node means none) and opens the checkpoint it names.
+     *
+     * @param node       the plugin's node
+     * @param setting    the setting's key in the node ({@code pose-tokenizer})
+     * @param configPath where the node lives ({@code fourm.modality.pose.tokens}), for messages
+     * @param what       what the values are, for messages ({@code human_poses: pose tokenizer})
+     * @return the tokenizer, or empty when no checkpoint is set
+     * @throws ConfigException naming {@code <setting>.checkpoint} for an unknown key, a missing file or a file that
+     *                         is not a fourm-vq tokenizer checkpoint
+     */
+    public static Optional<CheckpointTokenizer> fromSetting(Config node, String setting, String configPath,
+                                                            String what) {
+        if (!node.hasPath(setting)) {
+            return Optional.empty();
+        }
+        Config t = node.getConfig(setting);
+        for (String k : t.root().keySet()) {
+            if (!k.equals(CHECKPOINT)) {
+                throw new ConfigException.BadPath(t.origin(), setting + "." + k, "unknown key; expected "
+                        + CHECKPOINT);
+            }
+        }
+        String file = t.getString(CHECKPOINT);
+        if (file.isBlank()) {
+            return Optional.empty();
+        }
+        String key = setting + "." + CHECKPOINT;
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException.BadValue(t.origin(), key, what + ": no such checkpoint " + path + " ("
+                    + configPath + "." + key + ")");
+        }
+        try {
+            return Optional.of(open(path));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException.BadValue(t.origin(), key, what + ": " + path + " is not a fourm-vq tokenizer"
+                    + " checkpoint: " + e.getMessage() + " (" + configPath + "." + key + ")", e);
+        }
     }
 
     /** The architecture. */

@@ -10,9 +10,6 @@ import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.modality.CheckpointTokenizer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -40,42 +37,27 @@ public final class HumanPosesProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        String checkpoint = "";
-        if (node.hasPath(POSE_TOKENIZER)) {
-            Config t = node.getConfig(POSE_TOKENIZER);
-            for (String k : t.root().keySet()) {
-                if (!k.equals("checkpoint")) {
-                    throw new ConfigException.BadPath(t.origin(), POSE_TOKENIZER + "." + k,
-                            "unknown key; expected checkpoint");
-                }
-            }
-            checkpoint = t.getString("checkpoint");
-        }
+        Optional<CheckpointTokenizer> checkpoint = CheckpointTokenizer.fromSetting(node, POSE_TOKENIZER, configPath(),
+                "human_poses: pose tokenizer");
         Modality text = SequenceModalities.create(node.withoutPath(POSE_TOKENIZER), HumanPosesSerializer.INSTANCE);
-        if (checkpoint.isBlank()) {
+        if (checkpoint.isEmpty()) {
             return text;
         }
-        String key = configPath() + "." + POSE_TOKENIZER + ".checkpoint";
+        String key = POSE_TOKENIZER + "." + CheckpointTokenizer.CHECKPOINT;
         ModalityTokenizer<?> tok = text.tokenizer().orElseThrow();
         if (!(tok instanceof SequenceTokenizer<?>)) {
-            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: a pose"
-                    + " tokenizer needs the text tokenizer (tokenizer = none gives pre-tokenized values) (" + key + ")");
+            throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer needs"
+                    + " the text tokenizer (tokenizer = none gives pre-tokenized values) (" + configPath() + "." + key
+                    + ")");
         }
-        Path path = Path.of(checkpoint);
-        if (!Files.isRegularFile(path)) {
-            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: no such"
-                    + " pose tokenizer checkpoint " + path + " (" + key + ")");
-        }
-        PoseTokenizedHumans poses;
         try {
             @SuppressWarnings("unchecked")
             SequenceTokenizer<HumanPoses> seq = (SequenceTokenizer<HumanPoses>) tok;
-            poses = new PoseTokenizedHumans(CheckpointTokenizer.open(path), seq);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException.BadValue(node.origin(), POSE_TOKENIZER + ".checkpoint", "human_poses: " + path
-                    + ": " + e.getMessage() + " (" + key + ")", e);
+            return new PoseModality(text.spec(), new PoseTokenizedHumans(checkpoint.get(), seq));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer: " + e.getMessage()
+                    + " (" + configPath() + "." + key + ")", e);
         }
-        return new PoseModality(text.spec(), poses);
     }
 
     /** {@code human_poses} over body poses. */

@@ -1,7 +1,6 @@
 package fourm.modality.pose;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One person's 3D pose estimate with the SMPL body pose itself (the raw value the pose tokenizer turns into
@@ -24,7 +23,7 @@ public record SmplHuman(double xmin, double ymin, double xmax, double ymax, List
 
     /** Copies the lists and checks every field; the message names it. */
     public SmplHuman {
-        bodyPose = finite("body pose", bodyPose, BODY_POSE);
+        bodyPose = Human.finite("body pose", bodyPose, BODY_POSE);
         // the remaining fields are checked as Human checks them
         Human h = new Human(xmin, ymin, xmax, ymax, List.of(0, 0, 0, 0, 0, 0, 0, 0), globalOrient, camera, betas);
         globalOrient = h.globalOrient();
@@ -41,18 +40,5 @@ public record SmplHuman(double xmin, double ymin, double xmax, double ymax, List
     public static SmplHuman of(Human h, List<Double> bodyPose) {
         return new SmplHuman(h.xmin(), h.ymin(), h.xmax(), h.ymax(), bodyPose, h.globalOrient(), h.camera(),
                 h.betas());
-    }
-
-    private static List<Double> finite(String name, List<Double> values, int size) {
-        List<Double> copy = List.copyOf(Objects.requireNonNull(values, name));
-        if (copy.size() != size) {
-            throw new IllegalArgumentException("human: expected " + size + " " + name + " values, got " + copy.size());
-        }
-        for (double v : copy) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("human: " + name + " values must be finite, got " + v);
-            }
-        }
-        return copy;
     }
 }

@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code human_poses} with a pose tokenizer checkpoint: body poses in, 8 Memcodes tokens per person, body poses out. */
+/**
+ * {@code human_poses} with a pose tokenizer checkpoint: body poses in, 8 Memcodes tokens per person, body poses out.
+ */
 class PoseTokenizedHumansTest {
     @TempDir
     Path dir;
@@ -109,6 +111,6 @@ class PoseTokenizedHumansTest {
         assertThatThrownBy(() -> new HumanPosesProvider().create(node(fourHeads)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("makes 4 tokens; human_poses has 8");
         assertThatThrownBy(() -> new HumanPosesProvider().create(node(dir.resolve("absent.safetensors"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("no such pose tokenizer checkpoint");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pose tokenizer: no such checkpoint");
     }
 }

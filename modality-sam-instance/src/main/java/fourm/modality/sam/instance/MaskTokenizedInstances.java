@@ -16,7 +16,8 @@ import java.util.Optional;
  * {@value SamInstance#TOKENS} tokens), the tokenized instances are written as text ({@link SamInstancesSerializer})
  * and encoded with the text tokenizer. Decoding reads the text back and decodes each instance's tokens to mask logits;
  * a pixel is inside where the logit is above 0 (sigmoid above 0.5; the reference trains the logits with binary
- * cross-entropy on their sigmoid). Masks go to the tokenizer as 0/1 values, as the reference's data pipeline gives them.
+ * cross-entropy on their sigmoid). Masks go to the tokenizer as 0/1 values, as the reference's data pipeline gives
+ * them.
  */
 public final class MaskTokenizedInstances implements ModalityTokenizer<SamMasks> {
     /** The tokenizer type this tokenizer reports. */

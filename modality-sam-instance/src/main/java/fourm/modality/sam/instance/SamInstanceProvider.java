@@ -10,9 +10,6 @@ import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.modality.CheckpointTokenizer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -39,42 +36,27 @@ public final class SamInstanceProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        String checkpoint = "";
-        if (node.hasPath(MASK_TOKENIZER)) {
-            Config t = node.getConfig(MASK_TOKENIZER);
-            for (String k : t.root().keySet()) {
-                if (!k.equals("checkpoint")) {
-                    throw new ConfigException.BadPath(t.origin(), MASK_TOKENIZER + "." + k,
-                            "unknown key; expected checkpoint");
-                }
-            }
-            checkpoint = t.getString("checkpoint");
-        }
+        Optional<CheckpointTokenizer> checkpoint = CheckpointTokenizer.fromSetting(node, MASK_TOKENIZER, configPath(),
+                "sam_instance: mask tokenizer");
         Modality text = SequenceModalities.create(node.withoutPath(MASK_TOKENIZER), SamInstancesSerializer.INSTANCE);
-        if (checkpoint.isBlank()) {
+        if (checkpoint.isEmpty()) {
             return text;
         }
-        String key = configPath() + "." + MASK_TOKENIZER + ".checkpoint";
+        String key = MASK_TOKENIZER + "." + CheckpointTokenizer.CHECKPOINT;
         ModalityTokenizer<?> tok = text.tokenizer().orElseThrow();
         if (!(tok instanceof SequenceTokenizer<?>)) {
-            throw new ConfigException.BadValue(node.origin(), MASK_TOKENIZER + ".checkpoint", "sam_instance: a mask"
-                    + " tokenizer needs the text tokenizer (tokenizer = none gives pre-tokenized values) (" + key + ")");
+            throw new ConfigException.BadValue(node.origin(), key, "sam_instance: mask tokenizer needs"
+                    + " the text tokenizer (tokenizer = none gives pre-tokenized values) (" + configPath() + "." + key
+                    + ")");
         }
-        Path path = Path.of(checkpoint);
-        if (!Files.isRegularFile(path)) {
-            throw new ConfigException.BadValue(node.origin(), MASK_TOKENIZER + ".checkpoint", "sam_instance: no such"
-                    + " mask tokenizer checkpoint " + path + " (" + key + ")");
-        }
-        MaskTokenizedInstances masks;
         try {
             @SuppressWarnings("unchecked")
             SequenceTokenizer<SamInstances> seq = (SequenceTokenizer<SamInstances>) tok;
-            masks = new MaskTokenizedInstances(CheckpointTokenizer.open(path), seq);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException.BadValue(node.origin(), MASK_TOKENIZER + ".checkpoint", "sam_instance: " + path
-                    + ": " + e.getMessage() + " (" + key + ")", e);
+            return new MaskModality(text.spec(), new MaskTokenizedInstances(checkpoint.get(), seq));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.origin(), key, "sam_instance: mask tokenizer: " + e.getMessage()
+                    + " (" + configPath() + "." + key + ")", e);
         }
-        return new MaskModality(text.spec(), masks);
     }
 
     /** {@code sam_instance} over binary masks. */

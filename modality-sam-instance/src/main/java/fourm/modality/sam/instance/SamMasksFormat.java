@@ -1,20 +1,9 @@
 package fourm.modality.sam.instance;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import fourm.api.ValueFormat;
-import fourm.vq.io.AtomicFiles;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import fourm.vq.modality.JsonValueFormat;
 
 /**
  * {@link SamMasks} as a JSON file a person can read, each mask as its rows of {@code 0} and {@code 1}:
@@ -24,79 +13,27 @@ import java.util.List;
  * </pre>
  * Reading is strict: errors name the file, the point, the instance and the field.
  */
-public final class SamMasksFormat implements ValueFormat<SamMasks> {
+public final class SamMasksFormat extends JsonValueFormat<SamMasks> {
     /** The shared instance (stateless). */
     public static final SamMasksFormat INSTANCE = new SamMasksFormat();
 
     private SamMasksFormat() {
+        super(SamMasks.class, "a sam_instance JSON file");
     }
 
     @Override
-    public Class<SamMasks> valueType() {
-        return SamMasks.class;
-    }
-
-    @Override
-    public String extension() {
-        return "json";
-    }
-
-    @Override
-    public SamMasks read(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("value file " + file + " does not exist", e);
-        }
-        try {
-            JsonElement root = JsonParser.parseString(text);
-            JsonArray arr = array(root.isJsonObject() ? root.getAsJsonObject() : null, "points");
-            List<MaskedQueryPoint> points = new ArrayList<>(arr.size());
-            for (int i = 0; i < arr.size(); i++) {
-                try {
-                    points.add(point(arr.get(i)));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("point " + i + ": " + e.getMessage(), e);
-                }
-            }
-            return new SamMasks(points);
-        } catch (JsonParseException | IllegalStateException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": not a sam_instance JSON file: " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonArray array(JsonObject o, String key) {
-        if (o == null || !o.has(key) || !o.get(key).isJsonArray()) {
-            throw new IllegalArgumentException("expected an object with a '" + key + "' array");
-        }
-        return o.getAsJsonArray(key);
-    }
-
-    private static int integer(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw new IllegalArgumentException("field '" + key + "' must be a number");
-        }
-        return e.getAsInt();
+    protected SamMasks fromJson(JsonElement json) {
+        return new SamMasks(each(array(object(json), "points"), "point", SamMasksFormat::point));
     }
 
     private static MaskedQueryPoint point(JsonElement e) {
-        JsonObject o = e.isJsonObject() ? e.getAsJsonObject() : null;
-        JsonArray arr = array(o, "instances");
-        List<MaskedInstance> instances = new ArrayList<>(arr.size());
-        for (int i = 0; i < arr.size(); i++) {
-            try {
-                instances.add(instance(arr.get(i)));
-            } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("instance " + i + ": " + ex.getMessage(), ex);
-            }
-        }
-        return new MaskedQueryPoint(integer(o, "y"), integer(o, "x"), instances);
+        JsonObject o = object(e);
+        return new MaskedQueryPoint(number(o, "y").getAsInt(), number(o, "x").getAsInt(),
+                each(array(o, "instances"), "instance", SamMasksFormat::instance));
     }
 
     private static MaskedInstance instance(JsonElement e) {
-        JsonObject o = e.isJsonObject() ? e.getAsJsonObject() : null;
+        JsonObject o = object(e);
         JsonArray box = array(o, "box");
         if (box.size() != 4) {
             throw new IllegalArgumentException("field 'box' must hold 4 numbers, got " + box.size());
@@ -121,7 +58,7 @@ public final class SamMasksFormat implements ValueFormat<SamMasks> {
     }
 
     @Override
-    public void write(SamMasks value, Path file) throws IOException {
+    protected JsonElement toJson(SamMasks value) {
         JsonArray points = new JsonArray();
         for (MaskedQueryPoint p : value.points()) {
             JsonObject po = new JsonObject();
@@ -148,14 +85,6 @@ public final class SamMasksFormat implements ValueFormat<SamMasks> {
         }
         JsonObject root = new JsonObject();
         root.add("points", points);
-        String json = new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
-        AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public Path show(SamMasks value, Path directory, String baseName) throws IOException {
-        Path p = directory.resolve(baseName + ".json");
-        write(value, p);
-        return p;
+        return root;
     }
 }

@@ -132,6 +132,6 @@ class MaskTokenizedInstancesTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mask-tokenizer.checkpoint")
                 .hasMessageContaining("was trained on edge values; SAM instance masks are binary-mask values");
         assertThatThrownBy(() -> new SamInstanceProvider().create(node(dir.resolve("absent.safetensors"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("no such mask tokenizer checkpoint");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mask tokenizer: no such checkpoint");
     }
 }

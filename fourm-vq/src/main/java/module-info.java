@@ -15,7 +15,7 @@ module fourm.vq {
     requires transitive fourm.core.io;
     requires transitive ai.djl.api;
     requires transitive typesafe.config;
-    requires com.google.gson;
+    requires transitive com.google.gson;
     requires java.desktop;
 
     exports fourm.vq;

@@ -45,6 +45,8 @@ final class Params implements AutoCloseable {
         NORMAL,
         /** Rows of a kaiming-uniform matrix, each scaled to unit length (the cosine codebook). */
         UNIT_ROWS,
+        /** The ConvNeXt layer scale's start value, 1e-6 everywhere. */
+        LAYER_SCALE,
         /** Filled by the caller (sin-cos tables). */
         GIVEN
     }
@@ -178,6 +180,9 @@ final class Params implements AutoCloseable {
                 return v;
             case ONES:
                 Arrays.fill(v, 1f);
+                return v;
+            case LAYER_SCALE:
+                Arrays.fill(v, 1e-6f);
                 return v;
             case GIVEN: {
                 float[] g = given.get(s.name());

@@ -321,6 +321,36 @@ public final class ReconstructionMetrics {
     }
 
     /**
+     * {@code mask_iou} (intersection over union of the foreground over the whole set, a pixel being foreground where
+     * its logit is above 0) with {@code baseline_mask_iou} (every pixel foreground), {@code pixel_accuracy} and
+     * {@code baseline_pixel_accuracy} (the majority value), for 0/1 mask targets [1, H, W] and logits [1, H, W].
+     */
+    public static void putMasks(Stats s, Map<String, Double> out) {
+        long inter = 0;
+        long union = 0;
+        long truth = 0;
+        long correct = 0;
+        long pixels = 0;
+        for (int k = 0; k < s.targets.size(); k++) {
+            float[] t = s.targets.get(k);
+            float[] o = s.outputs.get(k);
+            for (int i = 0; i < t.length; i++) {
+                boolean want = t[i] > 0.5f;
+                boolean got = o[i] > 0f;
+                inter += want && got ? 1 : 0;
+                union += want || got ? 1 : 0;
+                truth += want ? 1 : 0;
+                correct += want == got ? 1 : 0;
+                pixels++;
+            }
+        }
+        out.put("mask_iou", union == 0 ? Double.NaN : (double) inter / union);
+        out.put("baseline_mask_iou", pixels == 0 ? Double.NaN : (double) truth / pixels);
+        out.put("pixel_accuracy", (double) correct / pixels);
+        out.put("baseline_pixel_accuracy", (double) Math.max(truth, pixels - truth) / pixels);
+    }
+
+    /**
      * {@code miou} over labels present in the target or the prediction, {@code pixel_accuracy} and
      * {@code baseline_pixel_accuracy} (the majority label), for label targets [H, W] and label logits [C', H, W].
      */

@@ -108,7 +108,8 @@ public final class VqModel implements AutoCloseable {
         quantizer(c).layout(l);
         if (withDecoder) {
             if (c.decoder().arch() == Arch.VIT) {
-                Networks.vitDecoderLayout(l, c.decoder(), c.outputChannels(), c.patchSize(), grid, c.postMlp());
+                Networks.vitDecoderLayout(l, c.decoder(), c.outputChannels(), c.patchSize(), grid, c.postMlp(),
+                        c.outConv());
             } else {
                 Networks.mlpLayout(l, "decoder", c.decoder(), c.decoder().dim(), c.outputChannels());
             }
@@ -241,6 +242,14 @@ public final class VqModel implements AutoCloseable {
         return new Forward(output, q.codeLoss(), q.ids(), h, w, q.update());
     }
 
+    /** The latent map [B, L, h, w] of an input before quantisation (the reference's {@code quant_proj} output). */
+    NDArray latentMap(NDManager m, NDArray input) {
+        Shape s = input.getShape();
+        int h = (int) (s.get(s.dimension() - 2) / config.patchSize());
+        int w = (int) (s.get(s.dimension() - 1) / config.patchSize());
+        return toMap(latents(params.view(m), input), h, w);
+    }
+
     /**
      * Applies the codebook update of a training forward (EMA and dead-code replacement); a no-op for quantizers
      * without one.
@@ -252,7 +261,8 @@ public final class VqModel implements AutoCloseable {
     }
 
     /**
-     * Token ids of a batch, deterministic: [B * T] row-major (per image its grid row by row, or its Memcodes heads).
+     * Token ids of a batch, deterministic: [B * T] row-major (per image its grid row by row, or its Memcodes heads;
+     * with several lucid codebooks the reference's order {@code [B, codebook, h, w]}).
      */
     public long[] tokenize(NDManager m, NDArray input) {
         Params.View p = params.view(m);
@@ -266,8 +276,7 @@ public final class VqModel implements AutoCloseable {
      */
     public NDArray embedTokens(NDManager m, long[] ids, int batch, int gridH, int gridW) {
         int positions = config.quantizer().type() == QuantizerType.MEMCODES ? 1 : gridH * gridW;
-        long expected = (long) batch * (config.quantizer().type() == QuantizerType.MEMCODES
-                ? config.quantizer().heads() : positions);
+        long expected = (long) batch * config.quantizer().heads() * positions;
         if (ids.length != expected) {
             throw new IllegalArgumentException(batch + " images of " + gridH + " x " + gridW + " need " + expected
                     + " tokens, got " + ids.length);
@@ -365,7 +374,7 @@ public final class VqModel implements AutoCloseable {
             Shape s = quantized.getShape();
             NDArray tokens = Nn.conv1x1(p, "post_quant_proj", toTokens(quantized));
             return Networks.vitDecode(p, tokens, (int) s.get(2), (int) s.get(3), config.decoder(),
-                    config.outputChannels(), config.patchSize(), config.postMlp(), positions);
+                    config.outputChannels(), config.patchSize(), config.postMlp(), config.outConv(), positions);
         }
     }
 

@@ -3,6 +3,7 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import fourm.vq.LossKind;
 
 /**
@@ -26,6 +27,7 @@ public final class Losses {
             case SMOOTH_L1 -> smoothL1(output, target);
             case CROSS_ENTROPY -> crossEntropy(output, target);
             case COSINE -> cosine(output, target);
+            case BINARY_CROSS_ENTROPY -> binaryCrossEntropy(output, target);
         };
     }
 
@@ -48,6 +50,20 @@ public final class Losses {
         NDArray logp = logits.logSoftmax(1);
         NDArray onehot = labels.oneHot(classes, DataType.FLOAT32).transpose(0, 3, 1, 2);
         return logp.mul(onehot).sum(new int[] {1}).mean().neg();
+    }
+
+    /**
+     * The reference's binary cross-entropy of mask logits [B, 1, H, W] against 0/1 targets [B, 1, H, W]:
+     * {@code p = sigmoid(logit)}, {@code z = (p, 1 - p)}, {@code -(t log_softmax(z)_0 + (1 - t) log_softmax(z)_1)},
+     * averaged over pixels and the batch ({@code F.cross_entropy} with probability targets over the concatenation).
+     */
+    public static NDArray binaryCrossEntropy(NDArray logits, NDArray target) {
+        NDArray p = Activation.sigmoid(logits);
+        NDArray q = p.neg().add(1f);
+        NDArray lse = p.exp().add(q.exp()).log();
+        NDArray t = target;
+        NDArray u = target.neg().add(1f);
+        return t.mul(p.sub(lse)).add(u.mul(q.sub(lse))).mean().neg();
     }
 
     /**

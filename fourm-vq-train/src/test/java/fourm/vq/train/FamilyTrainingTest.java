@@ -95,6 +95,25 @@ class FamilyTrainingTest {
     }
 
     @Test
+    void binaryMasksBeatTheMajorityValue() {
+        // the SAM-instance architecture shrunk: out_conv head, no post-MLP, the reference's binary cross-entropy
+        VqConfig c = TinyConfigs.vit("binary-mask", 32, 1, 8, "post-mlp = false, out-conv = true");
+        assertThat(c.loss()).isEqualTo(LossKind.BINARY_CROSS_ENTROPY);
+        List<Raster> masks = TestScenes.make(48, 32, 11).stream().map(sc -> {
+            float[] ids = sc.semseg().data();
+            float[] m = new float[ids.length];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = ids[i] == 0 ? 0f : 1f;
+            }
+            return new Raster(1, sc.semseg().height(), sc.semseg().width(), m);
+        }).toList();
+        Map<String, Double> m = train(c, masks, VqTrainSettings.Teacher.NONE);
+        assertThat(m.get("pixel_accuracy")).as("pixel accuracy in %s", m)
+                .isGreaterThan(m.get("baseline_pixel_accuracy"));
+        assertThat(m.get("mask_iou")).as("mask IoU in %s", m).isGreaterThan(m.get("baseline_mask_iou"));
+    }
+
+    @Test
     void featureMapBeatsTheMeanFeature() {
         VqConfig c = VqConfig.fromConfig("clip", com.typesafe.config.ConfigFactory.parseString(
                 "family = feature-map, image-size = 4, channels = 16, patch-size = 1, "

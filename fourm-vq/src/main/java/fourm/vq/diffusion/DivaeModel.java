@@ -2,9 +2,6 @@ package fourm.vq.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
-import fourm.core.io.SafetensorsReader;
-import fourm.core.io.TensorInfo;
 import fourm.core.model.CheckpointException;
 import fourm.vq.LatentDecoder;
 import fourm.vq.VqCheckpoints;
@@ -13,12 +10,7 @@ import fourm.vq.VqModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A DiVAE tokenizer (the reference's {@code DiVAE} in {@code fourm/vq/vqvae.py}): fourm-vq's ViT encoder and cosine
@@ -60,70 +52,18 @@ public final class DivaeModel implements AutoCloseable {
                     + unet.condChannels() + " conditioning channels; the encoder has " + encoder.channels()
                     + " channels and latent width " + encoder.quantizer().latentDim());
         }
-        List<TensorStore.Spec> layout = PatchedUNet.layout(unet);
-        List<String> problems = new ArrayList<>();
-        VqModel enc = null;
-        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
-            problems.addAll(checkDecoder(r, layout));
-            try {
-                enc = VqCheckpoints.load(file, encoder, VqCheckpoints.Scope.ENCODER_ONLY);
-            } catch (CheckpointException e) {
-                problems.addAll(e.problems());
+        VqCheckpoints.EncoderAnd loaded;
+        try {
+            loaded = VqCheckpoints.loadEncoderAnd(file, encoder, PatchedUNet.layout(unet));
+        } catch (CheckpointException e) {
+            List<String> problems = new ArrayList<>();
+            for (String p : e.problems()) {
+                problems.add(p.startsWith("unexpected: post_quant_proj.")
+                        ? p + " (a DiVAE conditions on the latents directly)" : p);
             }
-            if (!problems.isEmpty()) {
-                throw new CheckpointException(file, problems);
-            }
-            Offline.enforce();
-            NDManager manager = NDManager.newBaseManager();
-            try {
-                Map<String, NDArray> arrays = new LinkedHashMap<>();
-                for (TensorStore.Spec s : layout) {
-                    arrays.put(s.name(), r.toNDArray(manager, s.name()));
-                }
-                return new DivaeModel(enc, PatchedUNet.wrap(unet, manager, arrays), scheduler);
-            } catch (IOException | RuntimeException e) {
-                manager.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            if (enc != null) {
-                enc.close();
-            }
-            throw e;
+            throw new CheckpointException(file, problems);
         }
-    }
-
-    /** The decoder-side mismatches: {@code decoder.*} against the UNet, and any {@code post_quant_proj.*}. */
-    private static List<String> checkDecoder(SafetensorsReader r, List<TensorStore.Spec> layout) {
-        Map<String, TensorInfo> file = r.tensors();
-        Set<String> expected = new HashSet<>();
-        List<String> problems = new ArrayList<>();
-        List<String> later = new ArrayList<>();
-        for (TensorStore.Spec s : layout) {
-            expected.add(s.name());
-            TensorInfo t = file.get(s.name());
-            if (t == null) {
-                problems.add("missing: " + s.name() + " " + Arrays.toString(s.shape()));
-                continue;
-            }
-            if (!Arrays.equals(t.shape(), s.shape())) {
-                later.add("shape mismatch: " + s.name() + ": file " + t.shapeString() + ", model "
-                        + Arrays.toString(s.shape()));
-            }
-            if (!t.dtype().isFloating()) {
-                later.add("wrong dtype: " + s.name() + ": " + t.dtype() + ", expected F32 (or F16/BF16)");
-            }
-        }
-        for (TensorInfo t : file.values()) {
-            boolean decoderSide = t.name().startsWith(PatchedUNet.PREFIX) || t.name().startsWith("post_quant_proj.");
-            if (decoderSide && !expected.contains(t.name())) {
-                problems.add("unexpected: " + t.name() + " " + t.shapeString()
-                        + (t.name().startsWith("post_quant_proj.") ? " (a DiVAE conditions on the latents directly)"
-                        : ""));
-            }
-        }
-        problems.addAll(later);
-        return problems;
+        return new DivaeModel(loaded.encoder(), PatchedUNet.wrap(unet, loaded.decoder()), scheduler);
     }
 
     /** The encoder side (encoder, {@code quant_proj}, codebook). */

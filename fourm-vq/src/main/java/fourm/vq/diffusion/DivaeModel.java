@@ -47,11 +47,7 @@ public final class DivaeModel implements AutoCloseable {
      */
     public static DivaeModel load(Path file, VqConfig encoder, UNetConfig unet, SchedulerConfig scheduler)
             throws IOException {
-        if (unet.condChannels() != encoder.quantizer().latentDim() || unet.inChannels() != encoder.channels()) {
-            throw new IllegalArgumentException("the UNet takes " + unet.inChannels() + " image channels and "
-                    + unet.condChannels() + " conditioning channels; the encoder has " + encoder.channels()
-                    + " channels and latent width " + encoder.quantizer().latentDim());
-        }
+        checkFit(encoder, unet);
         VqCheckpoints.EncoderAnd loaded;
         try {
             loaded = VqCheckpoints.loadEncoderAnd(file, encoder, PatchedUNet.layout(unet));
@@ -64,6 +60,32 @@ public final class DivaeModel implements AutoCloseable {
             throw new CheckpointException(file, problems);
         }
         return new DivaeModel(loaded.encoder(), PatchedUNet.wrap(unet, loaded.decoder()), scheduler);
+    }
+
+    /**
+     * A new DiVAE initialised as the reference initialises one (the encoder side as {@link VqModel#createEncoderOnly},
+     * the UNet as {@link PatchedUNet#create(UNetConfig, long)}, its output layers at zero); the same seed gives the
+     * same weights on every machine.
+     *
+     * @throws IllegalArgumentException if the UNet's channels do not fit the encoder's
+     */
+    public static DivaeModel create(VqConfig encoder, UNetConfig unet, SchedulerConfig scheduler, long seed) {
+        checkFit(encoder, unet);
+        VqModel enc = VqModel.createEncoderOnly(encoder, seed);
+        try {
+            return new DivaeModel(enc, PatchedUNet.create(unet, seed + 1), scheduler);
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
+    }
+
+    private static void checkFit(VqConfig encoder, UNetConfig unet) {
+        if (unet.condChannels() != encoder.quantizer().latentDim() || unet.inChannels() != encoder.channels()) {
+            throw new IllegalArgumentException("the UNet takes " + unet.inChannels() + " image channels and "
+                    + unet.condChannels() + " conditioning channels; the encoder has " + encoder.channels()
+                    + " channels and latent width " + encoder.quantizer().latentDim());
+        }
     }
 
     /** The encoder side (encoder, {@code quant_proj}, codebook). */

@@ -114,9 +114,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             DivaeComparison.Result r = DivaeComparison.run(root, s, map, s.trainScenes(), 25, System.err);
             String metric = map == WorldMap.RGB ? "psnr" : "l1";
-            w.printf(java.util.Locale.ROOT, "%s held-out %s: ViT decoder %.4f, DiVAE (25 DDPM steps) %.4f; training"
-                    + " %.0f s and %.0f s%n", map.name(), metric, r.vit().get(metric), r.divae().get(metric),
-                    r.seconds()[0], r.seconds()[1]);
+            w.printf(java.util.Locale.ROOT, "%s held-out %s: ViT decoder %.4f, DiVAE (25 DDPM steps) %.4f, DiVAE"
+                    + " decoder on the ViT encoder (frozen, same tokens) %.4f; training %.0f s, %.0f s, %.0f s%n",
+                    map.name(), metric, r.vit().get(metric), r.divae().get(metric), r.frozen().get(metric),
+                    r.seconds()[0], r.seconds()[1], r.seconds()[2]);
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(e.getMessage(), e);
         }

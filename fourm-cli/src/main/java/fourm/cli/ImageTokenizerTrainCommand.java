@@ -26,10 +26,12 @@ import picocli.CommandLine.Spec;
  * in the output folder, metrics of the held-out images at the end.
  */
 @Command(name = "tokenizer-train", description = {
-    "Train an image-like tokenizer (VQ-VAE, Memcodes, or a DiVAE: a preset with a diffusion node) of a preset.",
+    "Train an image-like tokenizer (VQ-VAE, Memcodes or DiVAE) of a preset.",
     "Presets: rgb, depth, normal, semseg, canny-edge, clip, dinov2-global, or one defined under "
         + "fourm.vq.presets in the -c file. Settings come from fourm.vq.train and the preset's train block; "
-        + "the options below override them. Resumes from the output folder's latest checkpoint."
+        + "the options below override them. Resumes from the output folder's latest checkpoint.",
+    "A preset with a diffusion node trains a DiVAE: its model is the encoder, its decoder a patched-UNet "
+        + "diffusion decoder trained on the reference's diffusion loss; the result decodes through any image plugin."
 })
 final class ImageTokenizerTrainCommand implements Callable<Integer> {
     @ParentCommand

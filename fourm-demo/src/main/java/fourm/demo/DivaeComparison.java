@@ -34,10 +34,13 @@ public final class DivaeComparison {
      * What the comparison measured.
      *
      * @param vit      held-out metrics of the ViT decoder
-     * @param divae    held-out metrics of the DiVAE
-     * @param seconds  training wall time of each (ViT, DiVAE)
+     * @param divae    held-out metrics of the DiVAE (encoder and UNet trained together)
+     * @param frozen   held-out metrics of a DiVAE decoder trained on the ViT tokenizer's encoder, left as it is (the
+     *                 same tokens as the ViT tokenizer: a drop-in decoder for its ids)
+     * @param seconds  training wall time of each (ViT, DiVAE, frozen-encoder DiVAE)
      */
-    public record Result(Map<String, Double> vit, Map<String, Double> divae, double[] seconds) {
+    public record Result(Map<String, Double> vit, Map<String, Double> divae, Map<String, Double> frozen,
+                         double[] seconds) {
     }
 
     /**
@@ -58,21 +61,35 @@ public final class DivaeComparison {
         TrainingData data = TrainingData.of(v.model(), v.data(), train, eval);
         out.printf(Locale.ROOT, "%s: %d training and %d held-out scenes, %d steps of %d%n", map.name(), train.size(),
                 eval.size(), v.steps(), v.batchSize());
-        double[] seconds = new double[2];
+        double[] seconds = new double[3];
+        Map<String, Double> frozenMetrics;
         Map<String, Double> vit;
-        long t0 = System.nanoTime();
-        try (VqModel model = VqModel.create(v.model(), v.seed()); VqTrainer trainer = VqTrainer.of(model, v)) {
-            for (long step = 0; step < v.steps(); step++) {
-                trainer.step(data, v.batchSize(), v.seed(), step);
-            }
-            seconds[0] = (System.nanoTime() - t0) / 1e9;
-            vit = trainer.evaluate(data, 32);
-        }
-        out.printf(Locale.ROOT, "ViT decoder (%.0f s): %s%n", seconds[0], vit);
         int ch = v.model().channels();
         UNetConfig unet = new UNetConfig(v.model().imageSize(), ch, ch, v.model().quantizer().latentDim(), 4, 32, 1,
                 List.of(2), List.of(1, 2), 1, -1);
         SchedulerConfig scheduler = SchedulerConfig.releasedPredX0();
+        long t0 = System.nanoTime();
+        VqModel vitModel = VqModel.create(v.model(), v.seed());
+        try (DivaeModel frozen = DivaeModel.withEncoder(vitModel, unet, scheduler, v.seed() + 7)) {
+            try (VqTrainer trainer = VqTrainer.of(vitModel, v)) {
+                for (long step = 0; step < v.steps(); step++) {
+                    trainer.step(data, v.batchSize(), v.seed(), step);
+                }
+                seconds[0] = (System.nanoTime() - t0) / 1e9;
+                vit = trainer.evaluate(data, 32);
+            }
+            out.printf(Locale.ROOT, "ViT decoder (%.0f s): %s%n", seconds[0], vit);
+            t0 = System.nanoTime();
+            try (DivaeTrainer trainer = new DivaeTrainer(frozen, v, evalSteps, true)) {
+                for (long step = 0; step < v.steps(); step++) {
+                    trainer.step(data, v.batchSize(), v.seed(), step);
+                }
+                seconds[2] = (System.nanoTime() - t0) / 1e9;
+                frozenMetrics = trainer.evaluate(data, 32);
+            }
+            out.printf(Locale.ROOT, "DiVAE decoder on the ViT tokenizer's encoder, frozen, %d DDPM steps (%.0f s): %s%n",
+                    evalSteps, seconds[2], frozenMetrics);
+        }
         Map<String, Double> divae;
         t0 = System.nanoTime();
         try (DivaeModel model = DivaeModel.create(v.model(), unet, scheduler, v.seed());
@@ -84,6 +101,6 @@ public final class DivaeComparison {
             divae = trainer.evaluate(data, 32);
         }
         out.printf(Locale.ROOT, "DiVAE, %d DDPM steps (%.0f s): %s%n", evalSteps, seconds[1], divae);
-        return new Result(vit, divae, seconds);
+        return new Result(vit, divae, frozenMetrics, seconds);
     }
 }

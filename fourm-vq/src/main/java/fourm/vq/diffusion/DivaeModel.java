@@ -80,6 +80,15 @@ public final class DivaeModel implements AutoCloseable {
         }
     }
 
+    /**
+     * A DiVAE with a new UNet (initialised as {@link #create}) around an existing tokenizer's encoder side, which it
+     * takes over (closing the DiVAE closes it): a diffusion decoder for that tokenizer's ids.
+     */
+    public static DivaeModel withEncoder(VqModel encoder, UNetConfig unet, SchedulerConfig scheduler, long seed) {
+        checkFit(encoder.config(), unet);
+        return new DivaeModel(encoder, PatchedUNet.create(unet, seed), scheduler);
+    }
+
     private static void checkFit(VqConfig encoder, UNetConfig unet) {
         if (unet.condChannels() != encoder.quantizer().latentDim() || unet.inChannels() != encoder.channels()) {
             throw new IllegalArgumentException("the UNet takes " + unet.inChannels() + " image channels and "

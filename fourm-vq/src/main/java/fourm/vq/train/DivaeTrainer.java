@@ -37,6 +37,7 @@ public final class DivaeTrainer implements AutoCloseable {
     private final int evalSteps;
     private final float[] alphasCumprod;
     private final SchedulerConfig.Prediction prediction;
+    private final boolean freezeEncoder;
     private final AdamW adam;
 
     /**
@@ -45,7 +46,17 @@ public final class DivaeTrainer implements AutoCloseable {
      * @param evalSteps         sampling steps of the held-out evaluation
      */
     public DivaeTrainer(DivaeModel model, VqTrainSettings settings, int evalSteps) {
+        this(model, settings, evalSteps, false);
+    }
+
+    /**
+     * A trainer that may leave the encoder side as it is ({@code freezeEncoder}, the reference's {@code freeze_enc}):
+     * only the UNet learns, the codebook is not updated, so the tokens stay those of the given encoder (a diffusion
+     * decoder for an existing tokenizer's ids).
+     */
+    public DivaeTrainer(DivaeModel model, VqTrainSettings settings, int evalSteps, boolean freezeEncoder) {
         this.model = model;
+        this.freezeEncoder = freezeEncoder;
         VqTrainSettings.Optimizer o = settings.optimizer();
         this.schedule = new LrSchedule(LrSchedule.Type.COSINE, o.lr(), o.minLr(), settings.steps(),
                 Math.min(o.warmupSteps(), settings.steps()), 1, 0);
@@ -54,7 +65,10 @@ public final class DivaeTrainer implements AutoCloseable {
         this.evalSteps = evalSteps;
         this.alphasCumprod = model.decoder().scheduler().alphasCumprod();
         this.prediction = model.decoder().scheduler().config().prediction();
-        Map<String, NDArray> params = new LinkedHashMap<>(model.encoder().trainableParameters());
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        if (!freezeEncoder) {
+            params.putAll(model.encoder().trainableParameters());
+        }
         params.putAll(model.unet().weights().trainable());
         AdamW.attachGradients(params);
         this.adam = new AdamW(params, new AdamW.Hyper(o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.clipGrad()));
@@ -92,7 +106,7 @@ public final class DivaeTrainer implements AutoCloseable {
             NDArray a = m.create(signal, column);
             NDArray s = m.create(sigma, column);
             NDArray noisy = x0.mul(a).add(eps.mul(s));
-            f = encoder.forward(m, x0, true, rng, new LatentDecoder() {
+            f = encoder.forward(m, x0, !freezeEncoder, rng, new LatentDecoder() {
                 @Override
                 public String type() {
                     return "diffusion";
@@ -117,7 +131,8 @@ public final class DivaeTrainer implements AutoCloseable {
             gc.backward(total);
         }
         AdamW.StepStats stats = adam.step(lr, 1.0);
-        int replaced = stats.skipped() ? 0 : encoder.applyCodebookUpdate(f, deadCodeThreshold, rng);
+        int replaced = stats.skipped() || freezeEncoder ? 0
+                : encoder.applyCodebookUpdate(f, deadCodeThreshold, rng);
         return new VqTrainer.StepResult(step, lr, loss, recon, code, stats.skipped() ? Double.NaN : stats.gradNorm(),
                 replaced);
     }

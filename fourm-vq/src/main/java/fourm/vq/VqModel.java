@@ -67,19 +67,31 @@ public final class VqModel implements AutoCloseable {
      * same weights on every machine.
      */
     public static VqModel create(VqConfig config, long seed) {
+        return create(config, seed, true);
+    }
+
+    /**
+     * A new tokenizer without its decoder (encoder, {@code quant_proj}, quantizer), initialised as {@link #create}
+     * does: the encoder side of a tokenizer whose decoder is another network (a DiVAE's diffusion decoder).
+     */
+    public static VqModel createEncoderOnly(VqConfig config, long seed) {
+        return create(config, seed, false);
+    }
+
+    private static VqModel create(VqConfig config, long seed, boolean withDecoder) {
         Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
-            List<Params.Spec> layout = layout(config, true);
+            List<Params.Spec> layout = layout(config, withDecoder);
             Map<String, float[]> given = new HashMap<>();
             int grid = config.gridSide();
             if (config.encoder().arch() == Arch.VIT) {
                 given.put("encoder.pos_emb", PosEmb.sincos(grid, grid, config.encoder().dim()));
             }
-            if (config.decoder().arch() == Arch.VIT) {
+            if (withDecoder && config.decoder().arch() == Arch.VIT) {
                 given.put("decoder.pos_emb", PosEmb.sincos(grid, grid, config.decoder().dim()));
             }
-            return new VqModel(config, Params.create(m, layout, seed, given), true);
+            return new VqModel(config, Params.create(m, layout, seed, given), withDecoder);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -233,6 +245,15 @@ public final class VqModel implements AutoCloseable {
         if (decoder == null) {
             throw new IllegalStateException("this tokenizer was loaded without its decoder; it can encode only");
         }
+        return forward(m, input, training, rng, decoder);
+    }
+
+    /**
+     * Encoder and quantizer as {@link #forward(NDManager, NDArray, boolean, SplittableRandom)}, with the quantized
+     * latents [B, L, h, w] given to {@code decoder} instead of the model's own (a DiVAE's diffusion decoder in
+     * training: the conditioning of one denoiser evaluation).
+     */
+    public Forward forward(NDManager m, NDArray input, boolean training, SplittableRandom rng, LatentDecoder decoder) {
         Params.View p = params.view(m);
         Shape s = input.getShape();
         int h = (int) (s.get(s.dimension() - 2) / config.patchSize());

@@ -8,6 +8,8 @@ import fourm.cli.spi.UserInputException;
 import fourm.demo.ConsoleProgress;
 import fourm.demo.Demo;
 import fourm.demo.DemoSettings;
+import fourm.demo.DivaeComparison;
+import fourm.demo.WorldMap;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -66,6 +68,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model-steps", paramLabel = "N", description = "Training steps of the 4M model.")
     Integer modelSteps;
 
+    @Option(names = "--compare-divae", paramLabel = "MAP",
+            description = "Only compare the demo's ViT decoder with a diffusion decoder (DiVAE) on MAP (rgb or depth):"
+                    + " both trained on the same train-scenes for tokenizer-steps, held-out PSNR or L1 printed.")
+    String compareDivae;
+
     @Override
     public Integer call() {
         Map<String, Object> overrides = new LinkedHashMap<>();
@@ -78,6 +85,9 @@ final class DemoCommand implements Callable<Integer> {
         put(overrides, "tokenizers.steps", tokenizerSteps);
         put(overrides, "model.steps", modelSteps);
         DemoSettings s = settings(context, overrides);
+        if (compareDivae != null) {
+            return compare(s);
+        }
         ConsoleProgress progress = new ConsoleProgress(System.err, 10);
         Demo.Result r;
         try {
@@ -94,6 +104,28 @@ final class DemoCommand implements Callable<Integer> {
         w.println("grids:   " + (r.grids().isEmpty() ? "none" : r.grids().get(0).getParent() + " (" + r.grids().size()
                 + " PNG files)"));
         w.println("metrics: " + r.metrics());
+        w.flush();
+        return 0;
+    }
+
+    private Integer compare(DemoSettings s) {
+        WorldMap map = switch (compareDivae) {
+            case "rgb" -> WorldMap.RGB;
+            case "depth" -> WorldMap.DEPTH;
+            default -> throw new UserInputException("--compare-divae: expected rgb or depth, got '" + compareDivae + "'");
+        };
+        Config root = context.config();
+        PrintWriter w = spec.commandLine().getOut();
+        try {
+            DivaeComparison.Result r = DivaeComparison.run(root, s, map, s.trainScenes(), 25, System.err);
+            String metric = map == WorldMap.RGB ? "psnr" : "l1";
+            w.printf(java.util.Locale.ROOT, "%s held-out %s: ViT decoder %.4f, DiVAE (25 DDPM steps) %.4f, DiVAE"
+                    + " decoder on the ViT encoder (frozen, same tokens) %.4f; training %.0f s, %.0f s, %.0f s%n",
+                    map.name(), metric, r.vit().get(metric), r.divae().get(metric), r.frozen().get(metric),
+                    r.seconds()[0], r.seconds()[1], r.seconds()[2]);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
         w.flush();
         return 0;
     }

@@ -13,12 +13,7 @@ import fourm.vq.VqModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A DiVAE tokenizer (the reference's {@code DiVAE} in {@code fourm/vq/vqvae.py}): fourm-vq's ViT encoder and cosine
@@ -55,75 +50,54 @@ public final class DivaeModel implements AutoCloseable {
      */
     public static DivaeModel load(Path file, VqConfig encoder, UNetConfig unet, SchedulerConfig scheduler)
             throws IOException {
+        checkFit(encoder, unet);
+        VqCheckpoints.EncoderAnd loaded;
+        try {
+            loaded = VqCheckpoints.loadEncoderAnd(file, encoder, PatchedUNet.layout(unet));
+        } catch (CheckpointException e) {
+            List<String> problems = new ArrayList<>();
+            for (String p : e.problems()) {
+                problems.add(p.startsWith("unexpected: post_quant_proj.")
+                        ? p + " (a DiVAE conditions on the latents directly)" : p);
+            }
+            throw new CheckpointException(file, problems);
+        }
+        return new DivaeModel(loaded.encoder(), PatchedUNet.wrap(unet, loaded.decoder()), scheduler);
+    }
+
+    /**
+     * A new DiVAE initialised as the reference initialises one (the encoder side as {@link VqModel#createEncoderOnly},
+     * the UNet as {@link PatchedUNet#create(UNetConfig, long)}, its output layers at zero); the same seed gives the
+     * same weights on every machine.
+     *
+     * @throws IllegalArgumentException if the UNet's channels do not fit the encoder's
+     */
+    public static DivaeModel create(VqConfig encoder, UNetConfig unet, SchedulerConfig scheduler, long seed) {
+        checkFit(encoder, unet);
+        VqModel enc = VqModel.createEncoderOnly(encoder, seed);
+        try {
+            return new DivaeModel(enc, PatchedUNet.create(unet, seed + 1), scheduler);
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A DiVAE with a new UNet (initialised as {@link #create}) around an existing tokenizer's encoder side, which it
+     * takes over (closing the DiVAE closes it): a diffusion decoder for that tokenizer's ids.
+     */
+    public static DivaeModel withEncoder(VqModel encoder, UNetConfig unet, SchedulerConfig scheduler, long seed) {
+        checkFit(encoder.config(), unet);
+        return new DivaeModel(encoder, PatchedUNet.create(unet, seed), scheduler);
+    }
+
+    private static void checkFit(VqConfig encoder, UNetConfig unet) {
         if (unet.condChannels() != encoder.quantizer().latentDim() || unet.inChannels() != encoder.channels()) {
             throw new IllegalArgumentException("the UNet takes " + unet.inChannels() + " image channels and "
                     + unet.condChannels() + " conditioning channels; the encoder has " + encoder.channels()
                     + " channels and latent width " + encoder.quantizer().latentDim());
         }
-        List<TensorStore.Spec> layout = PatchedUNet.layout(unet);
-        List<String> problems = new ArrayList<>();
-        VqModel enc = null;
-        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
-            problems.addAll(checkDecoder(r, layout));
-            try {
-                enc = VqCheckpoints.load(file, encoder, VqCheckpoints.Scope.ENCODER_ONLY);
-            } catch (CheckpointException e) {
-                problems.addAll(e.problems());
-            }
-            if (!problems.isEmpty()) {
-                throw new CheckpointException(file, problems);
-            }
-            Offline.enforce();
-            NDManager manager = NDManager.newBaseManager();
-            try {
-                Map<String, NDArray> arrays = new LinkedHashMap<>();
-                for (TensorStore.Spec s : layout) {
-                    arrays.put(s.name(), r.toNDArray(manager, s.name()));
-                }
-                return new DivaeModel(enc, PatchedUNet.wrap(unet, manager, arrays), scheduler);
-            } catch (IOException | RuntimeException e) {
-                manager.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            if (enc != null) {
-                enc.close();
-            }
-            throw e;
-        }
-    }
-
-    /** The decoder-side mismatches: {@code decoder.*} against the UNet, and any {@code post_quant_proj.*}. */
-    private static List<String> checkDecoder(SafetensorsReader r, List<TensorStore.Spec> layout) {
-        Map<String, TensorInfo> file = r.tensors();
-        Set<String> expected = new HashSet<>();
-        List<String> problems = new ArrayList<>();
-        List<String> later = new ArrayList<>();
-        for (TensorStore.Spec s : layout) {
-            expected.add(s.name());
-            TensorInfo t = file.get(s.name());
-            if (t == null) {
-                problems.add("missing: " + s.name() + " " + Arrays.toString(s.shape()));
-                continue;
-            }
-            if (!Arrays.equals(t.shape(), s.shape())) {
-                later.add("shape mismatch: " + s.name() + ": file " + t.shapeString() + ", model "
-                        + Arrays.toString(s.shape()));
-            }
-            if (!t.dtype().isFloating()) {
-                later.add("wrong dtype: " + s.name() + ": " + t.dtype() + ", expected F32 (or F16/BF16)");
-            }
-        }
-        for (TensorInfo t : file.values()) {
-            boolean decoderSide = t.name().startsWith(PatchedUNet.PREFIX) || t.name().startsWith("post_quant_proj.");
-            if (decoderSide && !expected.contains(t.name())) {
-                problems.add("unexpected: " + t.name() + " " + t.shapeString()
-                        + (t.name().startsWith("post_quant_proj.") ? " (a DiVAE conditions on the latents directly)"
-                        : ""));
-            }
-        }
-        problems.addAll(later);
-        return problems;
     }
 
     /** The encoder side (encoder, {@code quant_proj}, codebook). */

@@ -32,4 +32,32 @@ public interface GaussianNoise {
             }
         };
     }
+
+    /**
+     * Seeded noise per sample: the draws of a batch [B, ...] take sample {@code i}'s values from its own stream seeded
+     * with {@code seed + i}, so a sample gets the same noise alone or in a batch. Not thread-safe: one per decode.
+     *
+     * @param batch B, the leading dimension of every draw
+     */
+    static GaussianNoise perSample(long seed, int batch) {
+        SplittableRandom[] rngs = new SplittableRandom[batch];
+        for (int i = 0; i < batch; i++) {
+            rngs[i] = new SplittableRandom(seed + i);
+        }
+        return (m, shape) -> {
+            if (shape.get(0) != batch) {
+                throw new IllegalArgumentException("noise for a batch of " + batch + " asked for shape " + shape);
+            }
+            float[] v = new float[Math.toIntExact(shape.size())];
+            int per = v.length / batch;
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < per; i++) {
+                    v[b * per + i] = (float) rngs[b].nextGaussian();
+                }
+            }
+            try (NDArray staged = m.create(v, shape)) {
+                return staged.duplicate();
+            }
+        };
+    }
 }

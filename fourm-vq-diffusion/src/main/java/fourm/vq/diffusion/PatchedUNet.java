@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import fourm.core.io.Offline;
+import fourm.vq.Params;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -39,7 +40,7 @@ public final class PatchedUNet implements AutoCloseable {
     static final float GN_EPS = 1e-5f;
 
     private final UNetConfig config;
-    private final TensorStore weights;
+    private final Params weights;
     private final List<List<Layer>> inputBlocks;
     private final List<Layer> middleBlock;
     private final List<List<Layer>> outputBlocks;
@@ -68,7 +69,7 @@ public final class PatchedUNet implements AutoCloseable {
     private record Up(String key, int channels) implements Layer {
     }
 
-    private PatchedUNet(UNetConfig config, TensorStore weights) {
+    private PatchedUNet(UNetConfig config, Params weights) {
         this.config = config;
         this.weights = weights;
         Structure s = structure(config);
@@ -136,8 +137,8 @@ public final class PatchedUNet implements AutoCloseable {
     }
 
     /** Every tensor of the decoder (keys with {@link #PREFIX}), in the reference's state-dict order. */
-    static List<TensorStore.Spec> layout(UNetConfig c) {
-        TensorStore.Layout l = new TensorStore.Layout();
+    public static List<Params.Spec> layout(UNetConfig c) {
+        Params.Layout l = new Params.Layout();
         int k = c.modelChannels();
         int e = c.timeEmbedDim();
         linear(l, "time_embed.0", k, e, false);
@@ -155,7 +156,7 @@ public final class PatchedUNet implements AutoCloseable {
         return l.specs();
     }
 
-    private static void layout(TensorStore.Layout l, Layer layer, int emb) {
+    private static void layout(Params.Layout l, Layer layer, int emb) {
         if (layer instanceof Conv cv) {
             conv(l, cv.key(), cv.in(), cv.out(), 3, false);
         } else if (layer instanceof Down d) {
@@ -173,30 +174,30 @@ public final class PatchedUNet implements AutoCloseable {
             }
         } else if (layer instanceof Attn a) {
             groupNorm(l, a.key() + ".norm", a.channels());
-            l.add(PREFIX + a.key() + ".qkv.weight", TensorStore.Init.TORCH_DEFAULT, 0, 3L * a.channels(),
+            l.add(PREFIX + a.key() + ".qkv.weight", Params.Init.TORCH_DEFAULT, 0, 3L * a.channels(),
                     a.channels(), 1);
-            l.add(PREFIX + a.key() + ".qkv.bias", TensorStore.Init.TORCH_DEFAULT_BIAS, a.channels(),
+            l.add(PREFIX + a.key() + ".qkv.bias", Params.Init.TORCH_DEFAULT_BIAS, a.channels(),
                     3L * a.channels());
-            l.add(PREFIX + a.key() + ".proj_out.weight", TensorStore.Init.ZEROS, 0, a.channels(), a.channels(), 1);
-            l.add(PREFIX + a.key() + ".proj_out.bias", TensorStore.Init.ZEROS, 0, a.channels());
+            l.add(PREFIX + a.key() + ".proj_out.weight", Params.Init.ZEROS, 0, a.channels(), a.channels(), 1);
+            l.add(PREFIX + a.key() + ".proj_out.bias", Params.Init.ZEROS, 0, a.channels());
         }
     }
 
-    private static void conv(TensorStore.Layout l, String key, int in, int out, int kernel, boolean zero) {
-        l.add(PREFIX + key + ".weight", zero ? TensorStore.Init.ZEROS : TensorStore.Init.TORCH_DEFAULT, 0, out, in,
+    private static void conv(Params.Layout l, String key, int in, int out, int kernel, boolean zero) {
+        l.add(PREFIX + key + ".weight", zero ? Params.Init.ZEROS : Params.Init.TORCH_DEFAULT, 0, out, in,
                 kernel, kernel);
-        l.add(PREFIX + key + ".bias", zero ? TensorStore.Init.ZEROS : TensorStore.Init.TORCH_DEFAULT_BIAS,
+        l.add(PREFIX + key + ".bias", zero ? Params.Init.ZEROS : Params.Init.TORCH_DEFAULT_BIAS,
                 (long) in * kernel * kernel, out);
     }
 
-    private static void linear(TensorStore.Layout l, String key, int in, int out, boolean zero) {
-        l.add(PREFIX + key + ".weight", zero ? TensorStore.Init.ZEROS : TensorStore.Init.TORCH_DEFAULT, 0, out, in);
-        l.add(PREFIX + key + ".bias", zero ? TensorStore.Init.ZEROS : TensorStore.Init.TORCH_DEFAULT_BIAS, in, out);
+    private static void linear(Params.Layout l, String key, int in, int out, boolean zero) {
+        l.add(PREFIX + key + ".weight", zero ? Params.Init.ZEROS : Params.Init.TORCH_DEFAULT, 0, out, in);
+        l.add(PREFIX + key + ".bias", zero ? Params.Init.ZEROS : Params.Init.TORCH_DEFAULT_BIAS, in, out);
     }
 
-    private static void groupNorm(TensorStore.Layout l, String key, int channels) {
-        l.add(PREFIX + key + ".weight", TensorStore.Init.ONES, 0, channels);
-        l.add(PREFIX + key + ".bias", TensorStore.Init.ZEROS, 0, channels);
+    private static void groupNorm(Params.Layout l, String key, int channels) {
+        l.add(PREFIX + key + ".weight", Params.Init.ONES, 0, channels);
+        l.add(PREFIX + key + ".bias", Params.Init.ZEROS, 0, channels);
     }
 
     /**
@@ -216,16 +217,16 @@ public final class PatchedUNet implements AutoCloseable {
         Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
-            return new PatchedUNet(config, TensorStore.create(m, layout(config), seed, zeroModules));
+            return new PatchedUNet(config, Params.create(m, layout(config), seed, Map.of(), !zeroModules));
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
     }
 
-    /** Wraps loaded tensors (keys with {@link #PREFIX}) owned by {@code manager}. */
-    static PatchedUNet wrap(UNetConfig config, NDManager manager, Map<String, NDArray> arrays) {
-        return new PatchedUNet(config, TensorStore.wrap(manager, layout(config), arrays));
+    /** Wraps loaded tensors of {@link #layout(UNetConfig)} (keys with {@link #PREFIX}); the network owns them. */
+    static PatchedUNet wrap(UNetConfig config, Params weights) {
+        return new PatchedUNet(config, weights);
     }
 
     /** The architecture. */
@@ -235,7 +236,7 @@ public final class PatchedUNet implements AutoCloseable {
 
     /** Every state-dict key (with {@link #PREFIX}), in the reference's order. */
     public List<String> stateDictKeys() {
-        return weights.specs().stream().map(TensorStore.Spec::name).toList();
+        return weights.specs().stream().map(Params.Spec::name).toList();
     }
 
     /** The tensor stored under {@code key} (a live array of the network: do not close it). */
@@ -245,7 +246,12 @@ public final class PatchedUNet implements AutoCloseable {
 
     /** Number of parameters. */
     public long parameterCount() {
-        return weights.count();
+        return weights.parameterCount();
+    }
+
+    /** The tensors (for training: {@link Params#trainable()}). */
+    public Params weights() {
+        return weights;
     }
 
     /**
@@ -366,11 +372,11 @@ public final class PatchedUNet implements AutoCloseable {
      */
     private static final class Ctx {
         final NDManager root;
-        final TensorStore.View w;
+        final Params.View w;
         final Map<Long, NDArray[]> normAffine;
         NDArray embAct;
 
-        Ctx(NDManager root, TensorStore.View w, Map<Long, NDArray[]> normAffine, NDArray embAct) {
+        Ctx(NDManager root, Params.View w, Map<Long, NDArray[]> normAffine, NDArray embAct) {
             this.root = root;
             this.w = w;
             this.normAffine = normAffine;
@@ -378,7 +384,7 @@ public final class PatchedUNet implements AutoCloseable {
         }
 
         /** The same context with every view in {@code lm}. */
-        Ctx scoped(NDManager lm, TensorStore weights) {
+        Ctx scoped(NDManager lm, Params weights) {
             return new Ctx(root, weights.view(lm), normAffine, embAct == null ? null : embAct.get(lm, ALL));
         }
 

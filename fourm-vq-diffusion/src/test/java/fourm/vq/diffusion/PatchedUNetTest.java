@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import fourm.vq.Params;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ class PatchedUNetTest {
     @Test
     void theReleasedLayoutHasTheReferenceKeysAndShapes() {
         Map<String, long[]> shapes = PatchedUNet.layout(UNetConfig.unetPatched(224, 3, 32)).stream()
-                .collect(Collectors.toMap(TensorStore.Spec::name, TensorStore.Spec::shape));
+                .collect(Collectors.toMap(Params.Spec::name, Params.Spec::shape));
         assertThat(shapes.get("decoder.input_blocks.0.0.weight")).containsExactly(256, 3 * 16 + 32, 3, 3);
         assertThat(shapes.get("decoder.time_embed.0.weight")).containsExactly(1024, 256);
         assertThat(shapes.get("decoder.input_blocks.4.0.op.weight")).containsExactly(256, 256, 3, 3);

@@ -73,8 +73,112 @@ public final class TrainingRun {
                          double seconds) {
     }
 
+    /**
+     * One tokenizer being trained, as the run loop sees it: a ViT/MLP tokenizer ({@link VqTrainer}) or a DiVAE
+     * ({@link DivaeTrainer}).
+     */
+    interface Session extends AutoCloseable {
+        /** The first console line (what is trained). */
+        String describe();
+
+        /** One optimizer step. */
+        VqTrainer.StepResult step(long step);
+
+        /** Metrics of the held-out images. */
+        Map<String, Double> evaluate();
+
+        /** Saves the tokenizer. */
+        void save(Path file, Map<String, String> provenance) throws IOException;
+
+        /** AdamW's first moments (live arrays). */
+        Map<String, NDArray> firstMoments();
+
+        /** AdamW's second moments (live arrays). */
+        Map<String, NDArray> secondMoments();
+
+        /** Optimizer updates so far. */
+        long updates();
+
+        /** Restores the optimizer state. */
+        void restore(Map<String, float[]> avg, Map<String, float[]> avgSq, long count);
+
+        @Override
+        void close();
+    }
+
+    /** Opens a session: a new tokenizer, or the one of a checkpoint's model file. */
+    @FunctionalInterface
+    interface SessionFactory {
+        Session open(TrainingData data, Optional<Path> checkpointModel) throws IOException;
+    }
+
     /** Runs (or resumes) training; progress goes to {@code console}. */
     public static Result run(VqTrainSettings s, PrintStream console) throws IOException {
+        return run(s, console, (data, latest) -> {
+            VqModel model = latest.isPresent() ? VqCheckpoints.load(latest.get()) : VqModel.create(s.model(), s.seed());
+            if (!model.config().equals(s.model())) {
+                model.close();
+                throw new IllegalArgumentException(latest.orElseThrow() + " holds a tokenizer of another architecture"
+                        + " than preset " + s.preset() + "; use another output-dir or set resume = false");
+            }
+            VqTrainer trainer = VqTrainer.of(model, s);
+            return new Session() {
+                @Override
+                public String describe() {
+                    return String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d"
+                            + " codes", s.preset(), s.model().values().name(), model.parameterCount(),
+                            s.model().tokensPerImage(), s.model().vocabSize());
+                }
+
+                @Override
+                public VqTrainer.StepResult step(long step) {
+                    return trainer.step(data, s.batchSize(), s.seed(), step);
+                }
+
+                @Override
+                public Map<String, Double> evaluate() {
+                    return trainer.evaluate(data, s.batchSize());
+                }
+
+                @Override
+                public void save(Path file, Map<String, String> provenance) throws IOException {
+                    VqCheckpoints.save(model, file, provenance);
+                }
+
+                @Override
+                public Map<String, NDArray> firstMoments() {
+                    return trainer.firstMoments();
+                }
+
+                @Override
+                public Map<String, NDArray> secondMoments() {
+                    return trainer.secondMoments();
+                }
+
+                @Override
+                public long updates() {
+                    return trainer.updates();
+                }
+
+                @Override
+                public void restore(Map<String, float[]> avg, Map<String, float[]> avgSq, long count) {
+                    trainer.restore(avg, avgSq, count);
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        trainer.close();
+                    } finally {
+                        model.close();
+                    }
+                }
+            };
+        });
+    }
+
+    /** The run loop over any session. */
+    static Result run(VqTrainSettings s, PrintStream console, SessionFactory factory) throws IOException {
         Offline.enforce();
         long t0 = System.nanoTime();
         TrainingData data = TrainingData.load(s.model(), s.data());
@@ -84,27 +188,20 @@ public final class TrainingRun {
                 + "fourm.vq.train " + s.resolved() + "\n# architecture: " + s.model().toJson() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         Optional<Path> latest = s.resume() ? latestCheckpoint(out) : Optional.empty();
-        VqModel model = latest.isPresent() ? VqCheckpoints.load(latest.get().resolve(MODEL_FILE))
-                : VqModel.create(s.model(), s.seed());
-        try (model; VqTrainer trainer = VqTrainer.of(model, s)) {
+        try (Session session = factory.open(data, latest.map(p -> p.resolve(MODEL_FILE)))) {
             long start = 0;
             if (latest.isPresent()) {
-                if (!model.config().equals(s.model())) {
-                    throw new IllegalArgumentException(latest.get() + " holds a tokenizer of another architecture than"
-                            + " preset " + s.preset() + "; use another output-dir or set resume = false");
-                }
-                start = restore(trainer, latest.get().resolve(STATE_FILE));
+                start = restore(session, latest.get().resolve(STATE_FILE));
             }
             ConsoleProgress progress = new ConsoleProgress(console, s.progress(), s.logEvery(), start, s.steps());
-            progress.message(String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d codes; %d"
-                    + " training and %d held-out images%s", s.preset(), s.model().values().name(),
-                    model.parameterCount(), s.model().tokensPerImage(), s.model().vocabSize(), data.trainSize(),
-                    data.evalSize(), start > 0 ? "; resuming at step " + start : ""));
+            progress.message(String.format(Locale.ROOT, "%s; %d training and %d held-out images%s",
+                    session.describe(), data.trainSize(), data.evalSize(),
+                    start > 0 ? "; resuming at step " + start : ""));
             long step = start;
             long deadline = s.timeLimitMinutes() > 0 ? t0 + (long) (s.timeLimitMinutes() * 60e9) : Long.MAX_VALUE;
             try (TrainLog log = TrainLog.open(out, start)) {
                 while (step < s.steps() && System.nanoTime() < deadline) {
-                    VqTrainer.StepResult r = trainer.step(data, s.batchSize(), s.seed(), step);
+                    VqTrainer.StepResult r = session.step(step);
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("the loss became " + r.loss() + " at step " + step
                                 + "; lower optimizer.lr or raise optimizer.warmup-steps");
@@ -115,23 +212,22 @@ public final class TrainingRun {
                         log.train(r, (System.nanoTime() - t0) / 1e9);
                     }
                     if (s.evalEvery() > 0 && step % s.evalEvery() == 0 && step < s.steps() && data.evalSize() > 0) {
-                        Map<String, Double> m = trainer.evaluate(data, s.batchSize());
+                        Map<String, Double> m = session.evaluate();
                         log.eval(step, m);
                         progress.message("step " + step + ": " + format(m));
                     }
                     if (step % s.checkpointEvery() == 0 && step < s.steps()) {
-                        log.checkpoint(step, checkpoint(out, model, trainer, s, step));
+                        log.checkpoint(step, checkpoint(out, session, s, step));
                     }
                 }
                 boolean finished = step >= s.steps();
                 if (step > start) {
-                    log.checkpoint(step, checkpoint(out, model, trainer, s, step));
+                    log.checkpoint(step, checkpoint(out, session, s, step));
                 }
-                Map<String, Double> metrics = data.evalSize() > 0 ? trainer.evaluate(data, s.batchSize())
-                        : Map.of();
+                Map<String, Double> metrics = data.evalSize() > 0 ? session.evaluate() : Map.of();
                 log.eval(step, metrics);
                 Path fin = out.resolve(FINAL_FILE);
-                VqCheckpoints.save(model, fin, provenance(s, step));
+                session.save(fin, provenance(s, step));
                 writeMetrics(out.resolve(METRICS_FILE), s, step, metrics);
                 progress.finish();
                 progress.message((finished ? "finished" : "stopped by the time limit") + " at step " + step + " of "
@@ -183,15 +279,14 @@ public final class TrainingRun {
         }
     }
 
-    private static Path checkpoint(Path out, VqModel model, VqTrainer trainer, VqTrainSettings s, long step)
-            throws IOException {
+    private static Path checkpoint(Path out, Session trainer, VqTrainSettings s, long step) throws IOException {
         Path dir = out.resolve("checkpoints");
         Files.createDirectories(dir);
         String name = String.format(Locale.ROOT, "step-%08d", step);
         Path tmp = dir.resolve("." + name + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
-        VqCheckpoints.save(model, tmp.resolve(MODEL_FILE), provenance(s, step));
+        trainer.save(tmp.resolve(MODEL_FILE), provenance(s, step));
         SafetensorsWriter w = new SafetensorsWriter();
         for (Map.Entry<String, NDArray> e : trainer.firstMoments().entrySet()) {
             w.add("exp_avg." + e.getKey(), e.getValue());
@@ -224,7 +319,7 @@ public final class TrainingRun {
         }
     }
 
-    private static long restore(VqTrainer trainer, Path stateFile) throws IOException {
+    private static long restore(Session trainer, Path stateFile) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(stateFile)) {
             Map<String, float[]> avg = new LinkedHashMap<>();
             Map<String, float[]> avgSq = new LinkedHashMap<>();

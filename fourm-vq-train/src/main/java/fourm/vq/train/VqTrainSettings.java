@@ -128,9 +128,9 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
         }
         Config p = root.getConfig(presetPath);
         for (String k : p.root().keySet()) {
-            if (!k.equals("model") && !k.equals("train")) {
-                throw new ConfigException.BadPath(presetPath + "." + k, "unknown preset key; a preset has `model` and"
-                        + " `train`");
+            if (!k.equals("model") && !k.equals("train") && !k.equals("diffusion")) {
+                throw new ConfigException.BadPath(presetPath + "." + k, "unknown preset key; a preset has `model`,"
+                        + " `train` and, for a DiVAE, `diffusion`");
             }
         }
         VqConfig model = VqConfig.fromConfig(preset, p.getConfig("model"));

@@ -3,29 +3,12 @@ package fourm.vq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import fourm.vq.train.Losses;
 import fourm.vq.values.ImageValueKit;
 import java.util.List;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** The binary-mask values of the SAM-instance tokenizer and the reference's binary cross-entropy. */
+/** The binary-mask values of the SAM-instance tokenizer (its loss: {@code LossesTest} in fourm-vq-train). */
 class BinaryMaskValuesTest {
-    @Test
-    void theLossIsTheReferencesSoftmaxOverSigmoidAndItsComplement() {
-        // by hand: logit 0, target 1: p = q = 0.5, loss = log(2 e^0.5) - 0.5 = ln 2 = 0.693147;
-        // logit 20 (p = 1), target 1: log(e + 1) - 1 = 0.313262; logit -20 (q = 1), target 0: the same 0.313262;
-        // logit 20, target 0: log(e + 1) - 0 = 1.313262. Mean of the four: 0.658233.
-        try (NDManager m = NDManager.newBaseManager()) {
-            float loss = Losses.binaryCrossEntropy(m.create(new float[] {0, 20, -20, 20}, new Shape(1, 1, 2, 2)),
-                    m.create(new float[] {1, 1, 0, 0}, new Shape(1, 1, 2, 2))).getFloat();
-            assertThat((double) loss).isCloseTo((0.693147 + 0.313262 * 2 + 1.313262) / 4, Offset.offset(1e-5));
-            assertThat(LossKind.fromConfigName("binary-cross-entropy")).isEqualTo(LossKind.BINARY_CROSS_ENTROPY);
-        }
-    }
-
     @Test
     void masksGoInAsTheyAreAndComeBackWhereTheLogitIsPositive() {
         VqConfig c = TinyConfigs.vit("binary-mask", 16, 1, 8, "post-mlp = false, out-conv = true");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import fourm.vq.LossKind;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,19 @@ class LossesTest {
             double p1 = Math.exp(0) / (Math.exp(0) + Math.exp(1) + Math.exp(0));
             assertThat((double) Losses.crossEntropy(logits, labels).getFloat())
                     .isCloseTo(-(Math.log(p0) + Math.log(p1)) / 2, Offset.offset(1e-6));
+        }
+    }
+
+    @Test
+    void theLossIsTheReferencesSoftmaxOverSigmoidAndItsComplement() {
+        // by hand: logit 0, target 1: p = q = 0.5, loss = log(2 e^0.5) - 0.5 = ln 2 = 0.693147;
+        // logit 20 (p = 1), target 1: log(e + 1) - 1 = 0.313262; logit -20 (q = 1), target 0: the same 0.313262;
+        // logit 20, target 0: log(e + 1) - 0 = 1.313262. Mean of the four: 0.658233.
+        try (NDManager m = NDManager.newBaseManager()) {
+            float loss = Losses.binaryCrossEntropy(m.create(new float[] {0, 20, -20, 20}, new Shape(1, 1, 2, 2)),
+                    m.create(new float[] {1, 1, 0, 0}, new Shape(1, 1, 2, 2))).getFloat();
+            assertThat((double) loss).isCloseTo((0.693147 + 0.313262 * 2 + 1.313262) / 4, Offset.offset(1e-5));
+            assertThat(LossKind.fromConfigName("binary-cross-entropy")).isEqualTo(LossKind.BINARY_CROSS_ENTROPY);
         }
     }
 }

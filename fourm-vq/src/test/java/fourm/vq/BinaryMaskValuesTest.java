@@ -3,6 +3,7 @@ package fourm.vq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fourm.vq.testing.TinyConfigs;
 import fourm.vq.values.ImageValueKit;
 import java.util.List;
 import org.junit.jupiter.api.Test;

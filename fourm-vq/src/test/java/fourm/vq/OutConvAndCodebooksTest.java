@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
+import fourm.vq.testing.TestScenes;
+import fourm.vq.testing.TinyConfigs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,4 +9,6 @@ module fourm.vq.diffusion {
     requires transitive fourm.vq;
 
     exports fourm.vq.diffusion;
+
+    provides fourm.vq.modality.DecoderBackend with fourm.vq.diffusion.DivaeBackend;
 }

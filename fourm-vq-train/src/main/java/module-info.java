@@ -5,10 +5,11 @@
  * log, checkpoints, exact resume), and {@link fourm.vq.pretokenize.Pretokenizer} ({@code fourm pretokenize}: images
  * into the dataset shards of fourm-core-data).
  *
- * <p>Depends on fourm-vq, fourm-core-data and fourm-core-optim; not on the transformer.
+ * <p>Depends on fourm-vq, fourm-vq-diffusion (DiVAE training), fourm-core-data and fourm-core-optim; not on the transformer.
  */
 module fourm.vq.train {
     requires transitive fourm.vq;
+    requires transitive fourm.vq.diffusion;
     requires transitive fourm.core.data;
     requires transitive fourm.core.optim;
     requires com.google.gson;

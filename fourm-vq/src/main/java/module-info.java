@@ -24,4 +24,5 @@ module fourm.vq {
     exports fourm.vq.modality;
 
     uses fourm.vq.ImageValues;
+    uses fourm.vq.modality.DecoderBackend;
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import fourm.core.optim.AdamW;
+import fourm.vq.ReconstructionMetrics;
 import fourm.core.optim.LrSchedule;
 import fourm.vq.LatentDecoder;
 import fourm.vq.VqConfig;

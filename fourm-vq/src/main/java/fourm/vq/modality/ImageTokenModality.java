@@ -12,12 +12,11 @@ import fourm.vq.ModalityImageTokenizer;
 import fourm.vq.Raster;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
-import fourm.vq.diffusion.DivaeModalityHook;
-import fourm.vq.diffusion.DivaeTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +38,7 @@ import java.util.TreeSet;
  * }
  * </pre>
  *
- * <p>A checkpoint with a diffusion decoder (a DiVAE, see {@link fourm.vq.diffusion.DivaeCheckpoints}: fourm's own
+ * <p>A checkpoint with a diffusion decoder (a DiVAE, see {@code fourm.vq.diffusion.DivaeCheckpoints}, found through {@link DecoderBackend}: fourm's own
  * format, or the reference's directory with {@code config.json} and {@code model.safetensors}) decodes through it;
  * the modality then reports the type {@code divae}.
  *
@@ -61,12 +60,12 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final Optional<Path> checkpoint;
     private final Optional<VqConfig> architecture;
     private final String checkpointKey;
-    private final Optional<DivaeModalityHook> divae;
+    private final Optional<DecoderBackend.Bound> divae;
     private final Slot slot = new Slot();
 
     private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
                                Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey,
-                               Optional<DivaeModalityHook> divae) {
+                               Optional<DecoderBackend.Bound> divae) {
         this.spec = spec;
         this.values = values;
         this.type = type;
@@ -99,13 +98,17 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         }
         ModalitySpec spec = ModalitySpec.fromConfig(node.withoutPath("tokenizer"));
         String type = t.getString("type");
-        if (!type.equals(ModalityImageTokenizer.VQ_VAE) && !type.equals(ModalityImageTokenizer.MEMCODES)
-                && !type.equals(DivaeModalityHook.TYPE)) {
-            throw new ConfigException.BadValue(t.origin(), "tokenizer.type", "expected "
-                    + ModalityImageTokenizer.VQ_VAE + ", " + ModalityImageTokenizer.MEMCODES + " or " + DivaeModalityHook.TYPE
-                    + ", got '" + type + "'");
+        List<DecoderBackend> backends = DecoderBackend.discovered();
+        Set<String> types = new TreeSet<>(Set.of(ModalityImageTokenizer.VQ_VAE, ModalityImageTokenizer.MEMCODES));
+        backends.forEach(b -> types.add(b.type()));
+        if (!types.contains(type)) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.type", "expected one of " + types
+                    + ", got '" + type + "'" + (type.equals("divae") ? " (the diffusion decoder is the module"
+                    + " fourm-vq-diffusion; put it on the module path)" : ""));
         }
-        DivaeModalityHook.Settings sampling = DivaeModalityHook.settings(t, configPath);
+        for (DecoderBackend b : backends) {
+            b.validate(t, configPath);
+        }
         String preset = t.hasPath("preset") ? t.getString("preset") : "";
         String file = t.getString("checkpoint");
         String checkpointKey = configPath + ".tokenizer.checkpoint";
@@ -114,18 +117,19 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
                     checkpointKey, Optional.empty());
         }
         Path path = Path.of(file);
-        if (DivaeModalityHook.isDivae(path)) {
-            DivaeModalityHook hook = DivaeModalityHook.describe(t, spec.key(), path, values, sampling);
-            VqConfig c = hook.encoder();
+        Optional<DecoderBackend> backend = backends.stream().filter(b -> b.accepts(path)).findFirst();
+        if (backend.isPresent()) {
+            DecoderBackend.Bound bound = backend.get().bind(t, configPath, spec.key(), path, values);
+            VqConfig c = bound.encoder();
             String problem = type.equals(ModalityImageTokenizer.MEMCODES)
-                    ? "is a " + DivaeModalityHook.TYPE + " tokenizer; tokenizer.type is " + type
+                    ? "is a " + backend.get().type() + " tokenizer; tokenizer.type is " + type
                     : misfit(spec, values, ModalityImageTokenizer.typeOf(c), c);
             if (problem != null) {
                 throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                         + problem);
             }
-            return new ImageTokenModality(spec, values, DivaeModalityHook.TYPE, preset, Optional.of(path), Optional.of(c),
-                    checkpointKey, Optional.of(hook));
+            return new ImageTokenModality(spec, values, backend.get().type(), preset, Optional.of(path),
+                    Optional.of(c), checkpointKey, Optional.of(bound));
         }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
@@ -213,7 +217,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
      */
     public ModalityImageTokenizer imageTokenizer() {
         ModalityTokenizer<Raster> t = slot.get();
-        return t instanceof ModalityImageTokenizer m ? m : DivaeModalityHook.encoder(t);
+        return t instanceof ModalityImageTokenizer m ? m : divae.orElseThrow().encoderOf(t);
     }
 
     /** Frees the network if it was loaded. */
@@ -248,8 +252,12 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         synchronized void close() {
             if (loaded instanceof ModalityImageTokenizer m) {
                 m.close();
-            } else if (loaded instanceof DivaeTokenizer d) {
-                d.close();
+            } else if (loaded instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(spec.key() + ": cannot close the tokenizer: " + e.getMessage(), e);
+                }
             }
             loaded = null;
         }

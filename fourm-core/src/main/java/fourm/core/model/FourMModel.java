@@ -667,10 +667,14 @@ public final class FourMModel implements AutoCloseable {
      * Runs one block on {@code x} in a scope of its own: the block's intermediate arrays (normalised inputs, attention
      * scores, the fused MLP weight of the pass, ...) are released when it ends, and only its output joins the manager
      * of {@code x}. Without it every intermediate of every block stays allocated until the step's manager closes,
-     * which at the B size costs about a gigabyte for one forward pass. Autograd keeps what the backward pass needs on
-     * its own, so this holds for training steps too.
+     * which at the B size costs about a gigabyte for one forward pass. Only without gradients (inference): when
+     * autograd records the pass ({@code x} requires a gradient), arrays backed by JVM buffers that autograd saved must
+     * stay referenced until the backward pass, so they stay with the step's manager as before.
      */
     private static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> block) {
+        if (GradMode.recording()) {
+            return block.apply(x);
+        }
         NDManager outer = x.getManager();
         try (NDManager scope = outer.newSubManager()) {
             x.tempAttach(scope);

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  * The model is initialised in engine memory and written a tensor at a time, atomically.
  */
 @Command(name = "checkpoint", description = {
-    "Write a random-weight checkpoint of a reference size and a masked batch, to measure loading and a forward pass.",
+    "Write a random-weight checkpoint and a batch, to measure loading and a forward pass.",
     "Default fm_base_12e_12d_swiglu_nobias with every enabled modality (4M-21 B: 834M parameters, 3.37 GB); "
         + "writes DIR/model.safetensors and DIR/inputs.safetensors (tok_rgb@224 in, tok_depth@224 out, one sample) "
         + "and prints the fourm forward command that runs them."

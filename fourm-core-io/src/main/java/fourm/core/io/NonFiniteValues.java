@@ -24,29 +24,27 @@ public final class NonFiniteValues {
             if (!r.has(key) || !r.info(key).dtype().isFloating()) {
                 continue;
             }
-            float[] v = r.floats(key);
-            long nan = 0;
-            long pos = 0;
-            long neg = 0;
-            int first = -1;
-            for (int i = 0; i < v.length; i++) {
-                float x = v[i];
-                if (!Float.isFinite(x)) {
-                    if (Float.isNaN(x)) {
-                        nan++;
-                    } else if (x > 0) {
-                        pos++;
-                    } else {
-                        neg++;
-                    }
-                    if (first < 0) {
-                        first = i;
+            long[] counts = new long[4]; // NaN, +Inf, -Inf, first index (-1: none)
+            counts[3] = -1;
+            TensorInfo t = r.info(key);
+            r.scanFloats(t, (offset, values, count) -> {
+                for (int i = 0; i < count; i++) {
+                    float x = values[i];
+                    if (!Float.isFinite(x)) {
+                        counts[Float.isNaN(x) ? 0 : x > 0 ? 1 : 2]++;
+                        if (counts[3] < 0) {
+                            counts[3] = offset + i;
+                        }
                     }
                 }
-            }
+            });
+            long nan = counts[0];
+            long pos = counts[1];
+            long neg = counts[2];
+            long first = counts[3];
             if (first >= 0) {
                 out.add(String.format(Locale.ROOT, "%s: %d NaN, %d +Inf, %d -Inf of %d values (first at index %d)",
-                        key, nan, pos, neg, v.length, first));
+                        key, nan, pos, neg, t.numel(), first));
             }
         }
         return out;

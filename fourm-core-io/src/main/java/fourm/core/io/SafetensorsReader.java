@@ -2,6 +2,7 @@ package fourm.core.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Strictness;
@@ -34,8 +35,10 @@ import java.util.Optional;
  * {@code numel x bytes} long). Any violation is a {@link SafetensorsFormatException} naming the file, the tensor key and
  * what was expected.
  *
- * <p>Tensor data is memory-mapped read-only, one tensor at a time ({@link #bytes(String)}), so large checkpoints are
- * not loaded into the Java heap; {@link #toNDArray(NDManager, String)} copies a mapped tensor once into engine memory.
+ * <p>Tensor data is never loaded whole into the Java heap: {@link #bytes(String)} memory-maps one tensor read-only;
+ * {@link #floats(String)} reads a tensor in chunks; {@link #toNDArray(NDManager, String)} reads it (without mapping)
+ * into one reused native buffer and copies it once into engine memory, so that loading a checkpoint costs about one
+ * copy of it in resident memory.
  * A single tensor must be below 2 GiB. Keys are kept in header order. The same reader also serves the tensors of a torch
  * checkpoint ({@link TorchCheckpointReader}, or {@link #openStateDict(Path)} by file extension). Instances are safe to share between threads; close
  * them when done.
@@ -50,6 +53,15 @@ public final class SafetensorsReader implements AutoCloseable {
     private final TensorSource source;
     private final Map<String, String> metadata;
     private final Map<String, TensorInfo> tensors;
+    /** The native staging buffer of {@link #toNDArray} (guarded by {@code this}): a few megabytes, or a larger row. */
+    private ByteBuffer staging;
+
+    /** The reused buffers of {@link #scanFloats} (guarded by {@code this}). */
+    private ByteBuffer scanBytes;
+    private float[] scanValues;
+
+    /** Bytes read at a time by {@link #floats(String)} and {@link #scanFloats}. */
+    private static final int CHUNK_BYTES = 1 << 20;
 
     private SafetensorsReader(Path path, TensorSource source, Map<String, String> metadata,
                               Map<String, TensorInfo> tensors) {
@@ -66,6 +78,16 @@ public final class SafetensorsReader implements AutoCloseable {
     interface TensorSource extends AutoCloseable {
         /** The little-endian, row-major bytes of {@code t} ({@code t.byteLength()} of them, below 2 GiB). */
         ByteBuffer read(TensorInfo t) throws IOException;
+
+        /**
+         * Copies bytes {@code [from, from + dst.remaining())} of {@code t} into {@code dst} (advancing its position).
+         * A file source reads them without mapping the file, so that the pages stay in the page cache and out of the
+         * process's resident memory.
+         */
+        default void copy(TensorInfo t, long from, ByteBuffer dst) throws IOException {
+            ByteBuffer src = read(t);
+            dst.put(src.slice((int) from, dst.remaining()));
+        }
 
         @Override
         void close() throws IOException;
@@ -155,6 +177,19 @@ public final class SafetensorsReader implements AutoCloseable {
             @Override
             public ByteBuffer read(TensorInfo t) throws IOException {
                 return ch.map(FileChannel.MapMode.READ_ONLY, dataStart + t.begin(), t.byteLength());
+            }
+
+            @Override
+            public void copy(TensorInfo t, long from, ByteBuffer dst) throws IOException {
+                long pos = dataStart + t.begin() + from;
+                while (dst.hasRemaining()) {
+                    int r = ch.read(dst, pos);
+                    if (r < 0) {
+                        throw new SafetensorsFormatException(file, t.name(), "unexpected end of file at byte " + pos
+                                + " (was the file truncated while it was open?)");
+                    }
+                    pos += r;
+                }
             }
 
             @Override
@@ -279,24 +314,60 @@ public final class SafetensorsReader implements AutoCloseable {
             throw new SafetensorsFormatException(path, key, "dtype " + t.dtype()
                     + "; expected a floating type (F32, F16, BF16)");
         }
-        int n = arrayLength(t);
-        ByteBuffer b = bytes(key);
-        float[] out = new float[n];
-        switch (t.dtype()) {
-            case F32 -> b.asFloatBuffer().get(out);
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = halfToFloat(b.getShort(2 * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
-                }
-            }
-            default -> throw new IllegalStateException("unreachable: " + t.dtype());
-        }
+        float[] out = new float[arrayLength(t)];
+        scanFloats(t, (offset, values, count) -> System.arraycopy(values, 0, out, (int) offset, count));
         return out;
+    }
+
+    /** Receives a floating tensor's values a chunk at a time ({@link #scanFloats}). */
+    @FunctionalInterface
+    interface FloatChunks {
+        /** Values {@code [offset, offset + count)} of the tensor are {@code values[0, count)} (a reused array). */
+        void accept(long offset, float[] values, int count);
+    }
+
+    /**
+     * Reads the floating tensor {@code t} (F32, F16 or BF16) in chunks of about a megabyte, converted to floats, without
+     * mapping the file or holding the whole tensor: checking a checkpoint costs no more memory than its largest chunk.
+     */
+    void scanFloats(TensorInfo t, FloatChunks sink) throws IOException {
+        int width = t.dtype().bytes();
+        long total = t.numel();
+        if (total == 0) {
+            return;
+        }
+        int perChunk = CHUNK_BYTES / 4;
+        synchronized (this) {
+            if (scanBytes == null) {
+                scanBytes = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                scanValues = new float[perChunk];
+            }
+            scanChunks(t, width, total, perChunk, scanBytes, scanValues, sink);
+        }
+    }
+
+    private void scanChunks(TensorInfo t, int width, long total, int perChunk, ByteBuffer buf, float[] values,
+                            FloatChunks sink) throws IOException {
+        for (long done = 0; done < total; done += perChunk) {
+            int count = (int) Math.min(perChunk, total - done);
+            buf.clear().limit(count * width);
+            source.copy(t, done * width, buf);
+            switch (t.dtype()) {
+                case F32 -> buf.flip().asFloatBuffer().get(values, 0, count);
+                case F16 -> {
+                    for (int i = 0; i < count; i++) {
+                        values[i] = halfToFloat(buf.getShort(2 * i));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < count; i++) {
+                        values[i] = Float.intBitsToFloat((buf.getShort(2 * i) & 0xffff) << 16);
+                    }
+                }
+                default -> throw new IllegalStateException("not a floating tensor: " + t.dtype());
+            }
+            sink.accept(done, values, count);
+        }
     }
 
     /**
@@ -414,9 +485,53 @@ public final class SafetensorsReader implements AutoCloseable {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN || fileType == null) {
             return fromHeapCopy(manager, t, shape, target);
         }
-        ByteBuffer mapped = bytes(key);
+        if (t.byteLength() > Integer.MAX_VALUE) {
+            throw new SafetensorsFormatException(path, key, "the tensor has " + t.byteLength()
+                    + " bytes; fourm reads tensors below 2 GiB only");
+        }
+        // Read (not mapped) through a small reused native buffer, a block of rows at a time, into engine memory: a
+        // mapped file's touched pages would count as resident memory of the process next to the engine's copy until
+        // the mapping is collected, and a staging copy of a whole tensor would add its size again; so loading a
+        // checkpoint costs one copy of it.
+        synchronized (this) {
+            long length = t.byteLength();
+            long rows = t.rank() == 0 ? 1 : t.shape()[0];
+            long rowBytes = length / Math.max(1, rows);
+            long perChunk = Math.max(1, CHUNK_BYTES * 4L / Math.max(1, rowBytes));
+            if (rows <= perChunk) {
+                return copyOnce(manager, t, 0, length, shape, fileType, target);
+            }
+            NDArray owned = manager.create(shape, target);
+            try {
+                long[] dims = shape.getShape();
+                for (long r0 = 0; r0 < rows; r0 += perChunk) {
+                    long r1 = Math.min(rows, r0 + perChunk);
+                    dims[0] = r1 - r0;
+                    try (NDArray part = copyOnce(manager, t, r0 * rowBytes, (r1 - r0) * rowBytes, new Shape(dims),
+                            fileType, target)) {
+                        owned.set(new NDIndex(r0 + ":" + r1), part);
+                    }
+                }
+                return owned;
+            } catch (IOException | RuntimeException e) {
+                owned.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Bytes {@code [from, from + length)} of {@code t} as a new array of {@code manager} (holding the lock). */
+    private NDArray copyOnce(NDManager manager, TensorInfo t, long from, long length, Shape shape, DataType fileType,
+                             DataType target) throws IOException {
+        if (staging == null || staging.capacity() < length) {
+            staging = null;
+            staging = ByteBuffer.allocateDirect((int) Math.max(length, CHUNK_BYTES * 4L));
+        }
+        ByteBuffer data = staging.clear().slice(0, (int) length).order(ByteOrder.LITTLE_ENDIAN);
+        source.copy(t, from, data);
+        data.flip();
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray view = scratch.create(mapped, shape, fileType);
+            NDArray view = scratch.create(data, shape, fileType);
             NDArray owned = target == fileType ? view.duplicate() : view.toType(target, true);
             owned.attach(manager);
             return owned;
@@ -478,6 +593,11 @@ public final class SafetensorsReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            staging = null;
+            scanBytes = null;
+            scanValues = null;
+        }
         source.close();
     }
 

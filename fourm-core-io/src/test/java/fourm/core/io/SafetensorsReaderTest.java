@@ -118,6 +118,35 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void largeTensorsAreCopiedInBlocksOfRowsExactly() throws IOException {
+        // 2100 rows of 2 KB (F32) and of 1 KB (F16): more than one 4 MB block of rows each, the last one partial
+        int rows = 2100;
+        int cols = 512;
+        float[] f = new float[rows * cols];
+        ByteBuffer half = ByteBuffer.allocate(rows * cols * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < f.length; i++) {
+            f[i] = i * 0.25f - 1000f;
+            half.putShort((short) (0x3C00 + i % 1024)); // 1 + k/1024: exact in both types
+        }
+        half.flip();
+        Path p = dir.resolve("large.safetensors");
+        new SafetensorsWriter().addFloats("w", new long[] {rows, cols}, f)
+                .add("h", SafetensorsDType.F16, new long[] {rows, cols}, half).write(p);
+        Offline.enforce();
+        try (SafetensorsReader r = SafetensorsReader.open(p); NDManager m = NDManager.newBaseManager()) {
+            NDArray w = r.toNDArray(m, "w");
+            assertThat(w.getShape().getShape()).containsExactly(rows, cols);
+            assertThat(w.toFloatArray()).isEqualTo(f);
+            NDArray h = r.toNDArray(m, "h");
+            assertThat(h.getDataType()).isEqualTo(DataType.FLOAT32);
+            float[] hv = h.toFloatArray();
+            assertThat(hv).isEqualTo(r.floats("h"));
+            assertThat(hv[rows * cols - 1]).isEqualTo(1f + ((rows * cols - 1) % 1024) / 1024f);
+            assertThat(r.floats("w")).isEqualTo(f);
+        }
+    }
+
+    @Test
     void everyDtypeBecomesAnNDArrayWithoutCrashingTheEngine() throws IOException {
         ByteBuffer bf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3F80)
                 .putShort((short) 0xC0A0);

@@ -408,8 +408,10 @@ public final class FourMModel implements AutoCloseable {
         NDArray bias = Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()));
         for (int i = 0; i < config.encoderDepth(); i++) {
             String pre = "encoder." + i + ".";
-            x = x.add(selfAttention(norm(x, pre + "norm1"), pre + "attn.", bias));
-            x = x.add(mlp(norm(x, pre + "norm2"), pre + "mlp."));
+            x = scoped(x, h -> {
+                NDArray y = h.add(selfAttention(norm(h, pre + "norm1"), pre + "attn.", bias));
+                return y.add(mlp(norm(y, pre + "norm2"), pre + "mlp."));
+            });
         }
         NDArray out = norm(x, "encoder_norm");
         NDArray context = Layers.linear(out, p("decoder_proj_context.weight"), p("decoder_proj_context.bias"))
@@ -651,11 +653,35 @@ public final class FourMModel implements AutoCloseable {
         NDArray sa = selfAttentionMask == null ? null : Layers.maskBias(selfAttentionMask.expandDims(1));
         for (int i = 0; i < config.decoderDepth(); i++) {
             String pre = "decoder." + i + ".";
-            x = x.add(selfAttention(norm(x, pre + "norm1"), pre + "self_attn.", sa));
-            x = x.add(crossAttention(norm(x, pre + "query_norm"), i, enc));
-            x = x.add(mlp(norm(x, pre + "norm2"), pre + "mlp."));
+            int block = i;
+            x = scoped(x, h -> {
+                NDArray y = h.add(selfAttention(norm(h, pre + "norm1"), pre + "self_attn.", sa));
+                y = y.add(crossAttention(norm(y, pre + "query_norm"), block, enc));
+                return y.add(mlp(norm(y, pre + "norm2"), pre + "mlp."));
+            });
         }
         return norm(x, "decoder_norm");
+    }
+
+    /**
+     * Runs one block on {@code x} in a scope of its own: the block's intermediate arrays (normalised inputs, attention
+     * scores, the fused MLP weight of the pass, ...) are released when it ends, and only its output joins the manager
+     * of {@code x}. Without it every intermediate of every block stays allocated until the step's manager closes,
+     * which at the B size costs about a gigabyte for one forward pass. Only without gradients (inference): when
+     * autograd records the pass ({@code x} requires a gradient), arrays backed by JVM buffers that autograd saved must
+     * stay referenced until the backward pass, so they stay with the step's manager as before.
+     */
+    private static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> block) {
+        if (GradMode.recording()) {
+            return block.apply(x);
+        }
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray y = block.apply(x);
+            y.attach(outer);
+            return y;
+        }
     }
 
     /** The head of {@code modality}: [..., D] to [..., V]. */

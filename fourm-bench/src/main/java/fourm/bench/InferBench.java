@@ -2,7 +2,7 @@ package fourm.bench;
 
 import fourm.api.ModalitySpec;
 import fourm.api.masking.SpecialTokens;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.generate.GenerationInputs;

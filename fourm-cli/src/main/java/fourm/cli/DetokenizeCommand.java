@@ -10,6 +10,7 @@ import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.modality.text.TextSerializer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,7 +31,10 @@ import picocli.CommandLine.Spec;
     "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of "
         + "arrays of ids (the output of tokenize --json) holding several. Structured modalities print the "
         + "text of the valid part, and a note on stderr of what was skipped; --json prints [{\"text\": ..., "
-        + "\"skipped\": n}, ...]."
+        + "\"skipped\": n}, ...]. For an image-like modality (--modality tok_rgb@224, ...) the modality's "
+        + "tokenizer (its tokenizer.checkpoint or --tokenizer) decodes every sequence into --out FILE: .safetensors "
+        + "(tensor 'decoded') or .npy of shape [N, C, H, W], in natural units, or with --units model the network's "
+        + "output (RGB in [-1, 1], standardised depth, class logits), as the reference's decode_tokens gives it."
 })
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -46,6 +50,14 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of {text, skipped} objects.")
     boolean json;
 
+    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "natural",
+            description = "Image-like modalities: natural (raw values, default) or model (the network's output).")
+    ImageTokens.Units units;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Image-like modalities: the .safetensors or .npy file the decoded values go to.")
+    Path out;
+
     @Parameters(arity = "1..*", paramLabel = "IDS", description = "Id sequences.")
     List<String> sequences;
 
@@ -54,6 +66,10 @@ final class DetokenizeCommand implements Callable<Integer> {
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
+        }
+        var image = ImageTokens.find(main.config, tokenizer.modality, tokenizer.tokenizer);
+        if (image.isPresent()) {
+            return ImageTokens.detokenize(image.get(), inputs, units, out, spec.commandLine().getOut());
         }
         SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         PrintWriter out = spec.commandLine().getOut();

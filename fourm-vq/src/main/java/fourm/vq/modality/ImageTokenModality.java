@@ -10,6 +10,8 @@ import fourm.api.ValueFormat;
 import fourm.vq.ImageValues;
 import fourm.vq.ModalityImageTokenizer;
 import fourm.vq.Raster;
+import fourm.vq.ReferencePresets;
+import fourm.vq.ReferenceTokenizer;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import java.io.IOException;
@@ -30,7 +32,9 @@ import java.util.TreeSet;
  * tokenizer {
  *   type = vq-vae          # or memcodes: what the tokenizer is (reported by `fourm modalities`)
  *   preset = depth         # the fourm.vq preset that trains it (fourm tokenizer-train --modality PRESET)
- *   checkpoint = ""        # the trained tokenizer (.safetensors); empty: none configured
+ *   checkpoint = ""        # the trained tokenizer (.safetensors), or a directory in the reference's layout
+ *                          # (config.json + model.safetensors / .pth / .bin); empty: none configured
+ *   reference-presets {}   # architecture names such a config.json may use beyond the reference's own
  * }
  * </pre>
  *
@@ -42,7 +46,7 @@ import java.util.TreeSet;
  */
 public final class ImageTokenModality implements Modality, AutoCloseable {
     /** The keys of the {@code tokenizer} node. */
-    public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint");
+    public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint", "reference-presets");
 
     private final ModalitySpec spec;
     private final ImageValues values;
@@ -50,17 +54,20 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final String preset;
     private final Optional<Path> checkpoint;
     private final Optional<VqConfig> architecture;
+    private final Optional<ReferenceTokenizer> reference;
     private final String checkpointKey;
     private final Slot slot = new Slot();
 
     private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
-                               Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey) {
+                               Optional<Path> checkpoint, Optional<VqConfig> architecture,
+                               Optional<ReferenceTokenizer> reference, String checkpointKey) {
         this.spec = spec;
         this.values = values;
         this.type = type;
         this.preset = preset;
         this.checkpoint = checkpoint;
         this.architecture = architecture;
+        this.reference = reference;
         this.checkpointKey = checkpointKey;
     }
 
@@ -95,9 +102,12 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         String checkpointKey = configPath + ".tokenizer.checkpoint";
         if (file.isBlank()) {
             return new ImageTokenModality(spec, values, type, preset, Optional.empty(), Optional.empty(),
-                    checkpointKey);
+                    Optional.empty(), checkpointKey);
         }
         Path path = Path.of(file);
+        if (Files.isDirectory(path)) {
+            return fromDirectory(spec, values, type, preset, path, t, checkpointKey);
+        }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
                     + ": no such tokenizer checkpoint " + path + " (" + checkpointKey + ")");
@@ -107,14 +117,44 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             c = VqCheckpoints.readConfig(path);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path
-                    + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage(), e);
+                    + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage() + " (a tokenizer in the"
+                    + " reference's layout is named by its directory, the one holding config.json)", e);
         }
         String problem = misfit(spec, values, type, c);
         if (problem != null) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                     + problem);
         }
-        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c), checkpointKey);
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c),
+                Optional.empty(), checkpointKey);
+    }
+
+    /**
+     * A tokenizer directory in the reference's layout ({@link ReferenceTokenizer}): its config is read with the
+     * modality's values and the architecture presets ({@code tokenizer.reference-presets}, over fourm-vq's own), and
+     * the weights' keys and shapes are checked against it now, so that a mismatch names every key at start-up.
+     */
+    private static ImageTokenModality fromDirectory(ModalitySpec spec, ImageValues values, String type, String preset,
+                                                    Path dir, Config t, String checkpointKey) {
+        ReferencePresets presets = ReferencePresets.builtIn();
+        if (t.hasPath("reference-presets")) {
+            presets = presets.with(ReferencePresets.fromConfig(t.getConfig("reference-presets")));
+        }
+        ReferenceTokenizer ref;
+        try {
+            ref = ReferenceTokenizer.read(dir, spec.key(), values, presets);
+            ref.verifyWeights();
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + e.getMessage()
+                    + " (" + checkpointKey + ")", e);
+        }
+        String problem = misfit(spec, values, type, ref.config());
+        if (problem != null) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + dir + " "
+                    + problem);
+        }
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(dir), Optional.of(ref.config()),
+                Optional.of(ref), checkpointKey);
     }
 
     private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c) {
@@ -152,6 +192,11 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     /** The configured checkpoint, if any. */
     public Optional<Path> checkpoint() {
         return checkpoint;
+    }
+
+    /** The tokenizer directory in the reference's layout, when the checkpoint names one. */
+    public Optional<ReferenceTokenizer> reference() {
+        return reference;
     }
 
     /** The checkpoint's architecture, if a checkpoint is configured. */
@@ -204,7 +249,8 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
                 Path p = checkpoint.orElseThrow(() -> new IllegalStateException(spec.key()
                         + ": no tokenizer checkpoint; set " + checkpointKey));
                 try {
-                    loaded = ModalityImageTokenizer.load(spec.key(), p, values);
+                    loaded = reference.isPresent() ? ModalityImageTokenizer.load(spec.key(), reference.get())
+                            : ModalityImageTokenizer.load(spec.key(), p, values);
                 } catch (IOException e) {
                     throw new UncheckedIOException(spec.key() + ": cannot load the tokenizer " + p + ": "
                             + e.getMessage(), e);

@@ -50,6 +50,29 @@ public final class ImageTokenizer implements AutoCloseable {
         return new ImageTokenizer(VqCheckpoints.load(checkpoint, config, scope), true, DEFAULT_BATCH_SIZE);
     }
 
+    /**
+     * Loads a tokenizer directory in the reference's published layout ({@code config.json} with the constructor
+     * arguments of its {@code VQVAE}, and {@code model.safetensors} or a {@code .pth}/{@code .bin} state dict; see
+     * {@link ReferenceTokenizer}) whose values are {@code values}, with the reference's architecture presets. A DiVAE
+     * loads its encoder side only ({@link #canDecode()} is then false).
+     *
+     * @throws IllegalArgumentException naming {@code config.json}, every bad key and what was expected
+     * @throws IOException              if a file is missing or the weights do not match the config (every key named)
+     */
+    public static ImageTokenizer loadReference(Path directory, ImageValues values) throws IOException {
+        return loadReference(directory, values, ReferencePresets.builtIn());
+    }
+
+    /** As {@link #loadReference(Path, ImageValues)}, with architecture presets of the caller's. */
+    public static ImageTokenizer loadReference(Path directory, ImageValues values, ReferencePresets presets)
+            throws IOException {
+        Path name = directory.toAbsolutePath().normalize().getFileName();
+        ReferenceTokenizer ref = ReferenceTokenizer.read(directory, name == null ? "tokenizer" : name.toString(),
+                values, presets);
+        return new ImageTokenizer(ref.hasDiffusionDecoder() ? ref.loadEncoder() : ref.load(), true,
+                DEFAULT_BATCH_SIZE);
+    }
+
     /** Wraps a model owned elsewhere (closing this tokenizer leaves the model open). */
     public static ImageTokenizer of(VqModel model) {
         return new ImageTokenizer(model, false, DEFAULT_BATCH_SIZE);

@@ -116,6 +116,28 @@ class ReferenceTokenizerTest {
     }
 
     @Test
+    void theApiLoadsADirectoryAndTakesNaturalUnits() throws IOException {
+        ReferenceGolden g = shared("rgb");
+        Path d = g.writeDirectory(dir.resolve("api"));
+        try (ImageTokenizer tok = ImageTokenizer.loadReference(d, ImageValueKit.rgb(), g.presets());
+             SafetensorsReader io = SafetensorsReader.open(g.io())) {
+            List<Raster> natural = new ArrayList<>();
+            for (Raster r : rasters(io, "input")) {
+                float[] v = r.data();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (v[i] + 1f) / 2f; // [0, 1] pixels: the tokenizer applies 2x - 1 itself
+                }
+                natural.add(new Raster(r.channels(), r.height(), r.width(), v));
+            }
+            int[] ids = tok.encode(natural).stream().flatMapToInt(x -> Arrays.stream(x.tokens())).toArray();
+            assertThat(Arrays.stream(ids).asLongStream().toArray()).isEqualTo(io.longs("tokens"));
+            assertThat(tok.config().imageSize()).isEqualTo(48);
+            assertThat(tok.config().patchSize()).isEqualTo(8);
+            assertThat(tok.canDecode()).isTrue();
+        }
+    }
+
+    @Test
     void weightsThatDisagreeWithTheConfigNameEveryKey() throws IOException {
         ReferenceGolden g = shared("rgb");
         Path d = dir.resolve("bad");

@@ -136,6 +136,8 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
      */
     private static ImageTokenModality fromDirectory(ModalitySpec spec, ImageValues values, String type, String preset,
                                                     Path dir, Config t, String checkpointKey) {
+        // errors point at where the checkpoint was set (an experiment file, -D, --tokenizer), not at the defaults
+        com.typesafe.config.ConfigOrigin origin = t.getValue("checkpoint").origin();
         ReferencePresets presets = ReferencePresets.builtIn();
         if (t.hasPath("reference-presets")) {
             presets = presets.with(ReferencePresets.fromConfig(t.getConfig("reference-presets")));
@@ -145,12 +147,12 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             ref = ReferenceTokenizer.read(dir, spec.key(), values, presets);
             ref.verifyWeights();
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + e.getMessage()
+            throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + e.getMessage()
                     + " (" + checkpointKey + ")", e);
         }
         String problem = misfit(spec, values, type, ref.config());
         if (problem != null) {
-            throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + dir + " "
+            throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + dir + " "
                     + problem);
         }
         return new ImageTokenModality(spec, values, type, preset, Optional.of(dir), Optional.of(ref.config()),

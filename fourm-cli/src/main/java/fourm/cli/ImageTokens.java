@@ -242,7 +242,8 @@ final class ImageTokens {
             }
         }
         if (tensor != null) {
-            throw new IllegalArgumentException("--tensor names a tensor of a .safetensors file; " + file + " is not one");
+            throw new IllegalArgumentException("--tensor names a tensor of a .safetensors file; " + file
+                    + " is not one");
         }
         if (n.endsWith(".npy")) {
             Npy.FloatArray a = Npy.readFloats(file);

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", description = {
     "Print the token ids of each TEXT, one line of space-separated ids per text.",
     "--json prints one JSON array holding one array of ids per text, in input order. For an image-like modality "
-        + "(--modality tok_rgb@224, tok_depth@224, ...) each argument is a FILE: an image or map the modality reads "
+        + "(one whose plugin owns a fourm-vq tokenizer: RGB, depth, normals, semseg, edges, feature maps) each "
+        + "argument is a FILE: an image or map the modality reads "
         + "(PNG, .npy) at its tokenizer's size, or tensors (.safetensors, .npy) of shape [N, C, H, W], [C, H, W] "
         + "([N, H, W] for class ids) or [H, W]; the modality's tokenizer.checkpoint (a fourm-vq .safetensors or a "
         + "tokenizer directory in the reference's layout, config.json + model.safetensors) or --tokenizer encodes "

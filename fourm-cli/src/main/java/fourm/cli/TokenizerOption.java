@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class TokenizerOption {
     @Option(names = "--modality", paramLabel = "KEY",
             description = "The modality: a text sequence modality (default: the first one found, by key; caption"
-                    + " with the built-in plugins) or an image-like one (tok_rgb@224, tok_depth@224, ...).")
+                    + " with the built-in plugins) or an image-like one (RGB, depth, semseg, ... tokens).")
     String modality;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",

@@ -272,6 +272,36 @@ class ReferenceTokenizerCliTest {
         assertThat(none.err()).contains(key);
     }
 
+    @Test
+    void pretokenizeTakesADirectoryWithThePluginsValues() throws IOException {
+        Variant v = shared("rgb");
+        Path d = v.writeDirectory(dir.resolve("rgb-pre"));
+        Path c = conf("pre", v.presets() + v.pluginHocon(null));
+        fourm.vq.VqConfig any = fourm.vq.VqConfig.fromConfig("x", com.typesafe.config.ConfigFactory.parseString(
+                "family = rgb, image-size = 48, channels = 3, patch-size = 8, encoder { type = vit, dim = 16,"
+                        + " depth = 1, heads = 2 }, decoder { type = vit, dim = 16, depth = 1, heads = 2 },"
+                        + " quantizer { type = lucid, codebook-size = 16, latent-dim = 4 }"));
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        Path images = dir.resolve("images");
+        for (int i = 0; i < 3; i++) {
+            float[] px = new float[3 * 48 * 48];
+            for (int k = 0; k < px.length; k++) {
+                px[k] = rng.nextInt(256) / 255f;
+            }
+            fourm.vq.io.ImageFiles.write(images.resolve("img-" + i + ".png"), new fourm.vq.Raster(3, 48, 48, px), any);
+        }
+        Path ds = dir.resolve("ds");
+        Run pre = fourm("pretokenize", "-c", c.toString(), "--tokenizer", d.toString(), "--modality", "tok_rgb@224",
+                "--images", images.toString(), "--out", ds.toString());
+        assertThat(pre.exit()).as(pre.err()).isEqualTo(Main.OK);
+        assertThat(pre.out()).contains("wrote 3 samples x 1 crops x 36 tokens");
+        // a directory needs a plugin to say what its values are
+        Run noPlugin = fourm("pretokenize", "-c", c.toString(), "--tokenizer", d.toString(), "--modality",
+                "tok_thing@48", "--images", images.toString(), "--out", dir.resolve("ds2").toString());
+        assertThat(noPlugin.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(noPlugin.err()).contains("tok_thing@48").contains("reference's layout");
+    }
+
     private Path brokenDirectory(Variant v, String name, Consumer<JsonObject> config) throws IOException {
         Path d = dir.resolve(name);
         Files.createDirectories(d);
@@ -297,7 +327,8 @@ class ReferenceTokenizerCliTest {
                 TensorInfo t = r.info(k);
                 if (!k.equals("decoder.norm_mlp.bias")) {
                     w.add(k, t.dtype(), k.equals("encoder.proj.bias") ? new long[] {31} : t.shape(),
-                            k.equals("encoder.proj.bias") ? r.bytes("decoder.out_proj.bias").limit(31 * 4) : r.bytes(k));
+                            k.equals("encoder.proj.bias") ? r.bytes("decoder.out_proj.bias").limit(31 * 4)
+                                    : r.bytes(k));
                 }
             }
             w.add("quantize.extra", r.info("quant_proj.bias").dtype(), new long[] {16}, r.bytes("quant_proj.bias"));

@@ -167,12 +167,14 @@ public final class ReferenceTokenizer {
     }
 
     /**
-     * The diffusion decoder's constructor arguments of a DiVAE ({@code dec_type} and the scheduler's keys), unread;
-     * empty for a VQ-VAE. This is the hook for {@link fourm.vq.diffusion.DivaeModel}: fourm-vq's ViT and MLP decoders
-     * do not read them.
+     * The diffusion decoder's constructor arguments of a DiVAE ({@code dec_type} and the scheduler's keys), unread, as
+     * a JSON object ({@code {}} for a VQ-VAE). This is the hook for {@link fourm.vq.diffusion.DivaeModel}: fourm-vq's
+     * ViT and MLP decoders do not read them.
      */
-    public Map<String, JsonElement> diffusionDecoderKwargs() {
-        return diffusionKwargs;
+    public String diffusionDecoderKwargs() {
+        JsonObject o = new JsonObject();
+        diffusionKwargs.forEach(o::add);
+        return o.toString();
     }
 
     /**

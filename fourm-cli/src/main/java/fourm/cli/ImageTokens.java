@@ -110,7 +110,7 @@ final class ImageTokens {
                 }
             }
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(e.getMessage(), e);
+            throw userError(modality, e);
         } finally {
             modality.close();
         }
@@ -160,7 +160,7 @@ final class ImageTokens {
             }
             write(decoded, outFile);
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UserError(e.getMessage(), e);
+            throw userError(modality, e);
         } finally {
             modality.close();
         }
@@ -170,6 +170,11 @@ final class ImageTokens {
                 + first.width() + "] (" + units + " units) to " + outFile);
         out.flush();
         return Main.OK;
+    }
+
+    private static UserError userError(ImageTokenModality modality, Exception e) {
+        return new UserError(e.getMessage() + (modality.checkpoint().isEmpty() ? ", or pass --tokenizer with a"
+                + " fourm-vq .safetensors or a tokenizer directory in the reference's layout" : ""), e);
     }
 
     private static TokenGrid grid(VqConfig c, int[] ids, int position) {

@@ -75,6 +75,9 @@ class ReferenceTokenizerCliTest {
 
         private String guess() {
             String n = name.toLowerCase(Locale.ROOT);
+            if (n.contains("pose") || n.contains("instance")) {
+                return "unknown"; // their plugins tokenize sequences, not a grid of one image plugin
+            }
             for (String v : List.of("semseg", "depth", "normal", "rgb")) {
                 if (n.startsWith(v)) {
                     return v;
@@ -126,6 +129,8 @@ class ReferenceTokenizerCliTest {
             if (kwargs.get("enc_type").getAsString().contains("MLP")) {
                 int heads = kwargs.get("num_codebooks").getAsInt();
                 int side = (int) Math.round(Math.sqrt(heads));
+                Assumptions.assumeTrue(side * side == heads, () -> "skipped: " + name + " has " + heads
+                        + " Memcodes heads; the global-token plugins lay their tokens on a square grid");
                 size = "image-size = " + 8 * side + ", patch-size = 8";
             } else {
                 size = "image-size = " + kwargs.get("image_size").getAsInt() + ", patch-size = "

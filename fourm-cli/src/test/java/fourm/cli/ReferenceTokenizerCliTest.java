@@ -307,6 +307,28 @@ class ReferenceTokenizerCliTest {
         assertThat(noPlugin.err()).contains("tok_thing@48").contains("reference's layout");
     }
 
+    @Test
+    void aDivaeDirectoryTokenizesAndRefusesToDecodeNamingTheDiffusionDecoder() throws IOException {
+        Path json = SharedFiles.require(SHARED + "/divae_rgb.json");
+        JsonObject meta = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        Variant v = new Variant("divae_rgb", json.resolveSibling("divae_rgb.safetensors"),
+                json.resolveSibling("divae_rgb.io.safetensors"), meta.getAsJsonObject("constructor_kwargs"), meta);
+        Path d = v.writeDirectory(dir.resolve("divae"));
+        Path c = conf("divae", v.presets() + "fourm.modality.rgb.tokens { image-size = 48, patch-size = 8,"
+                + " vocab-size = 320, tokenizer.checkpoint = \"" + d + "\" }\n");
+        Run tok = fourm("tokenize", "-c", c.toString(), "--modality", "tok_rgb@224", "--units", "model", "--tensor",
+                "input", "--json", v.io().toString());
+        assertThat(tok.exit()).as(tok.err()).isEqualTo(Main.OK);
+        try (SafetensorsReader io = SafetensorsReader.open(v.io())) {
+            assertThat(ids(tok.out())).isEqualTo(io.longs("tokens"));
+        }
+        Run detok = fourm("detokenize", "-c", c.toString(), "--modality", "tok_rgb@224", "--out",
+                dir.resolve("x.npy").toString(), tok.out().strip());
+        assertThat(detok.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(detok.err()).contains("diffusion decoder").contains(d.toString());
+        assertThat(dir.resolve("x.npy")).doesNotExist();
+    }
+
     private Path brokenDirectory(Variant v, String name, Consumer<JsonObject> config) throws IOException {
         Path d = dir.resolve(name);
         Files.createDirectories(d);

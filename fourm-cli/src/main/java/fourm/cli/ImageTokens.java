@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
 import fourm.api.ValueFormat;
 import fourm.core.ModalityRegistry;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;

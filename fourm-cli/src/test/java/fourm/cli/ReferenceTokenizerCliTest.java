@@ -6,7 +6,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;

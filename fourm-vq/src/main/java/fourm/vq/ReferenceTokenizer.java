@@ -31,21 +31,22 @@ import java.util.TreeSet;
  *
  * <p>The directory does not say what its values are: the modality plugin that owns it gives the {@link ImageValues}.
  * The architecture is mapped onto a {@link VqConfig}: a ViT (a preset name of {@link ReferencePresets}) with patches
- * ({@code patch_proj = true}: {@code image_size} pixels in patches of {@code patch_size}) or on a feature map
- * ({@code patch_proj = false}: a {@code image_size / patch_size} map, one token per cell), or a BottleneckMLP on a
- * global embedding ({@code image_size} and {@code patch_size} are unused by the reference there); {@code n_labels}
- * classes (id 0 = no class) for class-id maps; the cosine codebook ({@code quant_type = lucid},
- * {@code norm_codes = true}, one codebook) or Memcodes ({@code num_codebooks} heads). Keys that only matter for
- * training ({@code ema_decay}, {@code commitment_weight}, {@code sync_codebook}, ...) are read where fourm has them and
+ * ({@code patch_proj = true}: {@code image_size} pixels in patches of {@code patch_size}) or on a feature map ({@code
+ * patch_proj = false}: a {@code image_size / patch_size} map, one token per cell), or a BottleneckMLP on a global
+ * embedding ({@code image_size} and {@code patch_size} are unused by the reference there); {@code n_labels} classes (id
+ * 0 = no class) for class-id maps; the cosine codebook ({@code quant_type = lucid}, {@code norm_codes = true}, {@code
+ * num_codebooks} parallel codebooks) or Memcodes ({@code num_codebooks} heads); {@code out_conv = true} adds the
+ * ConvNeXt output head of the SAM-instance tokenizer ({@link VqConfig#outConv()}). Keys that only matter for training
+ * ({@code ema_decay}, {@code commitment_weight}, {@code sync_codebook}, ...) are read where fourm has them and
  * otherwise accepted; a key the reference's constructor would not take is refused.
  *
  * <p>A DiVAE directory (a diffusion decoder: {@code dec_type} {@code unet_*} and the scheduler keys) gives its encoder
- * side here ({@link #config()}, loaded by {@link #loadEncoder()}); the decoder's keyword arguments are handed on
- * unread by {@link #diffusionDecoderKwargs()}, for {@link fourm.vq.diffusion.DivaeModel}. {@link #load()} refuses it
- * naming the diffusion decoder.
+ * side here ({@link #config()}, loaded by {@link #loadEncoder()}); the decoder's keyword arguments are handed on unread
+ * by {@link #diffusionDecoderKwargs()}, for {@code fourm.vq.diffusion.DivaeModel} (fourm-vq-diffusion). {@link #load()}
+ * refuses it naming the diffusion decoder.
  *
  * <p>Every problem of {@code config.json} is reported at once, naming the file, each key and what was expected;
- * weights that do not fit the configuration give one {@link fourm.core.model.CheckpointException} naming the weights
+ * weights that do not fit the configuration give one {@link fourm.core.io.CheckpointException} naming the weights
  * file and every missing, unexpected and mis-shaped key ({@link #verifyWeights()}).
  */
 public final class ReferenceTokenizer {
@@ -168,8 +169,8 @@ public final class ReferenceTokenizer {
 
     /**
      * The diffusion decoder's constructor arguments of a DiVAE ({@code dec_type} and the scheduler's keys), unread, as
-     * a JSON object ({@code {}} for a VQ-VAE). This is the hook for {@link fourm.vq.diffusion.DivaeModel}: fourm-vq's
-     * ViT and MLP decoders do not read them.
+     * a JSON object ({@code {}} for a VQ-VAE). This is the hook for {@code fourm.vq.diffusion.DivaeModel}
+     * (fourm-vq-diffusion): fourm-vq's ViT and MLP decoders do not read them.
      */
     public String diffusionDecoderKwargs() {
         JsonObject o = new JsonObject();
@@ -180,7 +181,7 @@ public final class ReferenceTokenizer {
     /**
      * Checks the weights against the configuration (the header only).
      *
-     * @throws fourm.core.model.CheckpointException naming the weights file and every mismatched key
+     * @throws fourm.core.io.CheckpointException naming the weights file and every mismatched key
      */
     public void verifyWeights() throws IOException {
         VqCheckpoints.verify(weights, config, scope());
@@ -344,10 +345,6 @@ public final class ReferenceTokenizer {
                 problems.add("'patch_size_dec': " + patchDec + " differs from patch_size " + patch
                         + "; fourm-vq's decoders use patch_size");
             }
-            if (outConv) {
-                problems.add("'out_conv': true (the ConvNeXt output head of the SAM-instance tokenizer) is not"
-                        + " supported by this fourm-vq; expected false");
-            }
             Network enc = null;
             Network dec = null;
             if (encType != null) {
@@ -372,10 +369,6 @@ public final class ReferenceTokenizer {
                 if (!normCodes) {
                     problems.add("'norm_codes': false (a Euclidean codebook) is not supported; fourm-vq's lucid"
                             + " quantizer is the cosine-similarity codebook (norm_codes = true)");
-                }
-                if (heads != 1) {
-                    problems.add("'num_codebooks': " + heads + " lucid codebooks are not supported by this fourm-vq;"
-                            + " expected 1");
                 }
             }
             if (!problems.isEmpty()) {
@@ -412,10 +405,9 @@ public final class ReferenceTokenizer {
                             + (values.patches() ? " values are cut into patches (patch_proj = true)"
                             : " values are maps with one token per cell (patch_proj = false)"));
                 }
-                QuantizerSpec q = new QuantizerSpec(qt, codebook, latent, qt == QuantizerType.MEMCODES ? heads : 1,
-                        emaDecay, commitment, 1.0);
+                QuantizerSpec q = new QuantizerSpec(qt, codebook, latent, heads, emaDecay, commitment, 1.0);
                 return new VqConfig(name, values, size, channels, labels == null ? 0 : labels - 1,
-                        values.defaultIgnoreId(), p, postMlp, enc, dec, q, values.defaultLoss());
+                        values.defaultIgnoreId(), p, postMlp, enc, dec, q, values.defaultLoss(), outConv);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": the tokenizer config does not fit: " + e.getMessage(), e);
             }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * reference's published layout each one makes ({@code config.json} = the constructor arguments,
  * {@code model.safetensors} = the state dict).
  *
- * @param name   the variant ({@code rgb}, {@code depth}, ...)
+ * @param name   the variant ({@code sam_instance}: binary masks, {@code rgb}, {@code depth}, ...)
  * @param json   {@code V.json}
  * @param model  {@code V.safetensors}
  * @param io     {@code V.io.safetensors}
@@ -91,7 +91,7 @@ record ReferenceGolden(String name, Path json, Path model, Path io, JsonObject k
 
     /**
      * What the variant's values are: a {@code fourm_values} entry of the JSON when present, else from the name
-     * ({@code rgb}, {@code depth}, {@code normal}, {@code edge}, {@code semseg}, {@code global}, feature maps), else
+     * ({@code sam_instance}: binary masks, {@code rgb}, {@code depth}, {@code normal}, {@code edge}, {@code semseg}, {@code global}, feature maps), else
      * from the arguments (class labels: semseg; a BottleneckMLP: a global embedding; no patch projection: a feature
      * map; 3 channels: RGB; 1 channel: depth).
      */
@@ -100,6 +100,9 @@ record ReferenceGolden(String name, Path json, Path model, Path io, JsonObject k
             return ImageValueKit.byName(meta.get("fourm_values").getAsString());
         }
         String n = name.toLowerCase(Locale.ROOT);
+        if (n.startsWith("sam_instance") || n.startsWith("sam-instance")) {
+            return ImageValueKit.binaryMask();
+        }
         if (n.startsWith("semseg")) {
             return ImageValueKit.semseg();
         }

@@ -9,7 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
 import fourm.testing.SharedFiles;
 import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
@@ -218,15 +218,17 @@ class ReferenceTokenizerTest {
     }
 
     @Test
-    void kindsThisFourmVqDoesNotHaveAreRefusedByKey() throws IOException {
+    void outConvAndSeveralLucidCodebooksMapOntoTheConfigAndAEuclideanCodebookIsRefusedByKey() throws IOException {
         ReferenceGolden g = shared("rgb");
         Path d = withKwargs(g, "kinds", k -> {
             k.addProperty("out_conv", true);
             k.addProperty("num_codebooks", 2);
-            k.addProperty("norm_codes", false);
         });
-        assertThatThrownBy(() -> ReferenceTokenizer.read(d, "rgb", ImageValueKit.rgb(), g.presets()))
-                .hasMessageContaining("'out_conv': true").hasMessageContaining("'num_codebooks': 2")
+        VqConfig c = ReferenceTokenizer.read(d, "rgb", ImageValueKit.rgb(), g.presets()).config();
+        assertThat(c.outConv()).isTrue();
+        assertThat(c.quantizer().heads()).isEqualTo(2);
+        Path euclid = withKwargs(g, "euclid", k -> k.addProperty("norm_codes", false));
+        assertThatThrownBy(() -> ReferenceTokenizer.read(euclid, "rgb", ImageValueKit.rgb(), g.presets()))
                 .hasMessageContaining("'norm_codes': false");
         Path wrongValues = withKwargs(g, "values", k -> { });
         assertThatThrownBy(() -> ReferenceTokenizer.read(wrongValues, "depth", ImageValueKit.depth(), g.presets()))

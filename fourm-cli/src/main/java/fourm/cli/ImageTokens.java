@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
+import fourm.api.ModalityTokenizer;
 import fourm.api.ValueFormat;
 import fourm.core.ModalityRegistry;
 import fourm.core.io.Npy;
@@ -146,13 +147,18 @@ final class ImageTokens {
                     grids.add(grid(tok.config(), sequences.get(i), i + 1));
                 }
                 if (!tok.canDecode()) {
-                    t.decode(sequences.get(0)); // the plugin's message: encoder-only (a DiVAE)
+                    throw new IllegalArgumentException(modality.spec().key() + ": "
+                            + modality.checkpoint().map(Path::toString).orElse("the tokenizer") + " has a diffusion"
+                            + " decoder (a DiVAE), which gives natural values only; decode with --units natural");
                 }
                 decoded.addAll(tok.decodeModelUnits(grids));
             } else {
+                // the modality's own tokenizer: a DiVAE decodes through its diffusion decoder there
+                @SuppressWarnings("unchecked")
+                ModalityTokenizer<Raster> natural = (ModalityTokenizer<Raster>) modality.tokenizer().orElseThrow();
                 for (int i = 0; i < sequences.size(); i++) {
                     try {
-                        decoded.add(t.decode(sequences.get(i)));
+                        decoded.add(natural.decode(sequences.get(i)));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("sequence " + (i + 1) + ": " + e.getMessage(), e);
                     }

@@ -76,7 +76,9 @@ class ReferenceTokenizerCliTest {
         private String guess() {
             String n = name.toLowerCase(Locale.ROOT);
             if (n.contains("pose") || n.contains("instance")) {
-                return "unknown"; // their plugins tokenize sequences, not a grid of one image plugin
+                // their plugins (sam_instance, human_poses) tokenize sequences holding masks or poses, not a grid of
+                // one image plugin; their tokenizer settings take the directory (fourm-vq's ReferenceTokenizerTest)
+                return "unknown";
             }
             for (String v : List.of("semseg", "depth", "normal", "rgb")) {
                 if (n.startsWith(v)) {
@@ -133,6 +135,10 @@ class ReferenceTokenizerCliTest {
                         + " Memcodes heads; the global-token plugins lay their tokens on a square grid");
                 size = "image-size = " + 8 * side + ", patch-size = 8";
             } else {
+                int books = kwargs.has("num_codebooks") ? kwargs.get("num_codebooks").getAsInt() : 1;
+                Assumptions.assumeTrue(books == 1 || !"lucid".equals(kwargs.get("quant_type").getAsString()),
+                        () -> "skipped: " + name + " has " + books + " lucid codebooks (" + books + " tokens per"
+                        + " cell); an image plugin's token count is one token per cell of its square grid");
                 size = "image-size = " + kwargs.get("image_size").getAsInt() + ", patch-size = "
                         + kwargs.get("patch_size").getAsInt();
             }
@@ -201,7 +207,8 @@ class ReferenceTokenizerCliTest {
         return variants().stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> {
             String[] plugin = v.plugin();
             Assumptions.assumeTrue(plugin != null, () -> "skipped: no image plugin is known for golden variant "
-                    + v.name() + "; name its values with a 'fourm_values' entry in its JSON");
+                    + v.name() + " (pose and SAM-instance tokenizers belong to sequence plugins; otherwise name its"
+                    + " values with a 'fourm_values' entry in its JSON)");
             Path d = v.writeDirectory(dir.resolve(v.name()));
             Path c = conf(v.name(), v.presets() + v.pluginHocon(d.toString()));
             Run tok = fourm("tokenize", "-c", c.toString(), "--modality", plugin[1], "--units", "model", "--tensor",
@@ -308,7 +315,7 @@ class ReferenceTokenizerCliTest {
     }
 
     @Test
-    void aDivaeDirectoryTokenizesAndRefusesToDecodeNamingTheDiffusionDecoder() throws IOException {
+    void aDivaeDirectoryTokenizesAndDecodesThroughItsDiffusionDecoderInNaturalUnits() throws IOException {
         Path json = SharedFiles.require(SHARED + "/divae_rgb.json");
         JsonObject meta = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         Variant v = new Variant("divae_rgb", json.resolveSibling("divae_rgb.safetensors"),
@@ -322,11 +329,21 @@ class ReferenceTokenizerCliTest {
         try (SafetensorsReader io = SafetensorsReader.open(v.io())) {
             assertThat(ids(tok.out())).isEqualTo(io.longs("tokens"));
         }
+        // natural units: the modality's diffusion decoder; the network's output units are the ViT/MLP decoders'
+        Path decoded = dir.resolve("x.npy");
         Run detok = fourm("detokenize", "-c", c.toString(), "--modality", "tok_rgb@224", "--out",
-                dir.resolve("x.npy").toString(), tok.out().strip());
-        assertThat(detok.exit()).isEqualTo(Main.USER_ERROR);
-        assertThat(detok.err()).contains("diffusion decoder").contains(d.toString());
-        assertThat(dir.resolve("x.npy")).doesNotExist();
+                decoded.toString(), tok.out().strip());
+        assertThat(detok.exit()).as(detok.err()).isEqualTo(Main.OK);
+        long n = ids(tok.out()).length / 36;
+        assertThat(detok.out()).contains("wrote " + n + " decoded tok_rgb@224 value")
+                .contains("[" + n + ", 3, 48, 48]");
+        assertThat(Files.size(decoded)).isGreaterThan(n * 3 * 48 * 48 * 4);
+        Path model = dir.resolve("y.npy");
+        Run refused = fourm("detokenize", "-c", c.toString(), "--modality", "tok_rgb@224", "--units", "model",
+                "--out", model.toString(), tok.out().strip());
+        assertThat(refused.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(refused.err()).contains("diffusion decoder").contains(d.toString()).contains("--units natural");
+        assertThat(model).doesNotExist();
     }
 
     private Path brokenDirectory(Variant v, String name, Consumer<JsonObject> config) throws IOException {

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.typesafe.config.ConfigFactory;
+import fourm.core.io.CheckpointException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
-import fourm.core.io.CheckpointException;
 import fourm.testing.SharedFiles;
+import fourm.vq.modality.CheckpointTokenizer;
 import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +114,34 @@ class ReferenceTokenizerTest {
                 assertThat(max).as("decoded max |diff|").isLessThanOrEqualTo(1e-5);
             }
         }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> thePoseAndSamInstancePluginsTokenizerSettingTakesAReferenceDirectory() throws IOException {
+        return variants().stream().filter(g -> g.name().startsWith("pose") || g.name().startsWith("sam_instance"))
+                .map(g -> DynamicTest.dynamicTest(g.name(), () -> {
+                    Path d = g.writeDirectory(dir.resolve("setting-" + g.name()));
+                    com.typesafe.config.Config node = com.typesafe.config.ConfigFactory.parseString(
+                            "tok { checkpoint = \"" + d.toString().replace("\\", "\\\\") + "\" }");
+                    try (CheckpointTokenizer t = CheckpointTokenizer.fromSetting(node, "tok", "test", g.name(),
+                                 g.values()).orElseThrow();
+                         SafetensorsReader io = SafetensorsReader.open(g.io())) {
+                        int n = (int) io.info("input").shape()[0];
+                        long[] ids = t.encode(io.floats("input"), n);
+                        assertThat(ids).as("token ids").isEqualTo(io.longs("tokens"));
+                        float[] got = t.decode(ids, n);
+                        float[] want = io.floats("decoded");
+                        assertThat(got).hasSameSizeAs(want);
+                        double max = 0;
+                        for (int i = 0; i < got.length; i++) {
+                            max = Math.max(max, Math.abs(got[i] - want[i]));
+                        }
+                        assertThat(max).as("decoded max |diff|").isLessThanOrEqualTo(1e-5);
+                    }
+                    // without the plugin's values a directory is not taken
+                    assertThatThrownBy(() -> CheckpointTokenizer.fromSetting(node, "tok", "test", g.name()))
+                            .hasMessageContaining("tok.checkpoint");
+                }));
     }
 
     @Test

@@ -2,6 +2,7 @@ package fourm.vq.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fourm.vq.LossKind;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;

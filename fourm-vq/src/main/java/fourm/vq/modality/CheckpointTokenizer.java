@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import fourm.vq.ImageValues;
+import fourm.vq.ReferencePresets;
+import fourm.vq.ReferenceTokenizer;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
@@ -77,6 +80,19 @@ public final class CheckpointTokenizer implements AutoCloseable {
      */
     public static Optional<CheckpointTokenizer> fromSetting(Config node, String setting, String configPath,
                                                             String what) {
+        return fromSetting(node, setting, configPath, what, null);
+    }
+
+    /**
+     * Like {@link #fromSetting(Config, String, String, String)}, and the checkpoint may also name a tokenizer
+     * directory in the reference's layout ({@code config.json} + {@code model.safetensors},
+     * {@link ReferenceTokenizer}), read with the given values; its weights' keys and shapes are checked now.
+     *
+     * @param values what the tokenizer's values are (the plugin knows; a reference directory does not say); null:
+     *               directories are refused
+     */
+    public static Optional<CheckpointTokenizer> fromSetting(Config node, String setting, String configPath,
+                                                            String what, ImageValues values) {
         if (!node.hasPath(setting)) {
             return Optional.empty();
         }
@@ -93,6 +109,16 @@ public final class CheckpointTokenizer implements AutoCloseable {
         }
         String key = setting + "." + CHECKPOINT;
         Path path = Path.of(file);
+        if (values != null && Files.isDirectory(path)) {
+            try {
+                ReferenceTokenizer ref = ReferenceTokenizer.read(path, what, values, ReferencePresets.builtIn());
+                ref.verifyWeights();
+                return Optional.of(open(ref.weights(), ref.config()));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException.BadValue(t.origin(), key, what + ": " + e.getMessage() + " (" + configPath
+                        + "." + key + ")", e);
+            }
+        }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), key, what + ": no such checkpoint " + path + " ("
                     + configPath + "." + key + ")");

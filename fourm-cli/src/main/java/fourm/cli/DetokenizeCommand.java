@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
         + "arrays of ids (the output of tokenize --json) holding several. Structured modalities print the "
         + "text of the valid part, and a note on stderr of what was skipped; --json prints [{\"text\": ..., "
         + "\"skipped\": n}, ...].",
-    "For a modality whose values are not text (tok_rgb@224, tok_depth@224, ... with their tokenizer "
-        + "checkpoint set, or given with --tokenizer), each sequence is decoded by the modality's tokenizer "
+    "For a modality whose values are not text (an image modality with its tokenizer checkpoint set, or "
+        + "given with --tokenizer), each sequence is decoded by the modality's tokenizer "
         + "(a DiVAE through its diffusion decoder) and written as a file a person opens (a PNG for maps) into "
         + "--output; the paths are printed.",
     "With --out FILE instead, an image-like modality's sequences are decoded into one tensor file: "

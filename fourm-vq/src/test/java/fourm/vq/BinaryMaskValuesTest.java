@@ -3,14 +3,12 @@ package fourm.vq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import fourm.vq.testing.TinyConfigs;
 import fourm.vq.values.ImageValueKit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The binary-mask values of the SAM-instance tokenizer and the reference's binary cross-entropy. */
+/** The binary-mask values of the SAM-instance tokenizer (its loss: {@code LossesTest} in fourm-vq-train). */
 class BinaryMaskValuesTest {
     @Test
     void masksGoInAsTheyAreAndComeBackWhereTheLogitIsPositive() {

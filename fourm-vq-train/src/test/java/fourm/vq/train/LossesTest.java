@@ -34,7 +34,7 @@ class LossesTest {
     }
 
     @Test
-    void binaryCrossEntropyIsTheReferencesSoftmaxOverSigmoidAndItsComplement() {
+    void theLossIsTheReferencesSoftmaxOverSigmoidAndItsComplement() {
         // by hand: logit 0, target 1: p = q = 0.5, loss = log(2 e^0.5) - 0.5 = ln 2 = 0.693147;
         // logit 20 (p = 1), target 1: log(e + 1) - 1 = 0.313262; logit -20 (q = 1), target 0: the same 0.313262;
         // logit 20, target 0: log(e + 1) - 0 = 1.313262. Mean of the four: 0.658233.

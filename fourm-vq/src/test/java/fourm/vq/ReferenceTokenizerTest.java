@@ -122,7 +122,8 @@ class ReferenceTokenizerTest {
                 .map(g -> DynamicTest.dynamicTest(g.name(), () -> {
                     Path d = g.writeDirectory(dir.resolve("setting-" + g.name()));
                     com.typesafe.config.Config node = com.typesafe.config.ConfigFactory.parseString(
-                            "tok { checkpoint = \"" + d.toString().replace("\\", "\\\\") + "\" }");
+                            "tok { checkpoint = \"" + d.toString().replace("\\", "\\\\") + "\"\n"
+                                    + "reference-presets { " + g.presetsHocon() + " } }");
                     try (CheckpointTokenizer t = CheckpointTokenizer.fromSetting(node, "tok", "test", g.name(),
                                  g.values()).orElseThrow();
                          SafetensorsReader io = SafetensorsReader.open(g.io())) {
@@ -139,8 +140,8 @@ class ReferenceTokenizerTest {
                         assertThat(max).as("decoded max |diff|").isLessThanOrEqualTo(1e-5);
                     }
                     // without the plugin's values a directory is not taken
-                    assertThatThrownBy(() -> CheckpointTokenizer.fromSetting(node, "tok", "test", g.name()))
-                            .hasMessageContaining("tok.checkpoint");
+                    assertThatThrownBy(() -> CheckpointTokenizer.fromSetting(node.withoutPath(
+                            "tok.reference-presets"), "tok", "test", g.name())).hasMessageContaining("tok.checkpoint");
                 }));
     }
 

@@ -315,17 +315,16 @@ class ReferenceTokenizerCliTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("a DiVAE directory now goes to fourm-vq-diffusion's DivaeCheckpoints, whose own"
-            + " config.json reader does not yet take this golden's directory; one shared reader is the fix")
     void aDivaeDirectoryTokenizesAndDecodesThroughItsDiffusionDecoderInNaturalUnits() throws IOException {
         Path json = SharedFiles.require(SHARED + "/divae_rgb.json");
         JsonObject meta = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         Variant v = new Variant("divae_rgb", json.resolveSibling("divae_rgb.safetensors"),
                 json.resolveSibling("divae_rgb.io.safetensors"), meta.getAsJsonObject("constructor_kwargs"), meta);
         Path d = v.writeDirectory(dir.resolve("divae"));
-        // fourm-vq-diffusion's DiVAE reader takes a non-standard ViT's sizes from a 'vit_tiny' node of config.json
+        // fourm-vq-diffusion's DiVAE reader takes non-standard sizes from 'vit_tiny' / 'unet_tiny' nodes of config.json
         JsonObject k = v.kwargs().deepCopy();
         k.add("vit_tiny", meta.get("vit_tiny"));
+        k.add("unet_tiny", meta.get("unet_tiny"));
         Files.writeString(d.resolve("config.json"), k.toString());
         Path c = conf("divae", v.presets() + "fourm.modality.rgb.tokens { image-size = 48, patch-size = 8,"
                 + " vocab-size = 320, tokenizer.checkpoint = \"" + d + "\" }\n");

@@ -14,6 +14,7 @@ module fourm.cli {
     requires fourm.demo;
     requires info.picocli;
     requires com.google.gson;
+    requires java.desktop;
     requires ai.djl.api;
     requires ai.djl.pytorch_engine;
 

@@ -17,6 +17,7 @@ module fourm.core {
     exports fourm.core.bench;
     exports fourm.core.masking;
     exports fourm.core.generate;
+    exports fourm.core.generate.sampler;
     exports fourm.core.data;
     exports fourm.core.train;
     exports fourm.core.spi;

@@ -102,6 +102,13 @@ final class SampleRun {
         long t0 = System.nanoTime();
         try (AnyToAny sampler = build(b, modelPath)) {
             long t1 = System.nanoTime();
+            for (String t : c.targets) {
+                try {
+                    sampler.requireTarget(t.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--target " + t.strip() + ": " + e.getMessage(), e);
+                }
+            }
             Map<String, Object> inputs = new LinkedHashMap<>();
             for (String arg : c.valueInputs) {
                 int eq = arg.indexOf('=');
@@ -110,12 +117,16 @@ final class SampleRun {
                             + " caption=\"a red car\")");
                 }
                 String key = resolve(sampler, arg.substring(0, eq), "--input " + arg);
-                if (inputs.put(key, read(sampler, key, arg.substring(eq + 1), arg)) != null) {
+                Object value = read(sampler, key, arg.substring(eq + 1), arg);
+                try {
+                    // Encoded once here so that a value the tokenizer refuses is blamed on its --input.
+                    sampler.encodeInput(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--input " + arg + ": " + e.getMessage(), e);
+                }
+                if (inputs.put(key, value) != null) {
                     throw new UserError("--input " + arg + ": '" + key + "' is given twice");
                 }
-            }
-            for (String t : c.targets) {
-                resolve(sampler, t, "--target " + t);
             }
             Prediction p;
             try {
@@ -198,6 +209,8 @@ final class SampleRun {
                     throw new IllegalArgumentException("--set " + arg + ": " + e.getMessage(), e);
                 }
             });
+        } catch (NumberFormatException e) {
+            throw new UserError("--set " + arg + ": expected a number, got '" + value + "'", e);
         } catch (IllegalArgumentException e) {
             throw new UserError("--set " + arg + ": " + e.getMessage(), e);
         }

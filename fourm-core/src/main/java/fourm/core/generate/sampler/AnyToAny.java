@@ -291,6 +291,37 @@ public final class AnyToAny implements AutoCloseable {
         return Arrays.copyOf(ids, n);
     }
 
+    /**
+     * Checks that a target can be generated and decoded: the model produces it and its modality's tokenizer decodes
+     * (a plugin whose tokenizer has no checkpoint is named with the key to set). {@link #predict} checks every target
+     * so before generating; call it to check earlier.
+     *
+     * @throws IllegalArgumentException naming the target and what is missing
+     */
+    public void requireTarget(String target) {
+        String key = resolve(target);
+        if (!config.isOutput(key)) {
+            throw new IllegalArgumentException("target '" + key + "': the model does not generate it; its targets are "
+                    + config.domainsOut());
+        }
+        decoderOf(key);
+    }
+
+    /**
+     * Encodes an input value with its modality's tokenizer, as {@link #predict} does (token ids and pixel values pass
+     * as they are): a way to check an input before generating.
+     *
+     * @throws IllegalArgumentException naming the input when its tokenizer refuses the value
+     */
+    public Object encodeInput(String input, Object value) {
+        String key = resolve(input);
+        if (!config.isInput(key)) {
+            throw new IllegalArgumentException("input '" + key + "': the model does not take it as an input; its"
+                    + " inputs are " + config.domainsIn());
+        }
+        return encode(key, Objects.requireNonNull(value, "value"));
+    }
+
     /** The tokenizer that decodes a target; checked to be loadable before any generation. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private ModalityTokenizer decoderOf(String key) {

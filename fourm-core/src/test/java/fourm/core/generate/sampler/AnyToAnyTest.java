@@ -159,7 +159,7 @@ class AnyToAnyTest {
             assertThat(p.targets()).containsExactly("tok_b@4", "caption");
             assertThat(p.inputIds().get("tok_a@4")).containsExactly(a);
             int[] b = p.value("tok_b@4", Ids.class).ids();
-            assertThat(b).hasSize(16).allSatisfy(id -> assertThat(id).isBetween(0, 31));
+            assertThat(Arrays.stream(b).boxed()).hasSize(16).allSatisfy(id -> assertThat(id).isBetween(0, 31));
             assertThat(p.tokens().get("tok_b@4")).containsExactly(b);
             // The plans the sampler must have run: b from a (seed 5), the caption from a and b (seed 6).
             int[] expectB = g.generate(Map.of("tok_a@4", a), GenerationPlan.builder().condition("tok_a@4")

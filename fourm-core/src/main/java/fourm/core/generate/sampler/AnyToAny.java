@@ -322,9 +322,29 @@ public final class AnyToAny implements AutoCloseable {
         return encode(key, Objects.requireNonNull(value, "value"));
     }
 
-    /** The tokenizer that decodes a target; checked to be loadable before any generation. */
+    /**
+     * The tokenizer that decodes a target, checked before any generation: it must decode values, and a tokenizer that
+     * reports no checkpoint decodes a probe now, so that one whose weights are not configured is reported before
+     * generating (one with a checkpoint loads on its first decode, and is not run on a probe).
+     */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private ModalityTokenizer decoderOf(String key) {
+        ModalityTokenizer t = tokenizerOf(key);
+        if (modalities.get(key).tokenizerInfo().checkpoint().isEmpty()) {
+            try {
+                ModalitySpec spec = config.modality(key);
+                t.decode(spec.layout().sequence() ? new int[0] : new int[spec.layout().length()]);
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("target '" + key + "': " + e.getMessage(), e);
+            } catch (RuntimeException ignored) {
+                // A probe value the tokenizer refuses says nothing about the generated one.
+            }
+        }
+        return t;
+    }
+
+    @SuppressWarnings("rawtypes")
+    private ModalityTokenizer tokenizerOf(String key) {
         Modality m = modalities.get(key);
         if (m == null || m.tokenizer().isEmpty()) {
             throw new IllegalArgumentException("target '" + key + "': no tokenizer to decode it (the modality is not"
@@ -334,15 +354,6 @@ public final class AnyToAny implements AutoCloseable {
         if (t.pretokenizedOnly()) {
             throw new IllegalArgumentException("target '" + key + "': its modality only validates pre-tokenized ids"
                     + " (tokenizer " + m.tokenizerInfo().type() + "); configure its tokenizer to decode values");
-        }
-        try {
-            // A decode of the first id loads the tokenizer and shows a missing checkpoint now, before generating.
-            ModalitySpec spec = config.modality(key);
-            t.decode(spec.layout().sequence() ? new int[0] : new int[spec.layout().length()]);
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new IllegalArgumentException("target '" + key + "': " + e.getMessage(), e);
-        } catch (RuntimeException ignored) {
-            // A probe value the tokenizer refuses says nothing about the generated one.
         }
         return t;
     }
@@ -375,7 +386,7 @@ public final class AnyToAny implements AutoCloseable {
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     private Object decode(String key, int[] ids) {
-        ModalityTokenizer t = decoderOf(key);
+        ModalityTokenizer t = tokenizerOf(key);
         try {
             return t.decode(ids);
         } catch (RuntimeException e) {

@@ -8,10 +8,7 @@ import fourm.api.ValueFormat;
 import fourm.core.generate.Step;
 import fourm.core.generate.sampler.AnyToAny;
 import fourm.core.generate.sampler.Prediction;
-import fourm.demo.Canvas;
-import fourm.modality.det.Detection;
-import fourm.modality.det.Detections;
-import fourm.synth.Png;
+import fourm.api.label.LabelResult;
 import fourm.vq.Raster;
 import fourm.vq.io.AtomicFiles;
 import fourm.vq.modality.ImageTokenModality;
@@ -157,19 +154,20 @@ final class GenerateViews {
             }
             o.addProperty("text", s);
             lines.add(AnyToAny.shortName(key) + ": " + (s.isBlank() ? "(empty)" : s));
-        } else if (value instanceof Detections d) {
+        } else if (value instanceof LabelResult label && Box.isDetections(label)) {
+            List<Box> d = Box.read(label);
             JsonArray boxes = new JsonArray();
-            for (Detection det : d.instances()) {
+            for (Box det : d) {
                 JsonObject b = new JsonObject();
                 b.addProperty("class", det.className());
                 JsonArray xy = new JsonArray();
-                xy.add(det.box().xmin());
-                xy.add(det.box().ymin());
-                xy.add(det.box().xmax());
-                xy.add(det.box().ymax());
+                xy.add(det.xmin());
+                xy.add(det.ymin());
+                xy.add(det.xmax());
+                xy.add(det.ymax());
                 b.add("box", xy);
-                if (det.score().isPresent()) {
-                    b.addProperty("score", det.score().getAsDouble());
+                if (det.score() != null) {
+                    b.addProperty("score", det.score());
                 }
                 boxes.add(b);
             }
@@ -185,10 +183,9 @@ final class GenerateViews {
             save(png, Png.rgb8(t.width(), t.height(), t.rgb()));
             files.add(png.getFileName().toString());
             tiles.add(t);
-            o.addProperty("boxes", d.instances().size());
-            lines.add(AnyToAny.shortName(key) + ": " + d.instances().size() + " box(es)"
-                    + (d.instances().isEmpty() ? "" : ": " + String.join(", ",
-                    d.instances().stream().map(Detection::className).toList())));
+            o.addProperty("boxes", d.size());
+            lines.add(AnyToAny.shortName(key) + ": " + d.size() + " box(es)"
+                    + (d.isEmpty() ? "" : ": " + String.join(", ", d.stream().map(Box::className).toList())));
         } else if (format != null && format.valueType().isInstance(value)) {
             Path shown = format.show(value, dir, name + "-view");
             written.add(shown);
@@ -359,7 +356,7 @@ final class GenerateViews {
     }
 
     /** Boxes drawn on the RGB input (or a generated RGB, or a gray square when there is none). */
-    private Tile boxesOnPicture(String label, Detections d) {
+    private Tile boxesOnPicture(String label, List<Box> d) {
         Raster base = null;
         for (Map.Entry<String, Object> e : inputs.entrySet()) {
             if (e.getValue() instanceof Raster r && r.channels() == 3 && valuesName(e.getKey(), r).equals("rgb")) {
@@ -383,11 +380,11 @@ final class GenerateViews {
         if (base != null) {
             canvas.paste(unitRgb(base), base.width(), base.height(), 0, 0, scale);
         }
-        for (Detection det : d.instances()) {
-            int x0 = (int) Math.floor(det.box().xmin() * w);
-            int y0 = (int) Math.floor(det.box().ymin() * h);
-            int x1 = Math.max(x0, (int) Math.ceil(det.box().xmax() * w) - 1);
-            int y1 = Math.max(y0, (int) Math.ceil(det.box().ymax() * h) - 1);
+        for (Box det : d) {
+            int x0 = (int) Math.floor(det.xmin() * w);
+            int y0 = (int) Math.floor(det.ymin() * h);
+            int x1 = Math.max(x0, (int) Math.ceil(det.xmax() * w) - 1);
+            int y1 = Math.max(y0, (int) Math.ceil(det.ymax() * h) - 1);
             canvas.outline(x0, y0, x1, y1, 2, BOX);
             canvas.text(x0 + 2, Math.max(0, y0 - Canvas.LINE_HEIGHT), det.className(), BOX);
         }

@@ -10,10 +10,9 @@ import fourm.core.Fourm;
 import fourm.core.generate.Step;
 import fourm.core.generate.sampler.AnyToAny;
 import fourm.core.generate.sampler.Prediction;
-import fourm.core.model.CheckpointException;
+import fourm.core.generate.sampler.SamplerPreset;
+import fourm.core.io.CheckpointException;
 import fourm.core.model.ModalityCatalog;
-import fourm.demo.DemoPreset;
-import fourm.demo.DemoSettings;
 import fourm.vq.Raster;
 import fourm.vq.modality.ImageTokenModality;
 import java.io.IOException;
@@ -37,8 +36,6 @@ import java.util.function.UnaryOperator;
  * {@link UserError} naming the option, the file and what was expected.
  */
 final class SampleRun {
-    /** The presets {@code --preset} knows. */
-    static final List<String> PRESETS = List.of("demo");
     private static final Set<String> PHOTO_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
 
     private final GenerateCommand c;
@@ -52,26 +49,29 @@ final class SampleRun {
         if (Files.isRegularFile(c.out)) {
             throw new UserError("--out " + c.out + " is a file; generation on values writes a folder");
         }
-        DemoPreset preset = null;
+        SamplerPreset.Opened preset = null;
         try {
             Map<String, Modality> modalities;
             ModalityCatalog catalog;
             Path modelPath;
             List<String> classNames = List.of();
             if (c.preset != null) {
-                if (!PRESETS.contains(c.preset)) {
-                    throw new UserError("--preset: unknown preset '" + c.preset + "'; the presets are " + PRESETS);
+                Map<String, SamplerPreset> presets = SamplerPreset.available();
+                SamplerPreset found = presets.get(c.preset);
+                if (found == null) {
+                    throw new UserError("--preset: unknown preset '" + c.preset + "'; " + (presets.isEmpty()
+                            ? "no module on the module path provides one (fourm-demo provides 'demo')"
+                            : "the presets are " + presets.keySet()));
                 }
-                DemoSettings s = DemoCommand.settings(c.main.config, Map.of());
                 try {
-                    preset = DemoPreset.open(s, c.model);
-                } catch (IOException e) {
-                    throw new UserError("--preset demo: " + e.getMessage(), e);
+                    preset = found.open(Startup.loadConfig(c.main.config), c.model);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new UserError("--preset " + c.preset + ": " + e.getMessage(), e);
                 }
                 modalities = preset.modalities();
                 catalog = ModalityCatalog.ofModalities(modalities);
                 modelPath = preset.modelFile();
-                classNames = DemoPreset.classNames();
+                classNames = preset.classNames();
             } else {
                 if (c.model == null) {
                     throw new UserError("generate: --model DIR|FILE is required (or --preset demo)");

@@ -14,12 +14,8 @@ import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.MlpKind;
-import fourm.demo.DemoProgress;
-import fourm.demo.DemoSettings;
-import fourm.demo.SceneData;
-import fourm.demo.World;
-import fourm.synth.Png;
-import fourm.core.data.Npy;
+import fourm.core.generate.sampler.SamplerPreset;
+import fourm.core.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,6 +23,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,13 +61,22 @@ class GenerateValuesTest {
         return fourm(args);
     }
 
-    /** A held-out scene of the demo's world as the PNG a user would have. */
+    /**
+     * A held-out scene of the demo's world as the PNG a user would have: the one the README shows (docs/scene.png),
+     * copied so that a test may change it.
+     */
     static Path scenePng(Path dir) throws IOException {
-        DemoSettings s = DemoSettings.from(ConfigFactory.load());
-        SceneData scene = World.scenes(s, World.Split.HELDOUT, 1, DemoProgress.NONE).get(0);
         Path png = dir.resolve("scene.png");
-        Files.write(png, Png.rgb8(scene.size(), scene.size(), scene.rgb()));
+        Files.copy(Path.of("docs", "scene.png"), png, StandardCopyOption.REPLACE_EXISTING);
         return png;
+    }
+
+    /** The demo preset's class names, through the preset service as the command line finds it. */
+    static List<String> demoClassNames() throws IOException {
+        SamplerPreset demo = SamplerPreset.find("demo").orElseThrow(() -> new AssertionError("no demo preset"));
+        try (SamplerPreset.Opened p = demo.open(ConfigFactory.load(), null)) {
+            return p.classNames();
+        }
     }
 
     static Path photo(String name) {
@@ -147,7 +153,7 @@ class GenerateValuesTest {
         assertThat(png(out.resolve("normal.png")).getWidth()).isEqualTo(64);
 
         float[] semseg = npy(out.resolve("semseg.npy"), 1, 64, 64);
-        List<String> names = fourm.demo.DemoPreset.classNames();
+        List<String> names = demoClassNames();
         assertThat(boxed(semseg)).allSatisfy(v -> {
             assertThat(v).isEqualTo((float) Math.round(v));
             assertThat(Math.round(v)).isBetween(0, names.size() - 1);

@@ -3,7 +3,7 @@ package fourm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.train.ToyData;
 import fourm.core.train.TrainLog;
 import java.io.IOException;

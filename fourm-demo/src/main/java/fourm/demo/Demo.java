@@ -4,7 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import fourm.api.Modality;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.modality.text.TextTokenizer;
 import fourm.vq.Raster;
 import java.io.IOException;

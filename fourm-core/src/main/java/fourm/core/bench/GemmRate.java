@@ -3,7 +3,7 @@ package fourm.core.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 
 /**
  * The machine's fp32 matrix-multiply rate through the engine fourm computes with (DJL on libtorch, its configured

@@ -1,6 +1,6 @@
 package fourm.vq.io;
 
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import java.awt.image.BufferedImage;

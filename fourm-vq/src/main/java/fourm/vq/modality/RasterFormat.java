@@ -1,7 +1,7 @@
 package fourm.vq.modality;
 
 import fourm.api.ValueFormat;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;

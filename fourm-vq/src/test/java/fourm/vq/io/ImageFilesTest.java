@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.values.ImageValueKit;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;

@@ -15,7 +15,7 @@ tensor at random (zero-initialised convolutions, GroupNorm affines and biases in
 
 Run (Debian's python3-torch; the reference exported with `git archive`, the golden shims for its missing packages):
     ML4M_REPO=<export of apple/ml-4m> GOLDEN_SCRIPTS=<reference/golden/tokenizers/scripts> \
-        /usr/bin/python3 tools/reference-golden/gen_divae_nonzero.py fourm-vq/src/test/resources/reference-golden
+        /usr/bin/python3 tools/reference-golden/gen_divae_nonzero.py fourm-vq-diffusion/src/test/resources/reference-golden
 Deterministic: seeded generators, one thread, fp32, CPU.
 """
 import json

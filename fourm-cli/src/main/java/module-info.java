@@ -13,6 +13,7 @@ module fourm.cli {
     requires fourm.bench;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.vq.modality;
     requires fourm.vq.train;
     requires fourm.vq.diffusion;
     requires fourm.cli.spi;

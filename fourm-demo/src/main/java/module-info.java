@@ -10,6 +10,7 @@ module fourm.demo {
     requires transitive fourm.core;
     requires transitive fourm.synth;
     requires transitive fourm.vq;
+    requires transitive fourm.vq.modality;
     requires transitive fourm.vq.train;
     requires transitive fourm.modality.text;
     requires transitive fourm.modality.det;

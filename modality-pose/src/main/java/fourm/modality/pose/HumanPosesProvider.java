@@ -9,7 +9,7 @@ import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
-import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.CheckpointTokenizer;
 import java.util.Optional;
 
 /**

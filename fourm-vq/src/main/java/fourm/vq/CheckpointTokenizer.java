@@ -1,13 +1,10 @@
-package fourm.vq.modality;
+package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import fourm.vq.VqCheckpoints;
-import fourm.vq.VqConfig;
-import fourm.vq.VqModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

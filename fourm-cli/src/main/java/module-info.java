@@ -19,6 +19,7 @@ module fourm.cli {
     requires fourm.cli.spi;
     requires info.picocli;
     requires com.google.gson;
+    requires java.desktop;
     requires ai.djl.api;
     requires ai.djl.pytorch_engine;
 

@@ -26,4 +26,5 @@ module fourm.demo {
     opens fourm.demo.cli to info.picocli;
 
     provides fourm.cli.spi.CommandProvider with fourm.demo.cli.DemoCommands;
+    provides fourm.core.generate.sampler.SamplerPreset with fourm.demo.DemoSamplerPreset;
 }

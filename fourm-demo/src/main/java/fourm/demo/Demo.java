@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import fourm.api.Modality;
+import fourm.api.io.AtomicFiles;
 import fourm.core.Offline;
 import fourm.modality.text.TextTokenizer;
 import fourm.vq.Raster;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -367,10 +367,7 @@ public final class Demo {
         Files.createDirectories(dir);
         for (String f : WEIGHT_FILES) {
             try (InputStream in = Demo.class.getResourceAsStream(SHIPPED + f)) {
-                Path tmp = dir.resolve("." + f + ".tmp");
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.write(dir.resolve(f), tmp -> Files.copy(in, tmp));
             }
         }
     }
@@ -443,12 +440,8 @@ public final class Demo {
     }
 
     static void writeJson(Path file, JsonObject o) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                .toJson(o) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                .create().toJson(o) + "\n");
     }
 
     /** Numbered stages with their wall times. */

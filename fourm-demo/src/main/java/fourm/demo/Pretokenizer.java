@@ -1,6 +1,7 @@
 package fourm.demo;
 
 import fourm.api.Modality;
+import fourm.api.io.AtomicFiles;
 import fourm.core.data.SampleFile;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.modality.det.Detections;
@@ -66,7 +67,7 @@ public final class Pretokenizer {
             w.finish();
         }
         deleteTree(root);
-        Files.move(tmp, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.rename(tmp, root);
     }
 
     /** Deletes a folder and everything in it, if it exists. */

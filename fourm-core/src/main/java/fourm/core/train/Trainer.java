@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.ConfigRenderOptions;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
+import fourm.api.io.AtomicFiles;
 import fourm.core.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.data.DataConfig;
@@ -22,11 +23,8 @@ import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMModel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -497,13 +495,6 @@ public final class Trainer {
     private void writeConfig(Path out) throws IOException {
         String text = exp.config().getConfig("fourm").root().atKey("fourm").root()
                 .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
-        Path tmp = out.resolve(".config.conf.tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, out.resolve("config.conf"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out.resolve("config.conf"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.writeString(out.resolve("config.conf"), text);
     }
 }

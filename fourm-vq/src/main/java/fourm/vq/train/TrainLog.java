@@ -3,7 +3,7 @@ package fourm.vq.train;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import fourm.vq.io.AtomicFiles;
+import fourm.api.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,19 +3,17 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import fourm.api.io.AtomicFiles;
 import fourm.core.Offline;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqModel;
-import fourm.vq.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -204,11 +202,7 @@ public final class TrainingRun {
         w.write(tmp.resolve(STATE_FILE));
         Path target = dir.resolve(name);
         deleteTree(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
+        AtomicFiles.rename(tmp, target);
         prune(dir, s.keepLast());
         return target;
     }

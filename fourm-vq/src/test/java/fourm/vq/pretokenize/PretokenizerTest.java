@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import fourm.api.io.AtomicFiles;
 import fourm.core.data.Npy;
 import fourm.core.data.TarReader;
 import fourm.vq.ImageTokenizer;
@@ -11,7 +12,6 @@ import fourm.vq.Raster;
 import fourm.vq.TokenGrid;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
-import fourm.vq.io.AtomicFiles;
 import fourm.vq.io.Crops;
 import fourm.vq.io.ImageFiles;
 import java.io.BufferedInputStream;

@@ -3,8 +3,9 @@ package fourm.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
-import fourm.demo.ConsoleProgress;
+import fourm.core.io.ConsoleProgress;
 import fourm.demo.Demo;
+import fourm.demo.DemoProgress;
 import fourm.demo.DemoSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fourm demo [--train] [--out DIR] [--train-scenes N] [--heldout-scenes N] [--examples N]
@@ -74,10 +75,10 @@ final class DemoCommand implements Callable<Integer> {
         put(overrides, "tokenizers.steps", tokenizerSteps);
         put(overrides, "model.steps", modelSteps);
         DemoSettings s = settings(main.config, overrides);
-        ConsoleProgress progress = new ConsoleProgress(System.err, 10);
+        ConsoleProgress progress = new ConsoleProgress(System.err, ConsoleProgress.Mode.LINES, 10);
         Demo.Result r;
         try {
-            r = Demo.run(s, out, progress, System.err);
+            r = Demo.run(s, out, DemoProgress.console(progress), System.err);
         } catch (NoSuchFileException e) {
             throw new UserError(e.getFile() + (e.getReason() != null ? ": " + e.getReason() : ": no such file"), e);
         } catch (IOException | UncheckedIOException e) {

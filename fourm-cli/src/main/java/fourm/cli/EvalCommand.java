@@ -1,7 +1,8 @@
 package fourm.cli;
 
-import fourm.demo.ConsoleProgress;
+import fourm.core.io.ConsoleProgress;
 import fourm.demo.Demo;
+import fourm.demo.DemoProgress;
 import fourm.demo.DemoSettings;
 import fourm.demo.EvalReport;
 import java.io.IOException;
@@ -14,10 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fourm eval [--weights DIR] [--json FILE] [--heldout-scenes N] [--train-scenes N]}: the zero-shot table of the
@@ -62,10 +63,10 @@ final class EvalCommand implements Callable<Integer> {
         DemoCommand.put(overrides, "heldout-scenes", heldoutScenes);
         DemoCommand.put(overrides, "train-scenes", trainScenes);
         DemoSettings s = DemoCommand.settings(main.config, overrides);
-        ConsoleProgress progress = new ConsoleProgress(System.err, 10);
+        ConsoleProgress progress = new ConsoleProgress(System.err, ConsoleProgress.Mode.LINES, 10);
         EvalReport report;
         try {
-            report = Demo.evaluate(s, weights, json, progress);
+            report = Demo.evaluate(s, weights, json, DemoProgress.console(progress));
         } catch (NoSuchFileException e) {
             throw new UserError(e.getFile() + (e.getReason() != null ? ": " + e.getReason() : ": no such file"), e);
         } catch (IOException | UncheckedIOException e) {

@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import fourm.api.io.AtomicFiles;
-import fourm.core.Offline;
+import fourm.core.io.ConsoleProgress;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
+import fourm.core.train.TrainLog;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqModel;
 import java.io.IOException;
@@ -73,7 +74,6 @@ public final class TrainingRun {
 
     /** Runs (or resumes) training; progress goes to {@code console}. */
     public static Result run(VqTrainSettings s, PrintStream console) throws IOException {
-        Offline.enforce();
         long t0 = System.nanoTime();
         TrainingData data = TrainingData.load(s.model(), s.data());
         Path out = s.outputDir();
@@ -93,7 +93,9 @@ public final class TrainingRun {
                 }
                 start = restore(trainer, latest.get().resolve(STATE_FILE));
             }
-            ConsoleProgress progress = new ConsoleProgress(console, s.progress(), s.logEvery(), start, s.steps());
+            ConsoleProgress progress = new ConsoleProgress(console, s.progress(), 0);
+            long sessionStart = start;
+            long sessionNanos = System.nanoTime();
             progress.message(String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d codes; %d"
                     + " training and %d held-out images%s", s.preset(), s.model().values().name(),
                     model.parameterCount(), s.model().tokensPerImage(), s.model().vocabSize(), data.trainSize(),
@@ -108,26 +110,30 @@ public final class TrainingRun {
                                 + "; lower optimizer.lr or raise optimizer.warmup-steps");
                     }
                     step++;
-                    progress.step(r);
+                    double rate = (step - sessionStart) / Math.max((System.nanoTime() - sessionNanos) / 1e9, 1e-9);
+                    progress.update(step, s.steps(), String.format(Locale.ROOT,
+                            "step %d/%d loss %.4f lr %.2e %.2f steps/s eta %s", step, s.steps(), r.loss(), r.lr(), rate,
+                            ConsoleProgress.duration((s.steps() - step) / Math.max(rate, 1e-9))),
+                            step % s.logEvery() == 0 || step == s.steps());
                     if (step % s.logEvery() == 0 || step == s.steps()) {
-                        log.train(r, (System.nanoTime() - t0) / 1e9);
+                        log.write(trainRecord(r, (System.nanoTime() - t0) / 1e9));
                     }
                     if (s.evalEvery() > 0 && step % s.evalEvery() == 0 && step < s.steps() && data.evalSize() > 0) {
                         Map<String, Double> m = trainer.evaluate(data, s.batchSize());
-                        log.eval(step, m);
+                        log.write(evalRecord(step, m));
                         progress.message("step " + step + ": " + format(m));
                     }
                     if (step % s.checkpointEvery() == 0 && step < s.steps()) {
-                        log.checkpoint(step, checkpoint(out, model, trainer, s, step));
+                        log.write(checkpointRecord(step, checkpoint(out, model, trainer, s, step)));
                     }
                 }
                 boolean finished = step >= s.steps();
                 if (step > start) {
-                    log.checkpoint(step, checkpoint(out, model, trainer, s, step));
+                    log.write(checkpointRecord(step, checkpoint(out, model, trainer, s, step)));
                 }
                 Map<String, Double> metrics = data.evalSize() > 0 ? trainer.evaluate(data, s.batchSize())
                         : Map.of();
-                log.eval(step, metrics);
+                log.write(evalRecord(step, metrics));
                 Path fin = out.resolve(FINAL_FILE);
                 VqCheckpoints.save(model, fin, provenance(s, step));
                 writeMetrics(out.resolve(METRICS_FILE), s, step, metrics);
@@ -275,4 +281,32 @@ public final class TrainingRun {
         }
         return Long.parseLong(m.group(1));
     }
+
+    /** A {@code train} record: lr, loss, recon_loss, code_loss, grad_norm, replaced_codes, seconds (of the session). */
+    private static JsonObject trainRecord(VqTrainer.StepResult r, double seconds) {
+        JsonObject o = TrainLog.record("train", r.step() + 1);
+        o.addProperty("lr", r.lr());
+        o.addProperty("loss", r.loss());
+        o.addProperty("recon_loss", r.reconLoss());
+        o.addProperty("code_loss", r.codeLoss());
+        o.add("grad_norm", TrainLog.number(r.gradNorm()));
+        o.addProperty("replaced_codes", r.replacedCodes());
+        o.addProperty("seconds", seconds);
+        return o;
+    }
+
+    /** An {@code eval} record: the metrics of {@link ReconstructionMetrics} on the held-out images. */
+    private static JsonObject evalRecord(long step, Map<String, Double> metrics) {
+        JsonObject o = TrainLog.record("eval", step);
+        metrics.forEach((k, v) -> o.add(k, TrainLog.number(v)));
+        return o;
+    }
+
+    /** A {@code checkpoint} record: the folder written. */
+    private static JsonObject checkpointRecord(long step, Path folder) {
+        JsonObject o = TrainLog.record("checkpoint", step);
+        o.addProperty("path", folder.toString());
+        return o;
+    }
+
 }

@@ -5,7 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import fourm.api.Modality;
 import fourm.api.io.AtomicFiles;
-import fourm.core.Offline;
 import fourm.modality.text.TextTokenizer;
 import fourm.vq.Raster;
 import java.io.IOException;
@@ -29,8 +28,8 @@ import java.util.Optional;
  * <ol>
  *   <li><b>World</b>: the training and held-out worlds (fourm-synth, two seeds), in memory.</li>
  *   <li><b>Weights</b>, with {@code weights = train}: the text tokenizer ({@link DemoText}), the four image tokenizers
- *       ({@link DemoTokenizers}), the pre-tokenized training world ({@link Pretokenizer}, fourm-core's dataset format)
- *       and the 4M ({@link ModelTraining}); each written under {@code <out>/weights}. With
+ *       ({@link DemoTokenizers}), the pre-tokenized training world ({@link WorldDatasetWriter}, fourm-core's dataset
+ *       format) and the 4M ({@link ModelTraining}); each written under {@code <out>/weights}. With
  *       {@code weights = shipped}: the weights shipped in this module (trained by this very pipeline) are copied
  *       there instead.</li>
  *   <li><b>Evaluation</b> ({@link Evaluator}): RGB to depth, normals, semseg, caption and boxes on every held-out
@@ -122,10 +121,10 @@ public final class Demo {
             Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
             if (train) {
                 st.next("pre-tokenizing the training world into " + outDir.resolve("dataset"));
-                Pretokenizer.write(train0, tokenizers, keys, modalities, outDir.resolve("dataset"), progress);
+                WorldDatasetWriter.write(train0, tokenizers, keys, modalities, outDir.resolve("dataset"), progress);
                 st.next("training the 4M model");
                 Path run = outDir.resolve("train-run");
-                Pretokenizer.deleteTree(run);
+                WorldDatasetWriter.deleteTree(run);
                 ModelTraining.train(s.root(), s, modalities, keys.get(WorldMap.RGB), outDir.resolve("dataset"),
                         run, weights.resolve("model.safetensors"), console, progress);
                 writeWeightsInfo(weights, s, text);
@@ -213,7 +212,7 @@ public final class Demo {
             }
         } finally {
             if (weightsDir == null) {
-                Pretokenizer.deleteTree(dir);
+                WorldDatasetWriter.deleteTree(dir);
             }
         }
     }
@@ -264,9 +263,8 @@ public final class Demo {
         return out;
     }
 
-    /** Sets the engine's intra-op threads (unless given on the command line) and keeps DJL offline. */
+    /** Sets the engine's intra-op threads (unless given on the command line). */
     static void prepareEngine(DemoSettings s) {
-        Offline.enforce();
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(s.engineThreads()));
         }

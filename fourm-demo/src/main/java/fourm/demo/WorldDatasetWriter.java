@@ -25,12 +25,12 @@ import java.util.stream.Stream;
  * <p>The dataset is written into {@code root.tmp} and renamed to {@code root} when complete, so a folder named
  * {@code root} is always a whole dataset.
  */
-public final class Pretokenizer {
+public final class WorldDatasetWriter {
     /** Scenes per shard. */
     static final int SAMPLES_PER_SHARD = 1000;
     private static final int CHUNK = 64;
 
-    private Pretokenizer() {
+    private WorldDatasetWriter() {
     }
 
     /**

@@ -9,6 +9,7 @@ module fourm.core {
     requires transitive ai.djl.api;
     requires com.google.gson;
     requires org.yaml.snakeyaml;
+    requires org.slf4j;
 
     exports fourm.core;
     exports fourm.core.batch;

@@ -2,7 +2,6 @@ package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
@@ -134,7 +133,6 @@ public final class VqCheckpoints {
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
         }
-        Offline.enforce();
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> arrays = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import fourm.core.Offline;
 import fourm.vq.VqConfig.Arch;
 import fourm.vq.VqConfig.QuantizerType;
 import java.util.HashMap;
@@ -67,7 +66,6 @@ public final class VqModel implements AutoCloseable {
      * same weights on every machine.
      */
     public static VqModel create(VqConfig config, long seed) {
-        Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
             List<Params.Spec> layout = layout(config, true);

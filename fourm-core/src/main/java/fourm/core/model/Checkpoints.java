@@ -6,7 +6,6 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
-import fourm.core.Offline;
 import fourm.core.io.NonFiniteValues;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
@@ -208,7 +207,6 @@ public final class Checkpoints {
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
         }
-        Offline.enforce();
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> arrays = new LinkedHashMap<>();

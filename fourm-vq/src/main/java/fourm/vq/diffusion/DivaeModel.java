@@ -2,7 +2,6 @@ package fourm.vq.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
 import fourm.core.model.CheckpointException;
@@ -73,7 +72,6 @@ public final class DivaeModel implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new CheckpointException(file, problems);
             }
-            Offline.enforce();
             NDManager manager = NDManager.newBaseManager();
             try {
                 Map<String, NDArray> arrays = new LinkedHashMap<>();

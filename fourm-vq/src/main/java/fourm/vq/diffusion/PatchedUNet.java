@@ -11,7 +11,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import fourm.core.Offline;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -213,7 +212,6 @@ public final class PatchedUNet implements AutoCloseable {
      * input, for tests and benchmarks).
      */
     public static PatchedUNet create(UNetConfig config, long seed, boolean zeroModules) {
-        Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
             return new PatchedUNet(config, TensorStore.create(m, layout(config), seed, zeroModules));

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  * switch off.
  */
 public final class Offline {
-    private static final Logger LOG = LoggerFactory.getLogger(Offline.class);
     private static volatile boolean warned;
 
     private Offline() {
@@ -45,7 +44,10 @@ public final class Offline {
     static void warnIfNotEnforced() {
         if (!warned && !isEnforced()) {
             warned = true;
-            LOG.warn("DJL is not kept offline: set -Dai.djl.offline=true -DOPT_OUT_TRACKING=true (or DJL_OFFLINE=true"
+            // The logger is looked up here, not in a static field: a launcher calls enforce() before it configures
+            // its SLF4J backend, and looking a logger up would initialise the backend with its defaults.
+            Logger log = LoggerFactory.getLogger(Offline.class);
+            log.warn("DJL is not kept offline: set -Dai.djl.offline=true -DOPT_OUT_TRACKING=true (or DJL_OFFLINE=true"
                     + " and OPT_OUT_TRACKING=true) or call fourm.core.Offline.enforce() before the engine loads");
         }
     }

@@ -108,7 +108,7 @@ public final class Demo {
             } else {
                 Files.deleteIfExists(stamp);
                 DemoTokenizers.train(s.root(), s, train0, weights, progress).close();
-                Files.writeString(stamp, want, StandardCharsets.UTF_8);
+                AtomicFiles.writeString(stamp, want);
             }
         } else {
             st.next("copying the shipped weights to " + weights);

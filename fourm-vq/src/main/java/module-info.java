@@ -3,23 +3,26 @@
  * cosine-similarity codebook; bottleneck MLPs with multi-head Memcodes for global embeddings. A library of
  * architectures that names no modality: what the values mean (normalisation, loss, metrics, files) is an
  * {@link fourm.vq.ImageValues} the modality plugin picks from {@link fourm.vq.values.ImageValueKit} (RGB, depth,
- * normals, class ids, edges, feature maps, global embeddings) or brings. Training, encoding, decoding, image I/O and
- * pre-tokenization into fourm-core's dataset format. Start at {@link fourm.vq.ModalityImageTokenizer}.
+ * normals, class ids, edges, feature maps, global embeddings) or brings. Encoding, decoding and image I/O; training
+ * and pre-tokenization are in fourm.vq.train (fourm-vq-train), the DiVAE diffusion decoder in fourm.vq.diffusion
+ * (fourm-vq-diffusion). Start at {@link fourm.vq.ModalityImageTokenizer}.
+ *
+ * <p>Depends on fourm-api (the modality a plugin builds), fourm-core-io (safetensors, {@code .npy}) and DJL; not on
+ * the transformer.
  */
 module fourm.vq {
-    requires transitive fourm.core;
+    requires transitive fourm.api;
+    requires transitive fourm.core.io;
     requires transitive ai.djl.api;
     requires transitive typesafe.config;
-    requires com.google.gson;
+    requires transitive com.google.gson;
     requires java.desktop;
 
     exports fourm.vq;
     exports fourm.vq.io;
     exports fourm.vq.values;
     exports fourm.vq.modality;
-    exports fourm.vq.train;
-    exports fourm.vq.pretokenize;
-    exports fourm.vq.diffusion;
 
     uses fourm.vq.ImageValues;
+    uses fourm.vq.modality.DecoderBackend;
 }

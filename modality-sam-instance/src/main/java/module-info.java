@@ -1,9 +1,12 @@
 /**
- * SAM instances for fourm: {@code sam_instance}, SAM instances serialised as WordPiece ids, at most 290. Encoded with the shared 4M text tokenizer.
+ * SAM instances for fourm: {@code sam_instance}, SAM instances serialised as WordPiece ids, at most 290. Encoded with the shared 4M text tokenizer;
+ * with a mask tokenizer checkpoint, instance masks go through it first.
  */
 module fourm.modality.sam.instance {
     requires fourm.api;
     requires fourm.modality.text;
+    requires fourm.vq;
+    requires com.google.gson;
 
     exports fourm.modality.sam.instance;
 

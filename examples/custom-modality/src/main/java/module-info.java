@@ -10,6 +10,7 @@
 module fourm.examples.custom.modality {
     requires fourm.api;
     requires fourm.vq;
+    requires fourm.vq.train;
 
     exports fourm.examples.thermal;
 

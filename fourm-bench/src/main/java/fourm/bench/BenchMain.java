@@ -3,7 +3,7 @@ package fourm.bench;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import fourm.api.io.AtomicFiles;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

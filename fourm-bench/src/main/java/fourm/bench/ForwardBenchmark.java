@@ -1,7 +1,7 @@
 package fourm.bench;
 
 import ai.djl.ndarray.NDManager;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
 import java.util.List;

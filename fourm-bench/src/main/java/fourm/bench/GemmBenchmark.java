@@ -1,6 +1,6 @@
 package fourm.bench;
 
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.core.bench.GemmRate;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

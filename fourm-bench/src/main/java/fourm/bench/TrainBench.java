@@ -21,7 +21,7 @@ import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
-import fourm.core.train.AdamW;
+import fourm.core.optim.AdamW;
 import fourm.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,11 +115,17 @@ public final class TrainBench {
      * @param cpuSecondsPerStep CPU time of the whole process per timed step (all threads), or NaN where the process
      *                          CPU time cannot be read
      * @param gemmFlopsPerCpuSecond GEMM FLOPs per CPU second of the process over both GEMM measurements, or NaN
+     * @param timedSteps        every timed step's seconds: {step, forward, backward, optimizer}, in order (for medians)
      */
     public record Result(Settings settings, double secondsPerStep, double forwardSeconds, double backwardSeconds,
                          double optimizerSeconds, double tokensPerSecond, double flopsPerStep,
                          GemmRate.Measurement gemmBefore, GemmRate.Measurement gemmAfter, long parameters,
-                         double cpuSecondsPerStep, double gemmFlopsPerCpuSecond) {
+                         double cpuSecondsPerStep, double gemmFlopsPerCpuSecond, List<double[]> timedSteps) {
+        /** Copies the step list. */
+        public Result {
+            timedSteps = List.copyOf(timedSteps);
+        }
+
         /** Model FLOP/s of the timed steps. */
         public double modelFlopsPerSecond() {
             return flopsPerStep / secondsPerStep;
@@ -198,6 +204,7 @@ public final class TrainBench {
         double[] optimizer = new double[1];
         double flops = 0;
         double[] stepCpu = new double[1];
+        List<double[]> timed = new ArrayList<>();
         long params;
         double total;
         try (FourMModel model = FourMModel.create(s.model(), s.seed())) {
@@ -218,7 +225,13 @@ public final class TrainBench {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < s.steps(); i++) {
                     var b = batches.get((s.warmup() + i) % batches.size());
-                    flops += step(model, adamw, b, s, phases);
+                    double[] one = new double[3];
+                    long ts = System.nanoTime();
+                    flops += step(model, adamw, b, s, one);
+                    timed.add(new double[] {(System.nanoTime() - ts) / 1e9, one[0], one[1], one[2]});
+                    for (int k = 0; k < 3; k++) {
+                        phases[k] += one[k];
+                    }
                 }
                 total = (System.nanoTime() - t0) / 1e9;
                 stepCpu[0] = ProcessCpu.seconds() - stepCpu[0];
@@ -237,7 +250,7 @@ public final class TrainBench {
         double gemmFlops = (before.repeats() + 2 + after.repeats() + 2) * 2.0 * s.gemmSize() * s.gemmSize()
                 * (double) s.gemmSize();
         return new Result(s, perStep, forward[0], backward[0], optimizer[0], s.tokensPerStep() / perStep,
-                flops / s.steps(), before, after, params, stepCpu[0] / s.steps(), gemmFlops / gemmCpu);
+                flops / s.steps(), before, after, params, stepCpu[0] / s.steps(), gemmFlops / gemmCpu, timed);
     }
 
     /** CPU time of this process (every thread, native ones included), from {@code /proc/self/stat}. */

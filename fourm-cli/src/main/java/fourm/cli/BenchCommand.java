@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
  * {@code fourm bench <what>}: measurements on this machine. Speed is measured here (or in JMH), never in unit tests.
  */
 @Command(name = "bench", description = "Measure speed on this machine.",
-        subcommands = {DivaeBenchCommand.class, GenerateBenchCommand.class, TrainBenchCommand.class})
+        subcommands = {CheckpointBenchCommand.class, DivaeBenchCommand.class, GenerateBenchCommand.class,
+            InferBenchCommand.class, TrainBenchCommand.class})
 final class BenchCommand implements Runnable {
     @ParentCommand
     Main main;

@@ -8,6 +8,7 @@ import fourm.api.ModalitySpec;
 import fourm.core.Fourm;
 import fourm.core.data.DataConfig;
 import fourm.core.data.DatasetCheck;
+import fourm.core.data.SampleInputs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -112,7 +113,10 @@ final class DataCommand implements Runnable {
             }
             DatasetCheck.Report report;
             try {
-                report = DatasetCheck.run(root, specs, DataConfig.fromConfig(fourm.config()));
+                Map<String, Modality> checked = new LinkedHashMap<>();
+                specs.keySet().forEach(k -> checked.put(k, fourm.modalities().get(k)));
+                report = DatasetCheck.run(root, specs, SampleInputs.textTokenizers(checked),
+                        DataConfig.fromConfig(fourm.config()));
             } catch (NoSuchFileException e) {
                 throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""
                         : " (" + e.getReason() + ")"), e);

@@ -6,10 +6,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import fourm.api.Modality;
+import fourm.api.ModalityTokenizer;
+import fourm.api.ValueFormat;
 import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.modality.text.TextSerializer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,15 +29,22 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fourm detokenize [--tokenizer FILE] [--modality KEY] [--json] IDS...}: the text of each id sequence, decoded
- * tolerantly as the modality decodes generated sequences (up to {@code [EOS]}, malformed parts skipped and counted).
+ * {@code fourm detokenize [--tokenizer FILE] [--modality KEY] [--json] [--output DIR] IDS...}: the text of each id
+ * sequence, decoded tolerantly as the modality decodes generated sequences (up to {@code [EOS]}, malformed parts
+ * skipped and counted); for a modality whose values are not text (an image modality with its tokenizer checkpoint,
+ * a DiVAE decoding through its diffusion decoder) the file a person opens of each decoded value, written into
+ * {@code --output}, one path per line.
  */
 @Command(name = "detokenize", description = {
     "Print the text of each id sequence, one line per sequence.",
     "Each IDS is one sequence: ids separated by commas or spaces (\"3,5,204\"), or a JSON array of "
         + "arrays of ids (the output of tokenize --json) holding several. Structured modalities print the "
         + "text of the valid part, and a note on stderr of what was skipped; --json prints [{\"text\": ..., "
-        + "\"skipped\": n}, ...]."
+        + "\"skipped\": n}, ...].",
+    "For a modality whose values are not text (an image modality with its tokenizer checkpoint set, or "
+        + "given with --tokenizer), each sequence is decoded by the modality's tokenizer "
+        + "(a DiVAE through its diffusion decoder) and written as a file a person opens (a PNG for maps) into "
+        + "--output; the paths are printed."
 })
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -46,6 +60,10 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of {text, skipped} objects.")
     boolean json;
 
+    @Option(names = "--output", paramLabel = "DIR", defaultValue = ".",
+            description = "Where decoded values of non-text modalities are written (default: the current directory).")
+    Path output;
+
     @Parameters(arity = "1..*", paramLabel = "IDS", description = "Id sequences.")
     List<String> sequences;
 
@@ -54,6 +72,20 @@ final class DetokenizeCommand implements Callable<Integer> {
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
+        }
+        if (tokenizer.modality != null) {
+            Modality m = TextModalities.create(main.config, tokenizer.modality, tokenizer.tokenizer);
+            try {
+                ModalityTokenizer<?> mt = m.tokenizer().orElse(null);
+                if (mt != null && !(mt instanceof SequenceTokenizer<?>) && !mt.pretokenizedOnly()
+                        && m.format().isPresent()) {
+                    return writeValues(m.spec().key(), mt, m.format().get(), inputs);
+                }
+            } finally {
+                if (m instanceof AutoCloseable c) {
+                    closeQuietly(c);
+                }
+            }
         }
         SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         PrintWriter out = spec.commandLine().getOut();
@@ -81,6 +113,43 @@ final class DetokenizeCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return Main.OK;
+    }
+
+    /** Decodes each sequence with a non-text modality's tokenizer and writes what a person opens. */
+    private Integer writeValues(String key, ModalityTokenizer<?> t, ValueFormat<?> format, List<int[]> inputs) {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new UserError("cannot create the output directory " + output + ": " + e.getMessage(), e);
+        }
+        String base = key.replaceAll("[^A-Za-z0-9_-]", "_");
+        for (int i = 0; i < inputs.size(); i++) {
+            Path written;
+            try {
+                written = show(t, format, inputs.get(i), base + "-" + (i + 1));
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+                throw new UserError("sequence " + (i + 1) + " (" + key + "): " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UserError("cannot write the decoded " + key + " into " + output + ": " + e.getMessage(), e);
+            }
+            out.println(written);
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private <V> Path show(ModalityTokenizer<?> t, ValueFormat<V> format, int[] ids, String name) throws IOException {
+        Object value = t.decode(ids);
+        return format.show(format.valueType().cast(value), output, name);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // freeing a network the command no longer needs: nothing to report to the user
+        }
     }
 
     private static <T> int decode(SequenceTokenizer<T> t, int[] ids, String[] text) {

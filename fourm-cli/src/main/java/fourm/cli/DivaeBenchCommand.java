@@ -251,9 +251,14 @@ final class DivaeBenchCommand implements Callable<Integer> {
         }
         long after = residentKb();
         long max = Arrays.stream(rss).max().orElse(0);
+        StringBuilder quarters = new StringBuilder();
+        for (int q = 1; q <= 3; q++) {
+            int i = Math.max(0, rssSteps * q / 4 - 1);
+            quarters.append(String.format(Locale.ROOT, "%.0f MB after step %d, ", rss[i] / 1024.0, i + 1));
+        }
         out.printf(Locale.ROOT, "resident memory over a %d-step decode (batch 1): %.0f MB before, %.0f MB after step 1, "
-                + "%.0f MB after step %d (max %.0f MB), %.0f MB once closed%n", rssSteps, before / 1024.0,
-                rss[0] / 1024.0, rss[rssSteps - 1] / 1024.0, rssSteps, max / 1024.0, after / 1024.0);
+                + "%s%.0f MB after step %d (max %.0f MB), %.0f MB once closed%n", rssSteps, before / 1024.0,
+                rss[0] / 1024.0, quarters, rss[rssSteps - 1] / 1024.0, rssSteps, max / 1024.0, after / 1024.0);
     }
 
     /** VmRSS of this process in kB (0 where /proc is absent). */

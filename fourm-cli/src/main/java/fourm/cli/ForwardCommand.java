@@ -3,7 +3,7 @@ package fourm.cli;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.ForwardOptions;
 import fourm.core.model.ForwardRunner;

@@ -12,7 +12,7 @@ import fourm.core.generate.GenerationPlan;
 import fourm.core.generate.GenerationSampler;
 import fourm.core.generate.StepResult;
 import fourm.core.io.MaskedBatchFiles;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.ModalityCatalog;

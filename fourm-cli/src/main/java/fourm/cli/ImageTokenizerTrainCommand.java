@@ -3,6 +3,7 @@ package fourm.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import fourm.vq.train.DivaeTraining;
 import fourm.vq.train.TrainingRun;
 import fourm.vq.train.VqTrainSettings;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,10 +26,12 @@ import picocli.CommandLine.Spec;
  * in the output folder, metrics of the held-out images at the end.
  */
 @Command(name = "tokenizer-train", description = {
-    "Train an image-like tokenizer (VQ-VAE or Memcodes) of a preset.",
+    "Train an image-like tokenizer (VQ-VAE, Memcodes or DiVAE) of a preset.",
     "Presets: rgb, depth, normal, semseg, canny-edge, clip, dinov2-global, or one defined under "
         + "fourm.vq.presets in the -c file. Settings come from fourm.vq.train and the preset's train block; "
-        + "the options below override them. Resumes from the output folder's latest checkpoint."
+        + "the options below override them. Resumes from the output folder's latest checkpoint.",
+    "A preset with a diffusion node trains a DiVAE: its model is the encoder, its decoder a patched-UNet "
+        + "diffusion decoder trained on the reference's diffusion loss; the result decodes through any image plugin."
 })
 final class ImageTokenizerTrainCommand implements Callable<Integer> {
     @ParentCommand
@@ -77,9 +81,17 @@ final class ImageTokenizerTrainCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         }
+        Optional<DivaeTraining.Spec> divae;
+        try {
+            divae = DivaeTraining.fromConfig(ConfigFactory.parseMap(overrides).withFallback(config).resolve(),
+                    settings);
+        } catch (ConfigException e) {
+            throw new UserError(e.getMessage(), e);
+        }
         TrainingRun.Result r;
         try {
-            r = TrainingRun.run(settings, System.err);
+            r = divae.isPresent() ? DivaeTraining.run(settings, divae.get(), System.err)
+                    : TrainingRun.run(settings, System.err);
         } catch (IOException | UncheckedIOException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IllegalArgumentException e) {

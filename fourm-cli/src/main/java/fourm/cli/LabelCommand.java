@@ -11,7 +11,7 @@ import fourm.api.label.LabelResult;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import fourm.api.label.Rgb8Image;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.core.io.OutputLock;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,12 +1,18 @@
 package fourm.cli;
 
-import fourm.core.Offline;
+import com.typesafe.config.Config;
+import fourm.cli.spi.CommandContext;
+import fourm.cli.spi.CommandProvider;
+import fourm.cli.spi.UserInputException;
+import fourm.core.io.Offline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -25,7 +31,9 @@ import picocli.CommandLine.Spec;
  * file, unknown modality, mistyped or missing setting, two providers of one modality key). User errors print one line
  * on stderr; {@code --verbose} adds the cause chain.
  *
- * <p>To add a subcommand, write one {@code @Command} class and add it to the {@code subcommands} list below.
+ * <p>To add a subcommand, write one {@code @Command} class and add it to the {@code subcommands} list below. Other
+ * modules bring theirs through {@link CommandProvider} (the demo's {@code demo} and {@code eval}): they are added after
+ * the built-in commands, before {@code help}, when their jar is on the module path.
  */
 @Command(name = "fourm",
         mixinStandardHelpOptions = true,
@@ -43,8 +51,6 @@ import picocli.CommandLine.Spec;
             GenerateCommand.class, BenchCommand.class,
             ImageTokenizerTrainCommand.class, PretokenizeCommand.class,
             TrainCommand.class, PretokenizeIdsCommand.class, DataCommand.class,
-            DemoCommand.class, EvalCommand.class,
-            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code of a successful run. */
@@ -92,6 +98,39 @@ public final class Main implements Runnable {
         this.overrides = List.copyOf(overrides);
     }
 
+    /**
+     * Adds the commands of every {@link CommandProvider} on the module path (or class path), in discovery order. A
+     * command whose name is taken already stops the start with an error naming the providing module.
+     */
+    private static void addPluginCommands(CommandLine cl, Main main) {
+        CommandContext context = new CommandContext() {
+            @Override
+            public Optional<Path> configFile() {
+                return Optional.ofNullable(main.config);
+            }
+
+            @Override
+            public Config config() {
+                try {
+                    return Startup.loadConfig(main.config);
+                } catch (UserError e) {
+                    throw new UserInputException(e.getMessage(), e.getCause());
+                }
+            }
+        };
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class, Main.class.getClassLoader())) {
+            for (Object command : provider.commands(context)) {
+                try {
+                    cl.addSubcommand(command);
+                } catch (CommandLine.DuplicateNameException e) {
+                    throw new IllegalStateException("the command plugin " + provider.getClass().getName() + " (module "
+                            + provider.getClass().getModule().getName() + ") brings a command whose name is taken: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     /** Without a subcommand: print the usage on stderr and fail as a usage error. */
     @Override
     public void run() {
@@ -120,7 +159,10 @@ public final class Main implements Runnable {
      * ({@code Modules.override}).
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, List<com.google.inject.Module> overrides) {
-        CommandLine cl = new CommandLine(new Main(overrides));
+        Main main = new Main(overrides);
+        CommandLine cl = new CommandLine(main);
+        addPluginCommands(cl, main);
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);

@@ -71,6 +71,11 @@ final class PretokenizeCommand implements Callable<Integer> {
             description = "Samples per shard (default: fourm.data.samples-per-shard).")
     Integer samplesPerShard;
 
+    @Option(names = "--rebuild", description = "Write a modality folder that has no manifest.json again, even when"
+            + " its shards already hold this run's complete output (by default such a folder, written before"
+            + " manifests existed, is verified and adopted).")
+    boolean rebuild;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16",
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -83,8 +88,13 @@ final class PretokenizeCommand implements Callable<Integer> {
         try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
              ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
             checkPlugin(config, t);
-            OutputLocks.clearUnfinished(out, List.of(modality, ImagePretokenizer.CROP_SETTINGS),
-                    spec.commandLine().getErr());
+            if (OutputLocks.adoptOrClear(out, List.of(modality, ImagePretokenizer.CROP_SETTINGS),
+                    ImagePretokenizer.sampleKeys(images), perShard, rebuild, spec.commandLine().getErr())) {
+                spec.commandLine().getOut().println("adopted " + out.resolve(modality) + " and its crop settings;"
+                        + " nothing to write");
+                spec.commandLine().getOut().flush();
+                return Main.OK;
+            }
             s = ImagePretokenizer.run(t.withBatchSize(batchSize), new ImagePretokenizer.Options(images, out, modality,
                     crops, minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");

@@ -59,6 +59,11 @@ final class PretokenizeIdsCommand implements Callable<Integer> {
             description = "Samples per shard (default: fourm.data.samples-per-shard).")
     Integer samplesPerShard;
 
+    @Option(names = "--rebuild", description = "Write modality folders that have no manifest.json again, even when"
+            + " their shards already hold this run's complete output (by default such a folder, written before"
+            + " manifests existed, is verified and adopted).")
+    boolean rebuild;
+
     @Override
     public Integer call() {
         Fourm fourm = Startup.start(main);
@@ -103,7 +108,13 @@ final class PretokenizeIdsCommand implements Callable<Integer> {
         }
         Pretokenizer.Result r;
         try (OutputLock lock = OutputLocks.acquire(output, "fourm pretokenize-ids", spec.commandLine().getErr())) {
-            OutputLocks.clearUnfinished(output, new ArrayList<>(specs.keySet()), spec.commandLine().getErr());
+            List<String> sampleKeys = Pretokenizer.sampleKeys(input, specs);
+            if (OutputLocks.adoptOrClear(output, new ArrayList<>(specs.keySet()), sampleKeys, perShard, rebuild,
+                    spec.commandLine().getErr())) {
+                spec.commandLine().getOut().println("adopted " + sampleKeys.size() + " samples of " + specs.keySet()
+                        + " in " + output + "; nothing to write");
+                return Main.OK;
+            }
             r = Pretokenizer.run(input, output, specs, perShard);
         } catch (NoSuchFileException e) {
             throw new UserError("no such file or folder: " + e.getFile() + (e.getReason() == null ? ""

@@ -35,7 +35,7 @@ final class Startup {
      */
     static ModalityCatalog catalog(Fourm fourm) {
         return ModalityCatalog.ofModalities(fourm.modalities())
-                .orElse(userErrors(ModalityCatalog.discovered(fourm.registry(), fourm.config())));
+                .orElse(userErrors(fourm.registry().catalog(fourm.config())));
     }
 
     /** Every discovered plugin's modality, created from {@code root} when a checkpoint names it. */
@@ -46,7 +46,7 @@ final class Startup {
         } catch (IllegalStateException | ServiceConfigurationError e) {
             throw new UserError("start-up failed: " + e.getMessage(), e);
         }
-        return userErrors(ModalityCatalog.discovered(registry, root));
+        return userErrors(registry.catalog(root));
     }
 
     /** {@code catalog} with a plugin's bad settings reported as a {@link UserError}. */

@@ -3,6 +3,7 @@ package fourm.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import fourm.api.Modality;
 import fourm.api.ModalityTokenizer;
 import fourm.core.ModalityRegistry;
@@ -25,20 +26,7 @@ final class TextModalities {
     static SequenceTokenizer<?> resolve(Path config, String key, Path tokenizerFile) {
         Config root = Startup.loadConfig(config);
         ModalityRegistry registry = ModalityRegistry.discover();
-        ModalityRegistry.Entry entry = registry.find(key).orElseThrow(() -> new UserError("unknown modality '" + key
-                + "'; the modalities found on the module path are " + registry.keys()));
-        String path = entry.provider().configPath();
-        Modality modality;
-        try {
-            Config node = root.getConfig(path);
-            if (tokenizerFile != null) {
-                node = node.withValue(TokenizerSetting.KEY, ConfigValueFactory.fromAnyRef(tokenizerFile.toString(),
-                        "--tokenizer"));
-            }
-            modality = entry.provider().create(node);
-        } catch (ConfigException e) {
-            throw new UserError("modality '" + key + "' (" + path + "): " + e.getMessage(), e);
-        }
+        Modality modality = create(root, registry, key, tokenizerFile);
         ModalityTokenizer<?> t = modality.tokenizer().orElse(null);
         if (t instanceof SequenceTokenizer<?> sequence) {
             return sequence;
@@ -46,6 +34,32 @@ final class TextModalities {
         throw new UserError("modality '" + key + "' has no text tokenizer" + (t != null && t.pretokenizedOnly()
                 ? " (its tokenizer setting is 'none': values are pre-tokenized)" : "")
                 + "; tokenize and detokenize work on the text sequence modalities " + textKeys(registry, root));
+    }
+
+    /**
+     * Creates modality {@code key} alone from the configuration; {@code tokenizerFile} replaces its tokenizer setting
+     * (a text modality's {@code tokenizer}, an image modality's {@code tokenizer.checkpoint}).
+     */
+    static Modality create(Path config, String key, Path tokenizerFile) {
+        return create(Startup.loadConfig(config), ModalityRegistry.discover(), key, tokenizerFile);
+    }
+
+    private static Modality create(Config root, ModalityRegistry registry, String key, Path tokenizerFile) {
+        ModalityRegistry.Entry entry = registry.find(key).orElseThrow(() -> new UserError("unknown modality '" + key
+                + "'; the modalities found on the module path are " + registry.keys()));
+        String path = entry.provider().configPath();
+        try {
+            Config node = root.getConfig(path);
+            if (tokenizerFile != null) {
+                String setting = node.hasPath(TokenizerSetting.KEY) && node.getValue(TokenizerSetting.KEY).valueType()
+                        == ConfigValueType.OBJECT ? TokenizerSetting.KEY + ".checkpoint" : TokenizerSetting.KEY;
+                node = node.withValue(setting, ConfigValueFactory.fromAnyRef(tokenizerFile.toString(),
+                        "--tokenizer"));
+            }
+            return entry.provider().create(node);
+        } catch (ConfigException e) {
+            throw new UserError("modality '" + key + "' (" + path + "): " + e.getMessage(), e);
+        }
     }
 
     /** The first discovered modality (by key) that has a text tokenizer setting. */

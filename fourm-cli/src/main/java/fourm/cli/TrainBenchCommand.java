@@ -33,6 +33,10 @@ final class TrainBenchCommand implements Callable<Integer> {
             description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every timed step and the GEMM rates to "
+            + "FILE (JSON).")
+    java.nio.file.Path json;
+
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0) {
@@ -63,7 +67,27 @@ final class TrainBenchCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; engine threads %s;"
                 + " OMP_WAIT_POLICY %s", load[0], loadAfter, System.getProperty("ai.djl.pytorch.num_threads",
                 "default"), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));
+        out.println(String.format(Locale.ROOT, "  peak resident %.2f GB", BenchFiles.peakResidentBytes() / 1e9));
         out.flush();
+        if (json != null) {
+            com.google.gson.JsonObject root = new com.google.gson.JsonObject();
+            root.addProperty("bench", "train");
+            root.addProperty("config", "tiny");
+            String[] names = {"step", "forward", "backward", "optimizer"};
+            for (int k = 0; k < names.length; k++) {
+                com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+                for (double[] step : r.timedSteps()) {
+                    a.add(step[k]);
+                }
+                root.add(names[k] + "_seconds", a);
+            }
+            root.addProperty("flops_per_step", r.flopsPerStep());
+            root.addProperty("tokens_per_step", s.tokensPerStep());
+            root.addProperty("gemm_gflops_before", r.gemmBefore().gflops());
+            root.addProperty("gemm_gflops_after", r.gemmAfter().gflops());
+            BenchFiles.addEnvironment(root, load[0], loadAfter);
+            BenchFiles.writeJson(json, root);
+        }
         return Main.OK;
     }
 

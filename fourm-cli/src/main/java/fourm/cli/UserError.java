@@ -1,6 +1,7 @@
 package fourm.cli;
 
 import com.typesafe.config.ConfigException;
+import fourm.cli.spi.UserInputException;
 import fourm.core.data.BadDatasetException;
 import fourm.core.data.BadSampleException;
 import fourm.core.data.IncompleteDatasetException;
@@ -34,6 +35,9 @@ final class UserError extends RuntimeException {
     static UserError classify(Throwable e) {
         if (e instanceof UserError u) {
             return u;
+        }
+        if (e instanceof UserInputException u) {
+            return new UserError(u.getMessage(), u.getCause());
         }
         if (e instanceof ConfigException ce) {
             return new UserError(ce.getMessage(), ce);

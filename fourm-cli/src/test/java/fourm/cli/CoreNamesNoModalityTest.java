@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
  * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
  */
 class CoreNamesNoModalityTest {
-    /** The modules whose main code the rule covers. */
-    static final List<String> MODULES = List.of("fourm-core", "fourm-vq", "fourm-cli");
+    /**
+     * The modules whose main code the rule covers: fourm-core and the engine modules split from it
+     * ({@code fourm-core-*}), fourm-vq and its parts ({@code fourm-vq-*}), and the command line.
+     */
+    static final List<String> MODULES = modules("fourm-core", "fourm-vq", "fourm-cli");
 
     /** The 19 modality keys of 4M-21. */
     static final Set<String> KEYS = Set.of("rgb@224", "tok_rgb@224", "tok_depth@224", "tok_normal@224",
@@ -90,6 +93,8 @@ class CoreNamesNoModalityTest {
         // tests name all 19 keys, and fourm-api declares the kinds.
         List<String> inTests = keyLiterals(List.of("fourm-cli/src/test/java"));
         assertThat(KEYS).allSatisfy(k -> assertThat(inTests).anyMatch(v -> v.contains(": " + k + " in ")));
+        assertThat(MODULES).as("the modules the rules cover, found by folder name")
+                .contains("fourm-core", "fourm-core-model", "fourm-core-generate", "fourm-vq", "fourm-cli");
         Map<String, Set<String>> enums = enumConstants(JavaSourceScan.repositoryRoot());
         assertThat(enums).containsKey("ModalityKind");
         assertThat(enums.get("ModalityKind")).contains("IMAGE_TOKENS", "TOKEN_SEQUENCE");
@@ -106,6 +111,26 @@ class CoreNamesNoModalityTest {
     void noSwitchOverModalityKindsOrFamiliesOutsideTheKits() {
         assertThat(enumSwitches(MODULES)).as("switches over a closed set of modality kinds outside the kits (call"
                 + " the plugin's TokenLayout, masking or tokenizer instead)").isEmpty();
+    }
+
+    /**
+     * The module folders of the repository named {@code family} or {@code family-*} for each family, in order: the
+     * rule follows a module when it is split into parts.
+     */
+    static List<String> modules(String... families) {
+        Path root = JavaSourceScan.repositoryRoot();
+        List<String> out = new ArrayList<>();
+        for (String family : families) {
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(root)) {
+                s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.equals(family) || n.startsWith(family + "-"))
+                        .filter(n -> java.nio.file.Files.isDirectory(root.resolve(n).resolve("src/main/java")))
+                        .sorted().forEach(out::add);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -159,7 +184,7 @@ class CoreNamesNoModalityTest {
     /** The constants of each of {@link #ENUMS} that is still declared in some module's main code. */
     static Map<String, Set<String>> enumConstants(Path root) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        for (String module : List.of("fourm-api", "fourm-core", "fourm-vq")) {
+        for (String module : modules("fourm-api", "fourm-core", "fourm-vq")) {
             for (Path file : JavaSourceScan.javaFiles(root.resolve(module).resolve("src/main/java"))) {
                 String name = file.getFileName().toString().replace(".java", "");
                 if (ENUMS.contains(name)) {

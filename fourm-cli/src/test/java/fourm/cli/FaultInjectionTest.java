@@ -51,12 +51,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Slow
 class FaultInjectionTest {
     private static final long SEED = Long.getLong("fourm.faults.seed", 15);
+    /** kill -9 rounds per kill case; a soak run raises it ({@code -Dfourm.faults.kills=20}). */
+    private static final int KILLS = Integer.getInteger("fourm.faults.kills", 3);
     private static final Map<String, int[]> COUNTS = new LinkedHashMap<>();
     private static final Duration CHILD_TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
     static Path shared;
     static Path data;
+    /** 1500 samples of caption and tok_rgb@224 token ids, written once for the pretokenize cases. */
+    static Path ids;
 
     @TempDir
     Path dir;
@@ -65,6 +69,8 @@ class FaultInjectionTest {
     static void toyData() throws IOException {
         data = shared.resolve("toy");
         ToyData.write(data, ToyModalities.specs(), 128, 7, 32);
+        ids = shared.resolve("ids");
+        writeIds(ids, 1500);
     }
 
     @AfterAll
@@ -439,9 +445,9 @@ class FaultInjectionTest {
             record("concurrent train (in JVM)", r.cleanUserError() && r.err().contains("PID "
                     + ProcessHandle.current().pid()) && r.err().contains("on host") && r.err().contains("since"),
                     r.err(), failures);
-            Path ids = dir.resolve("ids");
-            writeIds(ids, 10);
-            Run p = fourm("pretokenize-ids", "--input", ids.toString(), "--output", out.toString());
+            Path few = dir.resolve("ids");
+            writeIds(few, 10);
+            Run p = fourm("pretokenize-ids", "--input", few.toString(), "--output", out.toString());
             record("concurrent pretokenize-ids", p.cleanUserError() && p.err().contains("in use by another run"),
                     p.err(), failures);
         }
@@ -469,28 +475,37 @@ class FaultInjectionTest {
 
     @Test
     void killedDuringCheckpointWritesThenResumedGivesTheBytesOfAnUninterruptedRun() throws Exception {
-        String settings = "fourm.train { steps = 60, checkpoint { every = 1, keep-last = 2 } }\n";
+        // each round runs until one more checkpoint is complete, then at most 300 ms: 15 steps a round keep the run
+        // alive to the last kill (a toy step with its checkpoint takes 30 ms or more)
+        int steps = 15 * KILLS;
+        String settings = "fourm.train { steps = " + steps + ", checkpoint { every = 1, keep-last = 2 } }\n";
+        // the uninterrupted run writes its last checkpoint only: how often a run saves does not change its weights
         Path reference = dir.resolve("reference");
-        Run r = fourm("train", "-c", experiment("ref.conf", reference, settings).toString());
+        Run r = fourm("train", "-c", experiment("ref.conf", reference, "fourm.train.steps = " + steps + "\n")
+                .toString());
         assertThat(r.code()).as(r.err()).isZero();
 
         Path out = dir.resolve("killed");
         Path conf = experiment("k.conf", out, settings);
         Random rnd = new Random(SEED + 4);
         List<String> failures = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < KILLS; k++) {
             Process p = childFourm(dir.resolve("kill-" + k + ".log"), k == 0 ? new String[] {"train", "-c",
                 conf.toString()} : new String[] {"train", "-c", conf.toString(), "--resume"});
-            long before = countCheckpoints(out);
-            waitFor(() -> countCheckpoints(out) > before, p);
-            Thread.sleep(rnd.nextInt(600));
+            long before = latestCheckpoint(out);
+            waitFor(() -> latestCheckpoint(out) > before, p);
+            Thread.sleep(rnd.nextInt(300));
+            boolean alive = p.isAlive();
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            record("kill -9 in checkpoint writes", true, "", failures);
+            // a child that had already finished would test nothing: the case then fails, so the steps get raised
+            record("kill -9 in checkpoint writes", alive, "round " + k + ": the child ended before the kill: "
+                    + Files.readString(dir.resolve("kill-" + k + ".log")), failures);
         }
         Run resumed = fourm("train", "-c", conf.toString(), "--resume");
-        Path got = out.resolve("checkpoints/step-00000060/model.safetensors");
-        record("resume after kill -9", resumed.code() == 0 && sameTensors(reference.resolve(
-                "checkpoints/step-00000060/model.safetensors"), got), resumed.err(), failures);
+        String last = String.format(Locale.ROOT, "checkpoints/step-%08d/model.safetensors", steps);
+        Path got = out.resolve(last);
+        record("resume after kill -9", resumed.code() == 0 && sameTensors(reference.resolve(last), got),
+                resumed.err(), failures);
         assertThat(failures).isEmpty();
     }
 
@@ -509,34 +524,34 @@ class FaultInjectionTest {
         }
     }
 
-    private static long countCheckpoints(Path out) {
+    /** The step of the newest checkpoint folder (0 when there is none). */
+    private static long latestCheckpoint(Path out) {
         Path c = out.resolve("checkpoints");
         if (!Files.isDirectory(c)) {
             return 0;
         }
         try (Stream<Path> s = Files.list(c)) {
-            return s.filter(x -> x.getFileName().toString().startsWith("step-")).count();
-        } catch (IOException e) {
+            return s.map(x -> x.getFileName().toString()).filter(n -> n.matches("step-\\d+"))
+                    .mapToLong(n -> Long.parseLong(n.substring(5))).max().orElse(0);
+        } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
     }
 
     @Test
     void killedDuringPretokenizeThenRunAgainGivesTheDatasetOfAnUninterruptedRun() throws Exception {
-        Path ids = dir.resolve("ids");
-        writeIds(ids, 3000);
         Path reference = dir.resolve("reference");
         Run r = fourm("pretokenize-ids", "--input", ids.toString(), "--output", reference.toString(),
-                "--samples-per-shard", "50");
+                "--samples-per-shard", "25");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> failures = new ArrayList<>();
         Random rnd = new Random(SEED + 5);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < KILLS; k++) {
             Path out = dir.resolve("killed-" + k);
             Process p = childFourm(dir.resolve("pk-" + k + ".log"), "pretokenize-ids", "--input", ids.toString(),
-                    "--output", out.toString(), "--samples-per-shard", "50");
+                    "--output", out.toString(), "--samples-per-shard", "25");
             waitFor(() -> Files.exists(out.resolve("caption").resolve("shard-00000.tar")), p);
-            Thread.sleep(rnd.nextInt(400));
+            Thread.sleep(rnd.nextInt(300));
             p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             boolean finished = Files.exists(out.resolve("caption").resolve(DatasetManifest.FILE_NAME))
                     && Files.exists(out.resolve("tok_rgb@224").resolve(DatasetManifest.FILE_NAME));
@@ -544,7 +559,7 @@ class FaultInjectionTest {
             boolean ok = finished ? check.code() == 0 : check.code() == Main.FAILED
                     && check.out().contains("incomplete dataset");
             Run again = fourm("pretokenize-ids", "--input", ids.toString(), "--output", out.toString(),
-                    "--samples-per-shard", "50");
+                    "--samples-per-shard", "25");
             if (!finished) {
                 ok &= again.code() == 0 && sameDataset(reference, out);
             }
@@ -580,10 +595,145 @@ class FaultInjectionTest {
             }
             String key = String.format(Locale.ROOT, "s%05d", i);
             Files.write(root.resolve("caption").resolve(key + ".npy"),
-                    fourm.core.data.Npy.writeInt16(new int[] {cap.length}, cap));
+                    fourm.core.io.Npy.writeInt16(new int[] {cap.length}, cap));
             Files.write(root.resolve("tok_rgb@224").resolve(key + ".npy"),
-                    fourm.core.data.Npy.writeInt16(new int[] {196}, rgb));
+                    fourm.core.io.Npy.writeInt16(new int[] {196}, rgb));
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------- plugin jars
+
+    @Test
+    void corruptPluginJarsAreNamedBeforeTheJvmStartsOnTheModulePath() throws IOException {
+        Path example = ModulePathRun.jar(ModulePathRun.TEST_PLUGINS, "example-custom-modality");
+        byte[] good = Files.readAllBytes(example);
+        Random rnd = new Random(SEED + 7);
+        List<String> failures = new ArrayList<>();
+        record("plugin jar intact", ModulePathCheck.checkEntry(example).isEmpty(), example.toString(), failures);
+        int n = 0;
+        for (int v = 0; v < 8; v++) {
+            pluginCase("plugin jar truncated", Arrays.copyOf(good, 4 + rnd.nextInt(good.length - 4)), n++, failures);
+        }
+        int eocd = lastIndexOf(good, new byte[] {0x50, 0x4b, 0x05, 0x06});
+        for (int field : new int[] {12, 16}) { // the central directory's size and offset (its entry count is recounted)
+            byte[] b = good.clone();
+            ByteBuffer.wrap(b, eocd + field, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(1 + rnd.nextInt(good.length));
+            pluginCase("plugin jar central directory", b, n++, failures);
+        }
+        for (byte[] signature : new byte[][] {{0x50, 0x4b, 0x01, 0x02}, {0x50, 0x4b, 0x03, 0x04}}) {
+            List<Integer> at = new ArrayList<>();
+            for (int i = 4; i + 4 <= good.length; i++) {
+                if (Arrays.equals(good, i, i + 4, signature, 0, 4)) {
+                    at.add(i);
+                }
+            }
+            byte[] b = good.clone();
+            b[at.get(rnd.nextInt(at.size())) + 3] = 0x7f; // a central or local entry header that is not one
+            pluginCase(signature[2] == 1 ? "plugin jar central directory" : "plugin jar entry header", b, n++,
+                    failures);
+        }
+        byte[][] moduleInfos = {{(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 0, 0, 0, 61, 1, 2, 3},
+            {(byte) 0xca, (byte) 0xfe}, "module x {}".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+        for (byte[] info : moduleInfos) {
+            ByteArrayOutputStream jar = new ByteArrayOutputStream();
+            try (var out = new java.util.jar.JarOutputStream(jar)) {
+                out.putNextEntry(new java.util.jar.JarEntry("module-info.class"));
+                out.write(info);
+                out.closeEntry();
+            }
+            pluginCase("plugin jar bad module-info", jar.toByteArray(), n++, failures);
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    private void pluginCase(String category, byte[] bytes, int n, List<String> failures) throws IOException {
+        Path jar = Files.write(dir.resolve("plugin-" + n + ".jar"), bytes);
+        var problem = ModulePathCheck.check(List.of(jar), List.of(jar));
+        record(category, problem.isPresent() && problem.get().contains(jar.toString()), jar.getFileName() + ": "
+                + problem.orElse("accepted"), failures);
+    }
+
+    private static int lastIndexOf(byte[] b, byte[] what) {
+        for (int i = b.length - what.length; i >= 0; i--) {
+            if (Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
+    }
+
+    // ---------------------------------------------------------------------------------------------- long captions
+
+    @Test
+    void captionsPastMaxTokensAreBadSamplesOfTheDataCheck() throws IOException {
+        Random rnd = new Random(SEED + 8);
+        List<String> failures = new ArrayList<>();
+        Path conf = experiment("captions.conf", dir.resolve("x"), "");
+        for (int v = 0; v < 6; v++) {
+            Path ds = dir.resolve("captions-" + v);
+            int bad = rnd.nextInt(20);
+            int words = 17 + rnd.nextInt(40); // the toy caption holds at most 16 tokens
+            try (fourm.core.data.ShardedDatasetWriter w = new fourm.core.data.ShardedDatasetWriter(ds,
+                    List.of("caption"), 8)) {
+                for (int i = 0; i < 20; i++) {
+                    w.write(String.format(Locale.ROOT, "c%03d", i), Map.of("caption", fourm.core.data.SampleFile.text(
+                            i == bad ? "red ".repeat(words).trim() : "a red square")));
+                }
+                w.finish();
+            }
+            Run r = fourm("-c", conf.toString(), "data", "check", ds.toString(), "--modalities", "caption");
+            record("caption past max-tokens", r.code() == Main.FAILED && r.out().contains(String.format(Locale.ROOT,
+                    "sample 'c%03d'", bad)) && r.out().contains("text of " + words + " tokens")
+                    && r.out().contains("19 good samples, 1 bad") && !r.err().contains("internal error"),
+                    r.out() + r.err(), failures);
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    // ---------------------------------------------------------------------------------------------- no manifest
+
+    @Test
+    void aDatasetWithoutManifestIsAdoptedOnlyWhenItIsTheRunsCompleteOutput() throws IOException {
+        Path few = dir.resolve("few");
+        writeIds(few, 60);
+        String[] args = {"pretokenize-ids", "--input", few.toString(), "--output", "", "--samples-per-shard", "8"};
+        Path reference = dir.resolve("reference");
+        args[4] = reference.toString();
+        assertThat(fourm(args).code()).isZero();
+        List<String> mods = List.of("caption", "tok_rgb@224");
+        Random rnd = new Random(SEED + 9);
+        List<String> failures = new ArrayList<>();
+        for (int v = 0; v < 5; v++) {
+            Path ds = dir.resolve("old-" + v);
+            copyTree(reference, ds);
+            for (String m : mods) {
+                Files.delete(ds.resolve(m).resolve(DatasetManifest.FILE_NAME));
+            }
+            Path folder = ds.resolve(mods.get(rnd.nextInt(2)));
+            Path shard = folder.resolve(String.format(Locale.ROOT, "shard-%05d.tar", rnd.nextInt(8)));
+            String kind = switch (v) {
+                case 0 -> "complete";
+                case 1 -> "tmp";
+                case 2 -> "missing";
+                case 3 -> "truncated";
+                default -> "extra";
+            };
+            switch (kind) {
+                case "tmp" -> Files.write(folder.resolve(".shard-00008.tar.tmp"), new byte[100]);
+                case "missing" -> Files.delete(shard);
+                case "truncated" -> Files.write(shard, Arrays.copyOf(Files.readAllBytes(shard), 700));
+                case "extra" -> Files.copy(shard, folder.resolve("shard-00008.tar"));
+                default -> { }
+            }
+            args[4] = ds.toString();
+            Run r = fourm(args);
+            boolean adopted = r.err().contains("note: adopted");
+            boolean ok = r.code() == 0 && adopted == kind.equals("complete")
+                    && sameDataset(reference, ds) && noTemporaryFiles(ds);
+            record("dataset without manifest (" + (kind.equals("complete") ? "adopted" : "written again") + ")",
+                    ok, kind + ": " + r.err(), failures);
+        }
+        assertThat(failures).isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------- disk full
@@ -591,8 +741,6 @@ class FaultInjectionTest {
     @Test
     void aFullDiskIsAUserErrorNamingTheFileAndLeavesNoTemporaryFiles() throws Exception {
         List<String> failures = new ArrayList<>();
-        Path ids = dir.resolve("ids");
-        writeIds(ids, 1500);
         Path small = dir.resolve("small");
         Files.createDirectories(small);
         boolean tmpfs = mount(small, "600k");

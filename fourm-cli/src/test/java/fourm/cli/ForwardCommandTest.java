@@ -123,6 +123,38 @@ class ForwardCommandTest {
     }
 
     @Test
+    void aCheckpointWithANaNWeightIsAUserErrorNamingTheTensorUnlessAllowed() throws IOException {
+        Path model = SharedFiles.require("reference/golden/swiglu_nobias/model.safetensors");
+        Path inputs = SharedFiles.require("reference/golden/inputs.safetensors");
+        Path bad = dir.resolve("nan.safetensors");
+        String poisoned = "encoder.1.mlp.fc1.weight";
+        try (SafetensorsReader r = SafetensorsReader.open(model)) {
+            SafetensorsWriter w = new SafetensorsWriter().putMetadata(r.metadata());
+            for (TensorInfo t : r.tensors().values()) {
+                if (t.name().equals(poisoned)) {
+                    float[] v = r.floats(t.name());
+                    v[v.length / 2] = Float.NaN;
+                    w.addFloats(t.name(), t.shape(), v);
+                } else {
+                    w.add(t.name(), t.dtype(), t.shape(), r.bytes(t.name()));
+                }
+            }
+            w.write(bad);
+        }
+        Path out = dir.resolve("o.safetensors");
+        Run r = fourm("forward", "--model", bad.toString(), "--inputs", inputs.toString(), "--out", out.toString(),
+                "--decoder-order", ORDER, "--num-encoder-tokens", "48", "--num-decoder-tokens", "48");
+        assertThat(r.exit()).as(r.err()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains(poisoned).contains("NaN").doesNotContain("internal error");
+        assertThat(Files.exists(out)).isFalse();
+        Run allowed = fourm("forward", "--model", bad.toString(), "--inputs", inputs.toString(), "--out",
+                out.toString(), "--decoder-order", ORDER, "--num-encoder-tokens", "48", "--num-decoder-tokens", "48",
+                "--allow-non-finite");
+        assertThat(allowed.err()).doesNotContain("internal error");
+        assertThat(allowed.out() + allowed.err()).containsIgnoringCase("nan");
+    }
+
+    @Test
     void inputsWithAMissingKeyAndABadDecoderOrderAreUserErrors() throws IOException {
         Path model = SharedFiles.require("reference/golden/gelu/model.safetensors");
         Path inputs = SharedFiles.require("reference/golden/inputs.safetensors");

@@ -69,6 +69,19 @@ class ImageTokenizerCommandsTest {
         assertThat(ds.resolve("crop_settings").resolve("shard-00000.tar")).exists();
         assertThat(ds.resolve("tok_rgb@16").resolve("manifest.json")).exists();
 
+        // written before manifests existed: the same run again verifies and adopts both folders, writing nothing
+        String manifest = Files.readString(ds.resolve("tok_rgb@16").resolve("manifest.json"));
+        Files.delete(ds.resolve("tok_rgb@16").resolve("manifest.json"));
+        Files.delete(ds.resolve("crop_settings").resolve("manifest.json"));
+        Run again = fourm("pretokenize", "--tokenizer", out.resolve("tokenizer.safetensors").toString(), "--modality",
+                "tok_rgb@16", "--images", data.resolve("rgb").toString(), "--out", ds.toString(), "--crops", "2",
+                "--samples-per-shard", "5");
+        assertThat(again.exit()).as(again.err()).isEqualTo(Main.OK);
+        assertThat(again.err()).contains("adopted " + ds.resolve("tok_rgb@16"))
+                .contains("adopted " + ds.resolve("crop_settings"));
+        assertThat(again.out()).contains("nothing to write");
+        assertThat(Files.readString(ds.resolve("tok_rgb@16").resolve("manifest.json"))).isEqualTo(manifest);
+
         // a 16 px tokenizer (4 tokens a crop) into tok_rgb@224 (196 tokens a crop) is refused before any work
         Run wrongSize = fourm("pretokenize", "--tokenizer", out.resolve("tokenizer.safetensors").toString(),
                 "--modality", "tok_rgb@224", "--images", data.resolve("rgb").toString(), "--out", ds.toString());

@@ -61,6 +61,50 @@ class LauncherTest {
         assertThat(r.stderr()).contains(corrupt.toString()).contains("not a jar");
     }
 
+    /**
+     * A jar that starts with valid zip bytes but is cut short, has a broken central directory, or carries a
+     * module-info.class that does not parse is named with what is wrong (exit 2), not left to the JVM's boot-layer
+     * error.
+     */
+    @Test
+    void aCorruptPluginJarThatStartsLikeAZipIsNamedWithWhatIsWrong() throws Exception {
+        Path example = ModulePathRun.jar(ModulePathRun.TEST_PLUGINS, "example-custom-modality");
+        byte[] good = Files.readAllBytes(example);
+        Path truncated = Files.write(tmp.resolve("truncated.jar"), java.util.Arrays.copyOf(good, good.length / 2));
+        byte[] broken = good.clone();
+        int eocd = lastIndexOf(broken, new byte[] {0x50, 0x4b, 0x05, 0x06});
+        java.nio.ByteBuffer.wrap(broken, eocd + 16, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(7);
+        Path badDirectory = Files.write(tmp.resolve("central-directory.jar"), broken);
+        Path badModuleInfo = tmp.resolve("module-info.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(badModuleInfo))) {
+            out.putNextEntry(new java.util.jar.JarEntry("module-info.class"));
+            out.write(new byte[] {(byte) 0xca, (byte) 0xfe, (byte) 0xba, (byte) 0xbe, 0, 0, 0, 61, 1, 2, 3});
+            out.closeEntry();
+        }
+        for (Path jar : List.of(truncated, badDirectory, badModuleInfo)) {
+            assertThat(Files.readAllBytes(jar)).startsWith(0x50, 0x4b, 0x03, 0x04);
+            ModulePathRun.Result r = launch(Map.of("FOURM_MODULE_PATH_EXTRA", jar.toString()), "modalities");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+            assertThat(r.stderr()).as(jar.toString()).contains("FOURM_MODULE_PATH_EXTRA names " + jar)
+                    .doesNotContain("boot layer");
+        }
+        assertThat(ModulePathCheck.checkEntry(truncated)).get().asString().contains("not a readable jar");
+        assertThat(ModulePathCheck.checkEntry(badDirectory)).get().asString()
+                .containsAnyOf("not a readable jar", "is a corrupt jar");
+        assertThat(ModulePathCheck.checkEntry(badModuleInfo)).get().asString()
+                .contains("the module system cannot read");
+        assertThat(ModulePathCheck.checkEntry(example)).isEmpty();
+    }
+
+    private static int lastIndexOf(byte[] b, byte[] what) {
+        for (int i = b.length - what.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(b, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
+    }
+
     @Test
     void passesJavaOptsToTheJvm() throws Exception {
         Path conf = Files.writeString(tmp.resolve("experiment.conf"),

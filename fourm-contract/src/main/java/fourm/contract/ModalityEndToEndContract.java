@@ -36,7 +36,7 @@ import fourm.core.model.ForwardOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.LossType;
-import fourm.core.train.AdamW;
+import fourm.core.optim.AdamW;
 import fourm.testing.ModalityProviderContract;
 import java.io.IOException;
 import java.nio.file.Files;

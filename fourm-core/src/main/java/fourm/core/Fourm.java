@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import fourm.api.Modality;
+import fourm.core.model.DjlModelEngine;
+import fourm.core.model.ModelEngine;
 import fourm.core.spi.FourmModuleProvider;
 import java.util.ArrayList;
 import java.util.List;

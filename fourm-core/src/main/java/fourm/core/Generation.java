@@ -6,6 +6,7 @@ import fourm.core.generate.GenerationPlan;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.ModalityCatalog;
+import fourm.core.model.ModelEngine;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;

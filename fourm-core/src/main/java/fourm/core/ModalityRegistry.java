@@ -3,7 +3,9 @@ package fourm.core;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
+import fourm.api.ModalitySpec;
 import fourm.api.spi.ModalityProvider;
+import fourm.core.model.ModalityCatalog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The modality plugins found at run time, by key.
@@ -161,5 +164,16 @@ public final class ModalityRegistry {
                     + m.key() + "' (config " + path + ".key)");
         }
         return m;
+    }
+
+    /**
+     * Every modality the discovered plugins provide, created on first use from its node of {@code root} (enabled or
+     * not): the table of known modalities, built from the plugins alone.
+     *
+     * @throws com.typesafe.config.ConfigException from {@link ModalityCatalog#find} if a plugin's settings are invalid
+     */
+    public ModalityCatalog catalog(Config root) {
+        Map<String, ModalitySpec> created = new ConcurrentHashMap<>();
+        return key -> find(key).map(e -> created.computeIfAbsent(key, k -> create(root, k).spec()));
     }
 }

@@ -2,6 +2,7 @@ package fourm.core;
 
 import com.typesafe.config.Config;
 import fourm.api.Modality;
+import fourm.core.model.ModelEngine;
 import fourm.core.train.Experiment;
 import fourm.core.train.Trainer;
 import jakarta.inject.Inject;

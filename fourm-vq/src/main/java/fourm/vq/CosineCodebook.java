@@ -8,9 +8,13 @@ import ai.djl.nn.core.Embedding;
 import java.util.SplittableRandom;
 
 /**
- * The "lucid" vector quantizer with a cosine-similarity codebook (spec-4m.md §6.1), one head:
+ * The "lucid" vector quantizer with a cosine-similarity codebook (spec-4m.md §6.1):
  *
  * <ul>
+ *   <li><b>Codebooks</b>: with one head the latent is quantized as it is. With {@code h > 1} heads (the reference's
+ *       {@code num_codebooks}) {@code quantize.project_in} (Linear L to h L) makes h latents of width L per position,
+ *       each takes a code of the one shared codebook (tokens ordered {@code [B, h, N]}), and
+ *       {@code quantize.project_out} (Linear h L to L) maps the concatenated codes back.</li>
  *   <li><b>Assignment</b>: latents and codebook rows are l2-normalised and each latent takes the code of largest dot
  *       product; the quantized vector is the raw codebook row {@code embed[idx]}.</li>
  *   <li><b>Training</b>: straight-through estimator {@code z + sg(q - z)}, commitment loss
@@ -21,28 +25,37 @@ import java.util.SplittableRandom;
  *       by normalised latents drawn at random from the batch.</li>
  * </ul>
  *
- * <p>State-dict keys: {@code quantize._codebook.initted} [1], {@code quantize._codebook.cluster_size} [K],
- * {@code quantize._codebook.embed} [K, L].
+ * <p>State-dict keys: ({@code h > 1}: {@code quantize.project_in.{weight,bias}} [h L, L], [h L],
+ * {@code quantize.project_out.{weight,bias}} [L, h L], [L]), {@code quantize._codebook.initted} [1],
+ * {@code quantize._codebook.cluster_size} [K], {@code quantize._codebook.embed} [K, L].
  */
 final class CosineCodebook implements Quantizer {
     static final String EMBED = "quantize._codebook.embed";
     static final String CLUSTER_SIZE = "quantize._codebook.cluster_size";
     static final String INITTED = "quantize._codebook.initted";
+    static final String PROJECT_IN = "quantize.project_in";
+    static final String PROJECT_OUT = "quantize.project_out";
 
     private final int codebookSize;
     private final int dim;
+    private final int heads;
     private final double decay;
     private final double commitmentWeight;
 
     CosineCodebook(VqConfig.QuantizerSpec spec) {
         this.codebookSize = spec.codebookSize();
         this.dim = spec.latentDim();
+        this.heads = spec.heads();
         this.decay = spec.emaDecay();
         this.commitmentWeight = spec.commitmentWeight();
     }
 
     @Override
     public void layout(Params.Layout layout) {
+        if (heads > 1) {
+            layout.linearDefault(PROJECT_IN, dim, (long) heads * dim);
+            layout.linearDefault(PROJECT_OUT, (long) heads * dim, dim);
+        }
         layout.buffer(INITTED, Params.Init.ONES, 1);
         layout.buffer(CLUSTER_SIZE, Params.Init.ZEROS, codebookSize);
         layout.buffer(EMBED, Params.Init.UNIT_ROWS, codebookSize, dim);
@@ -54,21 +67,32 @@ final class CosineCodebook implements Quantizer {
         Shape s = z.getShape();
         long b = s.get(0);
         long n = s.get(1);
-        NDArray flat = z.reshape(b * n, dim);
+        NDArray flat = heads == 1 ? z.reshape(b * n, dim)
+                : Nn.linear(p, PROJECT_IN, z).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
+                        .reshape(b * heads * n, dim);
         NDArray normed = Nn.l2norm(flat.stopGradient());
         NDArray embed = p.get(EMBED);
         NDArray scores = normed.matMul(Nn.l2norm(embed).transpose());
         long[] ids = scores.argMax(1).toLongArray();
         NDArray q = Embedding.embedding(m.create(ids), embed, SparseFormat.DENSE).singletonOrThrow();
         if (!training) {
-            return new Quantized(q.reshape(b, n, dim), m.zeros(new Shape()), ids, null);
+            return new Quantized(merge(p, q, b, n), m.zeros(new Shape()), ids, null);
         }
         NDArray qs = q.stopGradient();
         NDArray straight = flat.add(qs.sub(flat).stopGradient());
         NDArray commit = qs.sub(flat).square().mean();
         commit = commit.mul(commit.getManager().create((float) commitmentWeight));
         float[] normedHost = normed.toFloatArray();
-        return new Quantized(straight.reshape(b, n, dim), commit, ids, new Update(normedHost, ids));
+        return new Quantized(merge(p, straight, b, n), commit, ids, new Update(normedHost, ids));
+    }
+
+    /** Rows [B h N, L] of the chosen codes to the quantized latents [B, N, L] (heads joined by project_out). */
+    private NDArray merge(Params.View p, NDArray rows, long b, long n) {
+        if (heads == 1) {
+            return rows.reshape(b, n, dim);
+        }
+        NDArray joined = rows.reshape(b, heads, n, dim).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * dim);
+        return Nn.linear(p, PROJECT_OUT, joined);
     }
 
     @Override
@@ -79,8 +103,12 @@ final class CosineCodebook implements Quantizer {
                         + " is outside the vocabulary [0, " + codebookSize + ")");
             }
         }
+        if (ids.length != (long) batch * heads * positions) {
+            throw new IllegalArgumentException(batch + " images of " + positions + " positions and " + heads
+                    + " codebooks need " + (long) batch * heads * positions + " tokens, got " + ids.length);
+        }
         NDArray q = Embedding.embedding(p.manager().create(ids), p.get(EMBED), SparseFormat.DENSE).singletonOrThrow();
-        return q.reshape(batch, positions, dim);
+        return merge(p, q, batch, positions);
     }
 
     /** The EMA update of one batch: its normalised latents and their codes. */

@@ -118,7 +118,8 @@ public final class ImageTokenizer implements AutoCloseable {
                 rows = 1;
                 cols = c.quantizer().heads();
             } else {
-                rows = h / c.patchSize();
+                // several lucid codebooks: one plane of the grid per codebook, stacked (the reference's b n_c h w)
+                rows = c.quantizer().heads() * (h / c.patchSize());
                 cols = w / c.patchSize();
             }
             int t = rows * cols;
@@ -178,6 +179,10 @@ public final class ImageTokenizer implements AutoCloseable {
                 throw new IllegalArgumentException("token grid " + i + " is " + g.rows() + " x " + g.cols()
                         + "; the " + c.name() + " tokenizer reads 1 x " + c.quantizer().heads() + " (one token per head)");
             }
+            if (!memcodes && g.rows() % c.quantizer().heads() != 0) {
+                throw new IllegalArgumentException("token grid " + i + " has " + g.rows() + " rows; the " + c.name()
+                        + " tokenizer has " + c.quantizer().heads() + " codebooks, one stacked plane each");
+            }
             if (g.rows() != first.rows() || g.cols() != first.cols()) {
                 throw new IllegalArgumentException("token grid " + i + " is " + g.rows() + " x " + g.cols()
                         + " but grid 0 is " + first.rows() + " x " + first.cols() + "; the grids of one call must"
@@ -191,7 +196,7 @@ public final class ImageTokenizer implements AutoCloseable {
                 }
             }
         }
-        int gh = memcodes ? 1 : first.rows();
+        int gh = memcodes ? 1 : first.rows() / c.quantizer().heads();
         int gw = memcodes ? 1 : first.cols();
         int outH = gh * c.patchSize();
         int outW = gw * c.patchSize();

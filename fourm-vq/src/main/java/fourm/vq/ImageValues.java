@@ -1,6 +1,5 @@
 package fourm.vq;
 
-import fourm.vq.train.ReconstructionMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

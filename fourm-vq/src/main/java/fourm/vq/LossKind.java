@@ -11,9 +11,18 @@ public enum LossKind {
     /** Cross-entropy over classes (class-id maps). */
     CROSS_ENTROPY,
     /** One minus the cosine similarity over channels, averaged over positions. */
-    COSINE;
+    COSINE,
+    /**
+     * The reference's {@code binary_cross_entropy} for binary masks (the SAM-instance tokenizer), exactly as it
+     * computes it: {@code p = sigmoid(logit)}, then the soft-target cross-entropy of the two "logits"
+     * {@code (p, 1 - p)} against {@code (t, 1 - t)}, averaged over pixels.
+     */
+    BINARY_CROSS_ENTROPY;
 
-    /** The configuration name: {@code mse}, {@code smooth-l1}, {@code cross-entropy}, {@code cosine}. */
+    /**
+     * The configuration name: {@code mse}, {@code smooth-l1}, {@code cross-entropy}, {@code cosine},
+     * {@code binary-cross-entropy}.
+     */
     public String configName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -29,7 +38,7 @@ public enum LossKind {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + name + "'; expected mse, smooth-l1, cross-entropy"
-                + " or cosine");
+        throw new IllegalArgumentException("unknown loss '" + name + "'; expected mse, smooth-l1, cross-entropy,"
+                + " cosine or binary-cross-entropy");
     }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * A {@link ModalityTokenizer} of {@link Raster}s for one modality, over an {@link ImageTokenizer}: an image of
- * exactly the tokenizer's {@code image-size} in, its token ids row-major out ({@code gridSide^2} ids, or one id per
- * Memcodes head), and back. Stateless and thread-safe; close it to free the model.
+ * exactly the tokenizer's {@code image-size} in, its token ids row-major out ({@code gridSide^2} ids, one such grid per
+ * codebook with several lucid codebooks, or one id per Memcodes head), and back. Stateless and thread-safe; close it
+ * to free the model.
  *
  * <p>A modality plugin loads one with {@link #load(String, Path, ImageValues)} from the checkpoint its configuration
  * names; the checkpoint must have been trained on the values the plugin expects.
@@ -98,7 +99,7 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
     public Raster decode(int[] tokens) {
         VqConfig c = tokenizer.config();
         boolean memcodes = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES;
-        int rows = memcodes ? 1 : c.gridSide();
+        int rows = memcodes ? 1 : c.quantizer().heads() * c.gridSide();
         int cols = memcodes ? c.quantizer().heads() : c.gridSide();
         if (tokens.length != rows * cols) {
             throw new IllegalArgumentException(key + ": " + tokens.length + " tokens, expected " + rows * cols);

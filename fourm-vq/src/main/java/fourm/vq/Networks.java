@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import fourm.vq.VqConfig.Network;
 import java.util.Map;
@@ -19,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       (2D sin-cos, resized to the grid); {@code blocks.i} pre-norm timm blocks (LayerNorm eps 1e-6, qkv bias, GELU
  *       MLP); no final LayerNorm; optional {@code norm_mlp} + {@code post_mlp} (tanh).</li>
  *   <li><b>ViT decoder</b>: {@code pos_emb}, {@code blocks.i}, optional post-MLP, {@code out_proj} Linear(D, C P P)
- *       unpatchified {@code b (nh nw) (c ph pw) -> b c (nh ph) (nw pw)}.</li>
+ *       unpatchified {@code b (nh nw) (c ph pw) -> b c (nh ph) (nw pw)}, optional {@code out_conv.{0,1}}: two
+ *       ConvNeXt blocks on the decoded map (depth-wise 7x7 conv, LayerNorm over channels, C to 4C to C, layer scale
+ *       {@code gamma}, residual).</li>
  *   <li><b>Bottleneck MLP</b>: {@code linear_in}, blocks {@code x + block(layernorms.i(x))} with
  *       {@code blocks.i.block.0} (thin to wide), GELU, {@code blocks.i.block.2} (wide to thin), {@code linear_out};
  *       LayerNorm eps 1e-5 (nn.LayerNorm's default); applied to each position of a map.</li>
@@ -43,11 +46,36 @@ final class Networks {
     }
 
     /** The ViT decoder's tensors under {@code decoder.}. */
-    static void vitDecoderLayout(Params.Layout l, Network net, int outChannels, int patch, int grid, boolean postMlp) {
+    static void vitDecoderLayout(Params.Layout l, Network net, int outChannels, int patch, int grid, boolean postMlp,
+                                 boolean outConv) {
         long d = net.dim();
         l.buffer("decoder.pos_emb", Params.Init.GIVEN, 1, d, grid, grid);
         vitBlocks(l, "decoder", net, postMlp);
         l.linearXavier("decoder.out_proj", d, (long) outChannels * patch * patch);
+        if (outConv) {
+            for (int i = 0; i < OUT_CONV_BLOCKS; i++) {
+                convNextLayout(l, "decoder.out_conv." + i, outChannels);
+            }
+        }
+    }
+
+    /** Blocks of the {@code out_conv} head. */
+    static final int OUT_CONV_BLOCKS = 2;
+    /** Kernel side of the ConvNeXt depth-wise convolution (padding 3). */
+    static final int CONVNEXT_KERNEL = 7;
+
+    /**
+     * One ConvNeXt block on {@code c} channels, in the reference's registration order: {@code gamma} (layer scale),
+     * {@code dwconv} (depth-wise 7x7, [c, 1, 7, 7]), {@code norm} (LayerNorm eps 1e-6 over channels), {@code pwconv1}
+     * (c to 4c), {@code pwconv2} (4c to c). The linear layers are initialised like the ViT's (xavier, zero bias).
+     */
+    private static void convNextLayout(Params.Layout l, String prefix, long c) {
+        l.param(prefix + ".gamma", Params.Init.LAYER_SCALE, c);
+        l.param(prefix + ".dwconv.weight", Params.Init.TORCH_DEFAULT, c, 1, CONVNEXT_KERNEL, CONVNEXT_KERNEL);
+        l.bias(prefix + ".dwconv.bias", (long) CONVNEXT_KERNEL * CONVNEXT_KERNEL, c);
+        l.layerNorm(prefix + ".norm", c);
+        l.linearXavier(prefix + ".pwconv1", c, 4 * c);
+        l.linearXavier(prefix + ".pwconv2", 4 * c, c);
     }
 
     private static void vitBlocks(Params.Layout l, String prefix, Network net, boolean postMlp) {
@@ -69,11 +97,15 @@ final class Networks {
         }
     }
 
-    /** A bottleneck MLP's tensors under {@code prefix.} (input {@code in}, output {@code out}). */
+    /**
+     * A bottleneck MLP's tensors under {@code prefix.} (input {@code in}, output {@code out}), in the reference's
+     * registration order: {@code linear_in}, {@code linear_out}, the blocks, the LayerNorms.
+     */
     static void mlpLayout(Params.Layout l, String prefix, Network net, int in, int out) {
         long thin = net.dim();
         long wide = thin * net.mlpRatio();
         l.linearDefault(prefix + ".linear_in", in, thin);
+        l.linearDefault(prefix + ".linear_out", thin, out);
         for (int i = 0; i < net.depth(); i++) {
             l.linearDefault(prefix + ".blocks." + i + ".block.0", thin, wide);
             l.linearDefault(prefix + ".blocks." + i + ".block.2", wide, thin);
@@ -81,7 +113,6 @@ final class Networks {
         for (int i = 0; i < net.depth(); i++) {
             l.layerNorm(prefix + ".layernorms." + i, thin);
         }
-        l.linearDefault(prefix + ".linear_out", thin, out);
     }
 
     // ---------------------------------------------------------------------------------------------------- forward
@@ -106,11 +137,33 @@ final class Networks {
      * The ViT decoder from tokens [B, N, D] (already through {@code post_quant_proj}) to [B, C, h P, w P].
      */
     static NDArray vitDecode(Params.View p, NDArray tokens, int h, int w, Network net, int outChannels, int patch,
-                             boolean postMlp, PositionTable pos) {
+                             boolean postMlp, boolean outConv, PositionTable pos) {
         NDArray x = tokens.add(pos.tokens(p.manager(), h, w));
         x = vitBlocksForward(p, "decoder", x, net, postMlp);
         x = Nn.linear(p, "decoder.out_proj", x);
-        return Nn.unpatchify(x, outChannels, patch, h, w);
+        x = Nn.unpatchify(x, outChannels, patch, h, w);
+        if (outConv) {
+            for (int i = 0; i < OUT_CONV_BLOCKS; i++) {
+                x = convNext(p, "decoder.out_conv." + i, x);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * A ConvNeXt block on [B, C, H, W]: {@code x + gamma * pwconv2(GELU(pwconv1(LN(dwconv(x)))))}, the LayerNorm and
+     * the point-wise layers acting on each pixel's channel vector.
+     */
+    static NDArray convNext(Params.View p, String prefix, NDArray x) {
+        long c = x.getShape().get(1);
+        int pad = CONVNEXT_KERNEL / 2;
+        NDArray y = Conv2d.conv2d(x, p.get(prefix + ".dwconv.weight"), p.get(prefix + ".dwconv.bias"),
+                new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), (int) c).singletonOrThrow();
+        y = y.transpose(0, 2, 3, 1);
+        y = Nn.layerNorm(p, prefix + ".norm", y, Nn.VIT_LN_EPS);
+        y = Activation.gelu(Nn.linear(p, prefix + ".pwconv1", y));
+        y = Nn.linear(p, prefix + ".pwconv2", y).mul(p.get(prefix + ".gamma"));
+        return x.add(y.transpose(0, 3, 1, 2));
     }
 
     private static NDArray vitBlocksForward(Params.View p, String prefix, NDArray x, Network net, boolean postMlp) {

@@ -15,23 +15,25 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A tokenizer's tensors under the reference's state-dict names, in registration order: trainable parameters and
- * buffers (sin-cos positions, the codebook and its usage statistics), all owned by one NDManager.
+ * A network's tensors under the reference's state-dict names, in registration order: trainable parameters and
+ * buffers (sin-cos positions, the codebook and its usage statistics), all owned by one NDManager. The one tensor
+ * store of fourm-vq: the ViT and MLP tokenizers and the diffusion decoder ({@link fourm.vq.diffusion.PatchedUNet})
+ * keep their weights in one; {@link VqCheckpoints} checks and reads them.
  *
  * <p>Forward passes never compute on these arrays directly: {@link #view(NDManager)} gives per-step views created in
  * the step's manager (gradients still flow to the parameters), so that every intermediate result belongs to the step
  * and closing the step frees it.
  */
-final class Params implements AutoCloseable {
+public final class Params implements AutoCloseable {
 
     /** Trainable parameter, or buffer (saved, never touched by the optimiser). */
-    enum Role {
+    public enum Role {
         PARAMETER, BUFFER
     }
 
     /** How a new model fills an entry. */
-    enum Init {
-        /** All zeros. */
+    public enum Init {
+        /** All zeros (drawn at random by {@link #create(NDManager, List, long, Map, boolean)} when asked to). */
         ZEROS,
         /** All ones. */
         ONES,
@@ -45,6 +47,8 @@ final class Params implements AutoCloseable {
         NORMAL,
         /** Rows of a kaiming-uniform matrix, each scaled to unit length (the cosine codebook). */
         UNIT_ROWS,
+        /** The ConvNeXt layer scale's start value, 1e-6 everywhere. */
+        LAYER_SCALE,
         /** Filled by the caller (sin-cos tables). */
         GIVEN
     }
@@ -58,8 +62,8 @@ final class Params implements AutoCloseable {
      * @param init  initialisation of a new model
      * @param fanIn fan-in for {@link Init#TORCH_DEFAULT_BIAS}, else 0
      */
-    record Spec(String name, long[] shape, Role role, Init init, long fanIn) {
-        Spec {
+    public record Spec(String name, long[] shape, Role role, Init init, long fanIn) {
+        public Spec {
             shape = shape.clone();
         }
 
@@ -68,7 +72,8 @@ final class Params implements AutoCloseable {
             return shape.clone();
         }
 
-        long numel() {
+        /** Number of values. */
+        public long numel() {
             long n = 1;
             for (long d : shape) {
                 n *= d;
@@ -83,8 +88,17 @@ final class Params implements AutoCloseable {
     }
 
     /** Collects the specs of a layout in order. */
-    static final class Layout {
+    public static final class Layout {
         private final Map<String, Spec> specs = new LinkedHashMap<>();
+
+        /**
+         * A trainable entry; {@code fanIn} is the fan-in of a {@link Init#TORCH_DEFAULT_BIAS} entry (else 0).
+         *
+         * @throws IllegalStateException for a name already in the layout
+         */
+        public Layout add(String name, Init init, long fanIn, long... shape) {
+            return add(new Spec(name, shape, Role.PARAMETER, init, fanIn));
+        }
 
         Layout param(String name, Init init, long... shape) {
             return add(new Spec(name, shape, Role.PARAMETER, init, 0));
@@ -129,7 +143,8 @@ final class Params implements AutoCloseable {
             return this;
         }
 
-        List<Spec> specs() {
+        /** The specs in order. */
+        public List<Spec> specs() {
             return List.copyOf(specs.values());
         }
     }
@@ -157,27 +172,47 @@ final class Params implements AutoCloseable {
      * {@link Init#GIVEN} entries as row-major floats.
      */
     static Params create(NDManager manager, List<Spec> layout, long seed, Map<String, float[]> given) {
+        return create(manager, layout, seed, given, false);
+    }
+
+    /**
+     * New tensors as {@link #create(NDManager, List, long, Map)}; with {@code drawZeros} the {@link Init#ZEROS}
+     * entries are drawn at random too (PyTorch's default bound of their fan-in, or of a 3x3 convolution of their
+     * width for vectors): a network whose zero-initialised output layers do not hide its input, for tests and
+     * benchmarks.
+     */
+    public static Params create(NDManager manager, List<Spec> layout, long seed, Map<String, float[]> given,
+                                boolean drawZeros) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         for (Spec s : layout) {
-            arrays.put(s.name(), engineOwned(manager.create(initial(s, seed, given), new Shape(s.shape()))));
+            arrays.put(s.name(), engineOwned(manager.create(initial(s, seed, given, drawZeros),
+                    new Shape(s.shape()))));
         }
         return new Params(manager, layout, arrays);
     }
 
-    /** Wraps arrays already in {@code manager} (loading). */
-    static Params wrap(NDManager manager, List<Spec> layout, Map<String, NDArray> arrays) {
+    /** Wraps arrays already in {@code manager} (loading); {@code arrays} must hold every entry of the layout. */
+    public static Params wrap(NDManager manager, List<Spec> layout, Map<String, NDArray> arrays) {
         return new Params(manager, layout, arrays);
     }
 
-    private static float[] initial(Spec s, long seed, Map<String, float[]> given) {
+    private static float[] initial(Spec s, long seed, Map<String, float[]> given, boolean drawZeros) {
         int n = Math.toIntExact(s.numel());
         float[] v = new float[n];
         long[] shape = s.shape();
         switch (s.init()) {
             case ZEROS:
+                if (drawZeros) {
+                    double bound = shape.length > 1 ? 1.0 / Math.sqrt((double) s.numel() / shape[0])
+                            : 1.0 / Math.sqrt(9.0 * shape[0]);
+                    uniform(rngFor(seed, s.name()), v, bound);
+                }
                 return v;
             case ONES:
                 Arrays.fill(v, 1f);
+                return v;
+            case LAYER_SCALE:
+                Arrays.fill(v, 1e-6f);
                 return v;
             case GIVEN: {
                 float[] g = given.get(s.name());
@@ -253,26 +288,26 @@ final class Params implements AutoCloseable {
     }
 
     /** The manager owning every tensor. */
-    NDManager manager() {
+    public NDManager manager() {
         return manager;
     }
 
     /** The array of {@code name}. */
-    NDArray get(String name) {
+    public NDArray get(String name) {
         NDArray a = arrays.get(name);
         if (a == null) {
-            throw new IllegalArgumentException("the tokenizer has no tensor '" + name + "'");
+            throw new IllegalArgumentException("the network has no tensor '" + name + "'");
         }
         return a;
     }
 
     /** True when there is an entry {@code name}. */
-    boolean has(String name) {
+    public boolean has(String name) {
         return specs.containsKey(name);
     }
 
     /** Every entry in order. */
-    List<Spec> specs() {
+    public List<Spec> specs() {
         return List.copyOf(specs.values());
     }
 
@@ -280,18 +315,18 @@ final class Params implements AutoCloseable {
     Spec spec(String name) {
         Spec s = specs.get(name);
         if (s == null) {
-            throw new IllegalArgumentException("the tokenizer has no tensor '" + name + "'");
+            throw new IllegalArgumentException("the network has no tensor '" + name + "'");
         }
         return s;
     }
 
     /** Every key in order. */
-    List<String> keys() {
+    public List<String> keys() {
         return List.copyOf(specs.keySet());
     }
 
     /** The trainable parameters by name, in order. */
-    Map<String, NDArray> trainable() {
+    public Map<String, NDArray> trainable() {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Spec s : specs.values()) {
             if (s.role() == Role.PARAMETER) {
@@ -302,7 +337,7 @@ final class Params implements AutoCloseable {
     }
 
     /** Number of trainable elements. */
-    long parameterCount() {
+    public long parameterCount() {
         long n = 0;
         for (Spec s : specs.values()) {
             if (s.role() == Role.PARAMETER) {
@@ -313,7 +348,7 @@ final class Params implements AutoCloseable {
     }
 
     /** Views of the tensors created in {@code m}, made on first use. */
-    View view(NDManager m) {
+    public View view(NDManager m) {
         return new View(m);
     }
 
@@ -324,7 +359,7 @@ final class Params implements AutoCloseable {
     }
 
     /** Per-step views of the tensors, owned by the step's manager. */
-    final class View {
+    public final class View {
         private final NDManager m;
         private final Map<String, NDArray> views = new HashMap<>();
 
@@ -333,12 +368,12 @@ final class Params implements AutoCloseable {
         }
 
         /** The step's manager. */
-        NDManager manager() {
+        public NDManager manager() {
             return m;
         }
 
         /** A view of {@code name} in the step's manager; differentiable in the parameter. */
-        NDArray get(String name) {
+        public NDArray get(String name) {
             NDArray v = views.get(name);
             if (v == null) {
                 v = Params.this.get(name).get(m, new NDIndex("..."));
@@ -347,8 +382,8 @@ final class Params implements AutoCloseable {
             return v;
         }
 
-        /** True when the tokenizer has {@code name}. */
-        boolean has(String name) {
+        /** True when the network has {@code name}. */
+        public boolean has(String name) {
             return Params.this.has(name);
         }
     }

@@ -2,10 +2,10 @@ package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import fourm.core.io.CheckpointException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
-import fourm.core.model.CheckpointException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Tokenizer checkpoints in safetensors with the reference's state-dict names ({@code encoder.*},
@@ -129,25 +130,107 @@ public final class VqCheckpoints {
     private static VqModel load(SafetensorsReader r, VqConfig config, Scope scope) throws IOException {
         boolean withDecoder = scope == Scope.FULL;
         List<Params.Spec> layout = VqModel.layout(config, withDecoder);
-        List<String> problems = check(r, layout, withDecoder);
+        Predicate<String> ignored = withDecoder ? key -> false : VqCheckpoints::decoderKey;
+        List<String> problems = check(r, layout, ignored);
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
         }
+        return VqModel.wrap(config, read(r, layout), withDecoder);
+    }
+
+    private static boolean decoderKey(String key) {
+        return Arrays.stream(VqModel.DECODER_PREFIXES).anyMatch(key::startsWith);
+    }
+
+    /**
+     * A tokenizer's encoder side ({@link Scope#ENCODER_ONLY}'s tensors) and another decoder, read from one file:
+     * every tensor of the file must belong to one of the two ({@code decoder} takes the place of the ViT decoder, for
+     * example a DiVAE's diffusion decoder under {@code decoder.*}).
+     *
+     * @param decoder the other decoder's layout
+     * @throws CheckpointException listing every missing, unexpected, mis-shaped and non-float key of either part
+     */
+    public static EncoderAnd loadEncoderAnd(Path file, VqConfig config, List<Params.Spec> decoder) throws IOException {
+        List<Params.Spec> encoder = VqModel.layout(config, false);
+        List<Params.Spec> both = new ArrayList<>(encoder);
+        both.addAll(decoder);
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
+            List<String> problems = check(r, both, key -> false);
+            if (!problems.isEmpty()) {
+                throw new CheckpointException(r.path(), problems);
+            }
+            VqModel enc = VqModel.wrap(config, read(r, encoder), false);
+            try {
+                return new EncoderAnd(enc, read(r, decoder));
+            } catch (IOException | RuntimeException e) {
+                enc.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * An encoder side and another decoder's tensors, loaded together; closing it frees both.
+     *
+     * @param encoder the encoder, {@code quant_proj} and quantizer
+     * @param decoder the other decoder's tensors
+     */
+    public record EncoderAnd(VqModel encoder, Params decoder) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                decoder.close();
+            } finally {
+                encoder.close();
+            }
+        }
+    }
+
+    /**
+     * Saves an encoder side and another decoder's tensors in one file, atomically; {@code metadata} names the
+     * architecture (the keys {@value #CONFIG_KEY} and {@value #FORMAT_KEY} are written here: {@code format} is
+     * {@code format}).
+     */
+    public static void saveEncoderAnd(VqModel encoder, Params decoder, Path file, String format,
+                                      Map<String, String> metadata) throws IOException {
+        for (String k : List.of(CONFIG_KEY, FORMAT_KEY)) {
+            if (metadata.containsKey(k)) {
+                throw new IllegalArgumentException("metadata key '" + k + "' is written by fourm itself");
+            }
+        }
+        SafetensorsWriter w = new SafetensorsWriter();
+        w.putMetadata(metadata);
+        w.putMetadata(CONFIG_KEY, encoder.config().toJson());
+        w.putMetadata(FORMAT_KEY, format);
+        for (Params.Spec s : VqModel.layout(encoder.config(), false)) {
+            w.add(s.name(), encoder.tensor(s.name()));
+        }
+        for (Params.Spec s : decoder.specs()) {
+            w.add(s.name(), decoder.get(s.name()));
+        }
+        w.write(file);
+    }
+
+    /** The tensors of {@code layout} in a new manager (the file must have been checked against it). */
+    private static Params read(SafetensorsReader r, List<Params.Spec> layout) throws IOException {
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             for (Params.Spec s : layout) {
                 arrays.put(s.name(), r.toNDArray(manager, s.name()));
             }
-            return VqModel.wrap(config, Params.wrap(manager, layout, arrays), withDecoder);
+            return Params.wrap(manager, layout, arrays);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** Every mismatch between a file and a layout, one line each (empty when they match). */
-    static List<String> check(SafetensorsReader r, List<Params.Spec> layout, boolean withDecoder) {
+    /**
+     * Every mismatch between a file and a layout, one line each (empty when they match); tensors of the file outside
+     * the layout are unexpected unless {@code ignored} accepts their key.
+     */
+    static List<String> check(SafetensorsReader r, List<Params.Spec> layout, Predicate<String> ignored) {
         Map<String, TensorInfo> file = r.tensors();
         Set<String> expected = new HashSet<>();
         List<String> problems = new ArrayList<>();
@@ -169,11 +252,7 @@ public final class VqCheckpoints {
             }
         }
         for (TensorInfo t : file.values()) {
-            if (expected.contains(t.name())) {
-                continue;
-            }
-            boolean decoderKey = Arrays.stream(VqModel.DECODER_PREFIXES).anyMatch(p -> t.name().startsWith(p));
-            if (!withDecoder && decoderKey) {
+            if (expected.contains(t.name()) || ignored.test(t.name())) {
                 continue;
             }
             problems.add("unexpected: " + t.name() + " " + t.shapeString());

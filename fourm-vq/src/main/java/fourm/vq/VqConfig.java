@@ -32,10 +32,12 @@ import java.util.Set;
  * @param decoder     decoder network
  * @param quantizer   the bottleneck
  * @param loss        reconstruction loss
+ * @param outConv     add the reference's {@code out_conv} head after a ViT decoder: two ConvNeXt blocks on the
+ *                    decoded map ({@code decoder.out_conv.{0,1}.*}; the SAM-instance mask tokenizer has it)
  */
 public record VqConfig(String name, ImageValues values, int imageSize, int channels, int numClasses, int ignoreId,
                        int patchSize, boolean postMlp, Network encoder, Network decoder, QuantizerSpec quantizer,
-                       LossKind loss) {
+                       LossKind loss, boolean outConv) {
 
     /** Network architectures. */
     public enum Arch {
@@ -119,7 +121,10 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
      * @param type             lucid or memcodes
      * @param codebookSize     codes per codebook
      * @param latentDim        width of the latent (lucid: of a code; memcodes: all heads together)
-     * @param heads            memcodes: codebooks = tokens per image; lucid: 1
+     * @param heads            memcodes: codebooks = tokens per image; lucid: parallel codebooks (the reference's
+     *                         {@code num_codebooks}; above 1 the latent is projected to {@code heads x latent-dim}
+     *                         by {@code quantize.project_in}, each head takes a code of the one shared codebook and
+     *                         {@code quantize.project_out} maps the heads back; tokens per image = heads x grid)
      * @param emaDecay         lucid: EMA decay of the codebook (0.99 in the released tokenizers)
      * @param commitmentWeight lucid: weight of {@code mse(sg(q), z)}
      * @param temperature      memcodes: Gumbel-softmax temperature (1 in the reference)
@@ -139,9 +144,6 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
                 throw new IllegalArgumentException("latent-dim and heads must be >= 1, got " + latentDim + ", "
                         + heads);
             }
-            if (type == QuantizerType.LUCID && heads != 1) {
-                throw new IllegalArgumentException("the lucid quantizer has one codebook (heads = 1), got " + heads);
-            }
             if (type == QuantizerType.MEMCODES && latentDim % heads != 0) {
                 throw new IllegalArgumentException("memcodes latent-dim " + latentDim + " must be divisible by heads "
                         + heads);
@@ -158,10 +160,18 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
         }
     }
 
-    /** Checks that the parts fit together, then asks the values to check theirs; messages name the setting. */
+    /** A configuration without the {@code out_conv} head (every tokenizer but the SAM-instance one). */
     public VqConfig(String name, ImageValues values, int imageSize, int channels, int numClasses, int ignoreId,
                     int patchSize, boolean postMlp, Network encoder, Network decoder, QuantizerSpec quantizer,
                     LossKind loss) {
+        this(name, values, imageSize, channels, numClasses, ignoreId, patchSize, postMlp, encoder, decoder, quantizer,
+                loss, false);
+    }
+
+    /** Checks that the parts fit together, then asks the values to check theirs; messages name the setting. */
+    public VqConfig(String name, ImageValues values, int imageSize, int channels, int numClasses, int ignoreId,
+                    int patchSize, boolean postMlp, Network encoder, Network decoder, QuantizerSpec quantizer,
+                    LossKind loss, boolean outConv) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be empty");
         }
@@ -202,6 +212,10 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
                         + " decoders; bottleneck MLPs are for global embeddings");
             }
         }
+        if (outConv && decoder.arch() != Arch.VIT) {
+            throw new IllegalArgumentException(name + ": out-conv follows a ViT decoder, got "
+                    + decoder.arch().configName());
+        }
         if (values.classLabels() && loss != LossKind.CROSS_ENTROPY) {
             throw new IllegalArgumentException(name + ": " + values.name() + " is trained with cross-entropy, got loss "
                     + loss.configName());
@@ -221,6 +235,7 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
         this.decoder = decoder;
         this.quantizer = quantizer;
         this.loss = loss;
+        this.outConv = outConv;
         values.check(this);
     }
 
@@ -229,9 +244,10 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
         return imageSize / patchSize;
     }
 
-    /** Tokens per image: the grid for the lucid quantizer, the heads for memcodes. */
+    /** Tokens per image: the grid times the codebooks for the lucid quantizer, the heads for memcodes. */
     public int tokensPerImage() {
-        return quantizer.type() == QuantizerType.MEMCODES ? quantizer.heads() : gridSide() * gridSide();
+        return quantizer.type() == QuantizerType.MEMCODES ? quantizer.heads()
+                : quantizer.heads() * gridSide() * gridSide();
     }
 
     /** The vocabulary size: ids lie in {@code [0, codebookSize)}. */
@@ -259,7 +275,7 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
     // ---------------------------------------------------------------------------------------------------- HOCON
 
     private static final Set<String> KEYS = Set.of("family", "image-size", "channels", "num-classes", "ignore-id",
-            "patch-size", "post-mlp", "loss", "encoder", "decoder", "quantizer");
+            "patch-size", "post-mlp", "loss", "encoder", "decoder", "quantizer", "out-conv");
     private static final Set<String> NET_KEYS = Set.of("type", "dim", "depth", "heads", "mlp-ratio");
     private static final Set<String> QUANT_KEYS = Set.of("type", "codebook-size", "latent-dim", "heads", "ema-decay",
             "commitment-weight", "temperature");
@@ -268,8 +284,8 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
      * Reads a tokenizer definition (a preset node such as {@code fourm.vq.presets.rgb}), every value eagerly.
      * The key {@code family} names the values ({@link ImageValueKit#byName}). Optional keys: {@code num-classes} and
      * {@code ignore-id} (class-id maps), {@code loss} (default: the values'),
-     * {@code post-mlp} (default false), {@code heads} and {@code mlp-ratio} of an MLP, and the quantizer's
-     * {@code heads} (1), {@code ema-decay} (0.99), {@code commitment-weight} (1), {@code temperature} (1).
+     * {@code post-mlp} and {@code out-conv} (default false), {@code heads} and {@code mlp-ratio} of an MLP, and the
+     * quantizer's {@code heads} (1), {@code ema-decay} (0.99), {@code commitment-weight} (1), {@code temperature} (1).
      *
      * @param name label recorded in the config
      * @param node the definition
@@ -292,7 +308,8 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
                     node.hasPath("num-classes") ? node.getInt("num-classes") : 0,
                     node.hasPath("ignore-id") ? node.getInt("ignore-id") : values.defaultIgnoreId(),
                     node.getInt("patch-size"), node.hasPath("post-mlp") && node.getBoolean("post-mlp"),
-                    network(node, "encoder"), network(node, "decoder"), quant, loss);
+                    network(node, "encoder"), network(node, "decoder"), quant, loss,
+                    node.hasPath("out-conv") && node.getBoolean("out-conv"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(node.origin(), name, e.getMessage(), e);
         }
@@ -323,6 +340,9 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
         o.addProperty("ignore-id", ignoreId);
         o.addProperty("patch-size", patchSize);
         o.addProperty("post-mlp", postMlp);
+        if (outConv) {
+            o.addProperty("out-conv", true);
+        }
         o.addProperty("loss", loss.configName());
         o.add("encoder", json(encoder));
         o.add("decoder", json(decoder));
@@ -370,7 +390,7 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
                     num(o, "image-size").intValue(), num(o, "channels").intValue(), num(o, "num-classes").intValue(),
                     num(o, "ignore-id").intValue(), num(o, "patch-size").intValue(), bool(o, "post-mlp"),
                     network(obj(o, "encoder")), network(obj(o, "decoder")), quant,
-                    LossKind.fromConfigName(str(o, "loss")));
+                    LossKind.fromConfigName(str(o, "loss")), o.has("out-conv") && bool(o, "out-conv"));
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
             throw new IllegalArgumentException(source + ": the tokenizer config is not valid JSON: " + e.getMessage(),
                     e);

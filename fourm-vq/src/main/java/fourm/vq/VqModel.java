@@ -66,18 +66,30 @@ public final class VqModel implements AutoCloseable {
      * same weights on every machine.
      */
     public static VqModel create(VqConfig config, long seed) {
+        return create(config, seed, true);
+    }
+
+    /**
+     * A new tokenizer without its decoder (encoder, {@code quant_proj}, quantizer), initialised as {@link #create}
+     * does: the encoder side of a tokenizer whose decoder is another network (a DiVAE's diffusion decoder).
+     */
+    public static VqModel createEncoderOnly(VqConfig config, long seed) {
+        return create(config, seed, false);
+    }
+
+    private static VqModel create(VqConfig config, long seed, boolean withDecoder) {
         NDManager m = NDManager.newBaseManager();
         try {
-            List<Params.Spec> layout = layout(config, true);
+            List<Params.Spec> layout = layout(config, withDecoder);
             Map<String, float[]> given = new HashMap<>();
             int grid = config.gridSide();
             if (config.encoder().arch() == Arch.VIT) {
                 given.put("encoder.pos_emb", PosEmb.sincos(grid, grid, config.encoder().dim()));
             }
-            if (config.decoder().arch() == Arch.VIT) {
+            if (withDecoder && config.decoder().arch() == Arch.VIT) {
                 given.put("decoder.pos_emb", PosEmb.sincos(grid, grid, config.decoder().dim()));
             }
-            return new VqModel(config, Params.create(m, layout, seed, given), true);
+            return new VqModel(config, Params.create(m, layout, seed, given), withDecoder);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -106,7 +118,8 @@ public final class VqModel implements AutoCloseable {
         quantizer(c).layout(l);
         if (withDecoder) {
             if (c.decoder().arch() == Arch.VIT) {
-                Networks.vitDecoderLayout(l, c.decoder(), c.outputChannels(), c.patchSize(), grid, c.postMlp());
+                Networks.vitDecoderLayout(l, c.decoder(), c.outputChannels(), c.patchSize(), grid, c.postMlp(),
+                        c.outConv());
             } else {
                 Networks.mlpLayout(l, "decoder", c.decoder(), c.decoder().dim(), c.outputChannels());
             }
@@ -230,6 +243,15 @@ public final class VqModel implements AutoCloseable {
         if (decoder == null) {
             throw new IllegalStateException("this tokenizer was loaded without its decoder; it can encode only");
         }
+        return forward(m, input, training, rng, decoder);
+    }
+
+    /**
+     * Encoder and quantizer as {@link #forward(NDManager, NDArray, boolean, SplittableRandom)}, with the quantized
+     * latents [B, L, h, w] given to {@code decoder} instead of the model's own (a DiVAE's diffusion decoder in
+     * training: the conditioning of one denoiser evaluation).
+     */
+    public Forward forward(NDManager m, NDArray input, boolean training, SplittableRandom rng, LatentDecoder decoder) {
         Params.View p = params.view(m);
         Shape s = input.getShape();
         int h = (int) (s.get(s.dimension() - 2) / config.patchSize());
@@ -237,6 +259,14 @@ public final class VqModel implements AutoCloseable {
         Quantizer.Quantized q = quantizer.quantize(p, latents(p, input), training, rng);
         NDArray output = decoder.decode(m, toMap(q.quantized(), h, w));
         return new Forward(output, q.codeLoss(), q.ids(), h, w, q.update());
+    }
+
+    /** The latent map [B, L, h, w] of an input before quantisation (the reference's {@code quant_proj} output). */
+    NDArray latentMap(NDManager m, NDArray input) {
+        Shape s = input.getShape();
+        int h = (int) (s.get(s.dimension() - 2) / config.patchSize());
+        int w = (int) (s.get(s.dimension() - 1) / config.patchSize());
+        return toMap(latents(params.view(m), input), h, w);
     }
 
     /**
@@ -250,7 +280,8 @@ public final class VqModel implements AutoCloseable {
     }
 
     /**
-     * Token ids of a batch, deterministic: [B * T] row-major (per image its grid row by row, or its Memcodes heads).
+     * Token ids of a batch, deterministic: [B * T] row-major (per image its grid row by row, or its Memcodes heads;
+     * with several lucid codebooks the reference's order {@code [B, codebook, h, w]}).
      */
     public long[] tokenize(NDManager m, NDArray input) {
         Params.View p = params.view(m);
@@ -264,8 +295,7 @@ public final class VqModel implements AutoCloseable {
      */
     public NDArray embedTokens(NDManager m, long[] ids, int batch, int gridH, int gridW) {
         int positions = config.quantizer().type() == QuantizerType.MEMCODES ? 1 : gridH * gridW;
-        long expected = (long) batch * (config.quantizer().type() == QuantizerType.MEMCODES
-                ? config.quantizer().heads() : positions);
+        long expected = (long) batch * config.quantizer().heads() * positions;
         if (ids.length != expected) {
             throw new IllegalArgumentException(batch + " images of " + gridH + " x " + gridW + " need " + expected
                     + " tokens, got " + ids.length);
@@ -363,7 +393,7 @@ public final class VqModel implements AutoCloseable {
             Shape s = quantized.getShape();
             NDArray tokens = Nn.conv1x1(p, "post_quant_proj", toTokens(quantized));
             return Networks.vitDecode(p, tokens, (int) s.get(2), (int) s.get(3), config.decoder(),
-                    config.outputChannels(), config.patchSize(), config.postMlp(), positions);
+                    config.outputChannels(), config.patchSize(), config.postMlp(), config.outConv(), positions);
         }
     }
 

@@ -3,6 +3,8 @@ package fourm.vq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import fourm.vq.testing.TestScenes;
+import fourm.vq.testing.TinyConfigs;
 import fourm.vq.values.ImageValueKit;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
-import fourm.core.model.CheckpointException;
+import fourm.core.io.CheckpointException;
+import fourm.vq.testing.TinyConfigs;
 import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import com.typesafe.config.Config;
  * cache, a second implementation of a framework interface) provides one with {@code provides
  * fourm.core.spi.FourmModuleProvider with ...} in its {@code module-info} (and a {@code META-INF/services} entry for
  * the class path); {@link fourm.core.Fourm} discovers every provider at start-up and adds its module to the injector
- * next to the framework's bindings (the configuration, the enabled modalities, the {@link fourm.core.ModelEngine},
+ * next to the framework's bindings (the configuration, the enabled modalities, the {@link fourm.core.model.ModelEngine},
  * training and generation). A plugin adds bindings; it does not replace the framework's (an application or a test
  * does that with {@code Modules.override}).
  *

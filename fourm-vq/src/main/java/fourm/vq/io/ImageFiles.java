@@ -1,7 +1,7 @@
 package fourm.vq.io;
 
 import fourm.api.io.AtomicFiles;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import java.awt.image.BufferedImage;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,11 +29,18 @@ import java.util.TreeSet;
  * <p>The plugin's node holds the specification's keys plus a {@code tokenizer} node:
  * <pre>
  * tokenizer {
- *   type = vq-vae          # or memcodes: what the tokenizer is (reported by `fourm modalities`)
+ *   type = vq-vae          # or memcodes, or divae: what the tokenizer is (reported by `fourm modalities`)
  *   preset = depth         # the fourm.vq preset that trains it (fourm tokenizer-train --modality PRESET)
  *   checkpoint = ""        # the trained tokenizer (.safetensors); empty: none configured
+ *   steps = 25             # DiVAE only: sampling steps of a decode (the reference's 25; 10 for edges)
+ *   scheduler = ""         # DiVAE only: ddpm or ddim; empty: the checkpoint's own
+ *   seed = 0               # DiVAE only: seed of the sampler's noise (the same tokens and seed give the same image)
  * }
  * </pre>
+ *
+ * <p>A checkpoint with a diffusion decoder (a DiVAE, see {@code fourm.vq.diffusion.DivaeCheckpoints}, found through {@link DecoderBackend}: fourm's own
+ * format, or the reference's directory with {@code config.json} and {@code model.safetensors}) decodes through it;
+ * the modality then reports the type {@code divae}.
  *
  * <p>With a checkpoint, {@link #create} checks at start-up that the file exists and was trained on the plugin's
  * values with the modality's vocabulary and token count, and loads the network on first use. Without one the modality
@@ -42,7 +50,8 @@ import java.util.TreeSet;
  */
 public final class ImageTokenModality implements Modality, AutoCloseable {
     /** The keys of the {@code tokenizer} node. */
-    public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint");
+    public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint", "steps", "scheduler",
+            "seed");
 
     private final ModalitySpec spec;
     private final ImageValues values;
@@ -51,10 +60,12 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final Optional<Path> checkpoint;
     private final Optional<VqConfig> architecture;
     private final String checkpointKey;
+    private final Optional<DecoderBackend.Bound> divae;
     private final Slot slot = new Slot();
 
     private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
-                               Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey) {
+                               Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey,
+                               Optional<DecoderBackend.Bound> divae) {
         this.spec = spec;
         this.values = values;
         this.type = type;
@@ -62,6 +73,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         this.checkpoint = checkpoint;
         this.architecture = architecture;
         this.checkpointKey = checkpointKey;
+        this.divae = divae;
     }
 
     /**
@@ -86,18 +98,39 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         }
         ModalitySpec spec = ModalitySpec.fromConfig(node.withoutPath("tokenizer"));
         String type = t.getString("type");
-        if (!type.equals(ModalityImageTokenizer.VQ_VAE) && !type.equals(ModalityImageTokenizer.MEMCODES)) {
-            throw new ConfigException.BadValue(t.origin(), "tokenizer.type", "expected "
-                    + ModalityImageTokenizer.VQ_VAE + " or " + ModalityImageTokenizer.MEMCODES + ", got '" + type + "'");
+        List<DecoderBackend> backends = DecoderBackend.discovered();
+        Set<String> types = new TreeSet<>(Set.of(ModalityImageTokenizer.VQ_VAE, ModalityImageTokenizer.MEMCODES));
+        backends.forEach(b -> types.add(b.type()));
+        if (!types.contains(type)) {
+            throw new ConfigException.BadValue(t.origin(), "tokenizer.type", "expected one of " + types
+                    + ", got '" + type + "'" + (type.equals("divae") ? " (the diffusion decoder is the module"
+                    + " fourm-vq-diffusion; put it on the module path)" : ""));
+        }
+        for (DecoderBackend b : backends) {
+            b.validate(t, configPath);
         }
         String preset = t.hasPath("preset") ? t.getString("preset") : "";
         String file = t.getString("checkpoint");
         String checkpointKey = configPath + ".tokenizer.checkpoint";
         if (file.isBlank()) {
             return new ImageTokenModality(spec, values, type, preset, Optional.empty(), Optional.empty(),
-                    checkpointKey);
+                    checkpointKey, Optional.empty());
         }
         Path path = Path.of(file);
+        Optional<DecoderBackend> backend = backends.stream().filter(b -> b.accepts(path)).findFirst();
+        if (backend.isPresent()) {
+            DecoderBackend.Bound bound = backend.get().bind(t, configPath, spec.key(), path, values);
+            VqConfig c = bound.encoder();
+            String problem = type.equals(ModalityImageTokenizer.MEMCODES)
+                    ? "is a " + backend.get().type() + " tokenizer; tokenizer.type is " + type
+                    : misfit(spec, values, ModalityImageTokenizer.typeOf(c), c);
+            if (problem != null) {
+                throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
+                        + problem);
+            }
+            return new ImageTokenModality(spec, values, backend.get().type(), preset, Optional.of(path),
+                    Optional.of(c), checkpointKey, Optional.of(bound));
+        }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
                     + ": no such tokenizer checkpoint " + path + " (" + checkpointKey + ")");
@@ -114,7 +147,8 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                     + problem);
         }
-        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c), checkpointKey);
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c), checkpointKey,
+                Optional.empty());
     }
 
     private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c) {
@@ -175,13 +209,15 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     }
 
     /**
-     * The loaded tokenizer (for batched encoding and decoding through {@link ModalityImageTokenizer#tokenizer()}).
+     * The loaded tokenizer (for batched encoding and decoding through {@link ModalityImageTokenizer#tokenizer()}); for
+     * a DiVAE its encoder side, which encodes only (decode through {@link #tokenizer()}).
      *
      * @throws IllegalStateException without a checkpoint, naming the key to set
      * @throws UncheckedIOException  if the checkpoint cannot be loaded
      */
     public ModalityImageTokenizer imageTokenizer() {
-        return slot.get();
+        ModalityTokenizer<Raster> t = slot.get();
+        return t instanceof ModalityImageTokenizer m ? m : divae.orElseThrow().encoderOf(t);
     }
 
     /** Frees the network if it was loaded. */
@@ -197,14 +233,14 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
 
     /** The modality's tokenizer: loads the checkpoint on first use, refuses without one. */
     private final class Slot implements ModalityTokenizer<Raster> {
-        private ModalityImageTokenizer loaded;
+        private ModalityTokenizer<Raster> loaded;
 
-        synchronized ModalityImageTokenizer get() {
+        synchronized ModalityTokenizer<Raster> get() {
             if (loaded == null) {
                 Path p = checkpoint.orElseThrow(() -> new IllegalStateException(spec.key()
                         + ": no tokenizer checkpoint; set " + checkpointKey));
                 try {
-                    loaded = ModalityImageTokenizer.load(spec.key(), p, values);
+                    loaded = divae.isPresent() ? divae.get().load() : ModalityImageTokenizer.load(spec.key(), p, values);
                 } catch (IOException e) {
                     throw new UncheckedIOException(spec.key() + ": cannot load the tokenizer " + p + ": "
                             + e.getMessage(), e);
@@ -214,10 +250,16 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         }
 
         synchronized void close() {
-            if (loaded != null) {
-                loaded.close();
-                loaded = null;
+            if (loaded instanceof ModalityImageTokenizer m) {
+                m.close();
+            } else if (loaded instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(spec.key() + ": cannot close the tokenizer: " + e.getMessage(), e);
+                }
             }
+            loaded = null;
         }
 
         @Override

@@ -2,7 +2,7 @@ package fourm.vq.modality;
 
 import fourm.api.ValueFormat;
 import fourm.api.io.AtomicFiles;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;

@@ -1,14 +1,14 @@
 package fourm.vq.values;
 
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.LossKind;
 import fourm.vq.Normalization;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import fourm.vq.io.ImageFiles;
-import fourm.vq.train.ReconstructionMetrics;
-import fourm.vq.train.ReconstructionMetrics.Stats;
+import fourm.vq.ReconstructionMetrics;
+import fourm.vq.ReconstructionMetrics.Stats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +39,8 @@ import java.util.ServiceLoader;
  *       <td>as is</td><td>smooth L1</td><td>mse, cosine similarity</td></tr>
  *   <tr><td>{@link #globalEmbedding()}</td><td>C channels, 1 x 1</td><td>as is</td><td>cosine</td>
  *       <td>cosine similarity</td></tr>
+ *   <tr><td>{@link #binaryMask()}</td><td>1 channel of 0/1</td><td>as is</td><td>the reference's binary
+ *       cross-entropy</td><td>mask IoU, pixel accuracy</td></tr>
  * </table>
  *
  * <p>A checkpoint records its values by {@link ImageValues#name()}; {@link #byName(String)} gives them back.
@@ -51,8 +53,9 @@ public final class ImageValueKit {
     private static final ImageValues SEMSEG = new ClassIds();
     private static final ImageValues FEATURE_MAP = new FeatureMap();
     private static final ImageValues GLOBAL_EMBEDDING = new GlobalEmbedding();
+    private static final ImageValues BINARY_MASK = new BinaryMaskValues();
     private static final List<ImageValues> ALL = List.of(RGB, DEPTH, NORMAL, SEMSEG, EDGE, FEATURE_MAP,
-            GLOBAL_EMBEDDING);
+            GLOBAL_EMBEDDING, BINARY_MASK);
 
     private ImageValueKit() {
     }
@@ -149,6 +152,81 @@ public final class ImageValueKit {
         public void metrics(Stats s, Map<String, Double> out) {
             ReconstructionMetrics.putMse(s, out);
             ReconstructionMetrics.putNormals(s, out);
+        }
+    }
+
+    /**
+     * Binary masks (the SAM-instance tokenizer's instance masks): one channel of 0/1 values that the network sees as
+     * they are, the reference's binary cross-entropy on the sigmoid of the decoded logits, and back to 0/1 where the
+     * logit is above 0; IoU and pixel accuracy; 8-bit gray PNGs (0 and 255).
+     */
+    public static ImageValues binaryMask() {
+        return BINARY_MASK;
+    }
+
+    private static final class BinaryMaskValues implements ImageValues {
+        @Override
+        public String name() {
+            return "binary-mask";
+        }
+
+        @Override
+        public LossKind defaultLoss() {
+            return LossKind.BINARY_CROSS_ENTROPY;
+        }
+
+        @Override
+        public void check(VqConfig c) {
+            KitChecks.channels(c, 1);
+        }
+
+        @Override
+        public String channelHint() {
+            return " (a single-channel 0/1 mask)";
+        }
+
+        @Override
+        public String problem(VqConfig c, float v) {
+            return v == 0f || v == 1f ? null : "is not 0 or 1; a binary mask holds 0 (outside) and 1 (inside)";
+        }
+
+        @Override
+        public float[] toModel(VqConfig c, Raster r) {
+            return r.data();
+        }
+
+        @Override
+        public Raster fromModel(VqConfig c, float[] out, int height, int width) {
+            float[] v = new float[out.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = out[i] > 0f ? 1f : 0f;
+            }
+            return new Raster(1, height, width, v);
+        }
+
+        @Override
+        public boolean nearestResample() {
+            return true;
+        }
+
+        @Override
+        public void metrics(Stats s, Map<String, Double> out) {
+            ReconstructionMetrics.putMasks(s, out);
+        }
+
+        @Override
+        public Raster read(Path file, VqConfig c) throws IOException {
+            Raster r = ImageFiles.readGrayPng(file, name(), 1f / 255f, false, true, "");
+            float[] d = r.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] >= 0.5f ? 1f : 0f;
+            }
+            return new Raster(1, r.height(), r.width(), d);
+        }
+
+        @Override
+        public void write(Path file, Raster r, VqConfig c) throws IOException {
+            ImageFiles.writeGrayPng(file, r, 0f, 1f, 255f, false);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import fourm.api.io.AtomicFiles;
-import fourm.core.data.Npy;
+import fourm.core.io.Npy;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import fourm.vq.values.ImageValueKit;

@@ -49,7 +49,8 @@ public record Human(double xmin, double ymin, double xmax, double ymax, List<Int
         }
     }
 
-    private static List<Double> finite(String name, List<Double> values, int size) {
+    /** A copy of {@code values}, checked to hold {@code size} finite numbers; the message names {@code name}. */
+    static List<Double> finite(String name, List<Double> values, int size) {
         List<Double> copy = List.copyOf(Objects.requireNonNull(values, name));
         if (copy.size() != size) {
             throw new IllegalArgumentException("human: expected " + size + " " + name + " values, got " + copy.size());

@@ -1,18 +1,30 @@
 package fourm.modality.pose;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
+import fourm.api.ModalitySpec;
+import fourm.api.ModalityTokenizer;
+import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
+import fourm.modality.text.SequenceTokenizer;
+import fourm.vq.modality.CheckpointTokenizer;
+import java.util.Optional;
 
 /**
  * {@code human_poses}: humans with SMPL pose, shape and camera serialised as WordPiece ids: at most 275 tokens, a
  * 263-row positional table.
  *
  * <p>Written as text by {@link HumanPosesSerializer} and encoded with the shared text tokenizer (see
- * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized.
+ * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized. With a pose
+ * tokenizer checkpoint ({@code pose-tokenizer.checkpoint}) the values are {@link SmplHumans}, people with their
+ * 207-d body poses, tokenized by {@link PoseTokenizedHumans} and read and written as JSON ({@link SmplHumansFormat}).
  */
 public final class HumanPosesProvider implements ModalityProvider {
+    /** The node of the pose tokenizer setting. */
+    static final String POSE_TOKENIZER = "pose-tokenizer";
+
     @Override
     public String key() {
         return "human_poses";
@@ -25,6 +37,39 @@ public final class HumanPosesProvider implements ModalityProvider {
 
     @Override
     public Modality create(Config node) {
-        return SequenceModalities.create(node, HumanPosesSerializer.INSTANCE);
+        Optional<CheckpointTokenizer> checkpoint = CheckpointTokenizer.fromSetting(node, POSE_TOKENIZER, configPath(),
+                "human_poses: pose tokenizer");
+        Modality text = SequenceModalities.create(node.withoutPath(POSE_TOKENIZER), HumanPosesSerializer.INSTANCE);
+        if (checkpoint.isEmpty()) {
+            return text;
+        }
+        String key = POSE_TOKENIZER + "." + CheckpointTokenizer.CHECKPOINT;
+        ModalityTokenizer<?> tok = text.tokenizer().orElseThrow();
+        if (!(tok instanceof SequenceTokenizer<?>)) {
+            throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer needs"
+                    + " the text tokenizer (tokenizer = none gives pre-tokenized values) (" + configPath() + "." + key
+                    + ")");
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            SequenceTokenizer<HumanPoses> seq = (SequenceTokenizer<HumanPoses>) tok;
+            return new PoseModality(text.spec(), new PoseTokenizedHumans(checkpoint.get(), seq));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer: " + e.getMessage()
+                    + " (" + configPath() + "." + key + ")", e);
+        }
+    }
+
+    /** {@code human_poses} over body poses. */
+    private record PoseModality(ModalitySpec spec, PoseTokenizedHumans poses) implements Modality {
+        @Override
+        public Optional<ModalityTokenizer<?>> tokenizer() {
+            return Optional.of(poses);
+        }
+
+        @Override
+        public Optional<ValueFormat<?>> format() {
+            return Optional.of(SmplHumansFormat.INSTANCE);
+        }
     }
 }

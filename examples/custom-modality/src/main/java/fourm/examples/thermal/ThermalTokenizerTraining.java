@@ -2,7 +2,7 @@ package fourm.examples.thermal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import fourm.core.Offline;
+import fourm.core.io.Offline;
 import fourm.vq.Normalization;
 import fourm.vq.Raster;
 import fourm.vq.VqCheckpoints;

@@ -1,0 +1,78 @@
+package fourm.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/** What the benchmark commands share: the load average, peak resident memory, the environment, JSON results. */
+final class BenchFiles {
+    private BenchFiles() {
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg}, or NaN where there is none. */
+    static double loadAverage() {
+        try {
+            String s = Files.readString(Path.of("/proc/loadavg")).trim();
+            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The peak resident memory of this process ({@code VmHWM} of {@code /proc/self/status}) in bytes, or -1. */
+    static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Adds the time, the load averages, the peak resident memory and the thread settings to {@code root}. */
+    static void addEnvironment(JsonObject root, double loadBefore, double loadAfter) {
+        root.addProperty("date", Instant.now().toString());
+        root.addProperty("loadavg_before", loadBefore);
+        root.addProperty("loadavg_after", loadAfter);
+        root.addProperty("peak_rss_bytes", peakResidentBytes());
+        root.addProperty("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        root.addProperty("engine_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+    }
+
+    /**
+     * Writes {@code root} as JSON to {@code file}, under a temporary name first, then renamed.
+     *
+     * @throws UserError if the file cannot be written
+     */
+    static void writeJson(Path file, JsonObject root) {
+        Path abs = file.toAbsolutePath();
+        try {
+            Path dir = abs.getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            try {
+                Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                        .create().toJson(root) + "\n", StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError("--json " + file + ": cannot write it: " + e.getMessage(), e);
+        }
+    }
+}

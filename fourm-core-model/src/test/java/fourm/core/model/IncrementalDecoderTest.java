@@ -1,0 +1,119 @@
+package fourm.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import fourm.core.batch.MaskedBatch;
+import fourm.core.batch.ModalityTensors;
+import fourm.core.model.testing.TestModalities;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The key-value cached decoder equals the full decoder's last row over the whole prefix (causal mask), for every block
+ * family (biases and GELU, gated SiLU, QK norm) and with padded encoder slots (a batch whose samples see different
+ * numbers of inputs).
+ */
+class IncrementalDecoderTest {
+
+    enum Family {
+        GELU, SWIGLU, SWIGLU_QKNORM
+    }
+
+    static FourMConfig config(Family f) {
+        boolean bias = f == Family.GELU;
+        return FourMConfig.builder().dim(32).encoderDepth(2).decoderDepth(3).numHeads(4)
+                .mlp(bias ? MlpKind.GELU : MlpKind.SWIGLU).qkvBias(bias).projBias(bias).mlpBias(bias).normBias(bias)
+                .qkNorm(f == Family.SWIGLU_QKNORM)
+                .modality(TestModalities.imageTokens("grid", 20, 3), true, false)
+                .modality(TestModalities.tokenSequence("seq", 30, 16, 16), true, true)
+                .build();
+    }
+
+    /** Sample 0 sees all 9 grid tokens, sample 1 only 4: the encoder has padded slots for sample 1. */
+    static MaskedBatch batch() {
+        SplittableRandom rng = new SplittableRandom(4);
+        long[] ids = new long[18];
+        boolean[] in = new boolean[18];
+        for (int i = 0; i < 18; i++) {
+            ids[i] = rng.nextInt(20);
+            in[i] = i >= 9 + 4;
+        }
+        boolean[] tg = new boolean[18];
+        java.util.Arrays.fill(tg, true);
+        Map<String, ModalityTensors> mods = new LinkedHashMap<>();
+        mods.put("grid", ModalityTensors.ofIds("grid", 2, 9, ids, in, tg, new int[18]));
+        return new MaskedBatch(mods);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void eachStepEqualsTheLastRowOfTheFullDecoder(Family family) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            assertThat(eo.input().validCount(1)).isLessThan(eo.input().length());
+            int steps = 7;
+            long[][] ids = new long[2][steps];
+            SplittableRandom rng = new SplittableRandom(5);
+            for (int s = 0; s < 2; s++) {
+                for (int j = 0; j < steps; j++) {
+                    ids[s][j] = 1 + rng.nextInt(29);
+                }
+            }
+            try (IncrementalDecoder dec = IncrementalDecoder.start(model, eo, steps)) {
+                for (int n = 1; n <= steps; n++) {
+                    long[] pos = new long[2 * n];
+                    long[] tok = new long[2 * n];
+                    boolean[] causal = new boolean[2 * n * n];
+                    for (int s = 0; s < 2; s++) {
+                        for (int j = 0; j < n; j++) {
+                            pos[s * n + j] = j;
+                            tok[s * n + j] = ids[s][j];
+                            for (int i = 0; i < n; i++) {
+                                causal[(s * n + i) * n + j] = j > i;
+                            }
+                        }
+                    }
+                    DecoderQuery all = model.decoderQuery(m, "seq", 2, pos, tok);
+                    NDArray full = model.decode(eo, all.tokens(), all.emb(),
+                            m.create(causal, new ai.djl.ndarray.types.Shape(2, n, n))).get(":, -1, :");
+                    DecoderQuery one = model.decoderQuery(m, "seq", 2, new long[] {n - 1, n - 1},
+                            new long[] {ids[0][n - 1], ids[1][n - 1]});
+                    NDArray step = dec.step(m, one.tokens(), one.emb()).reshape(2, 32);
+                    float[] a = full.toFloatArray();
+                    float[] c = step.toFloatArray();
+                    double worst = 0;
+                    for (int i = 0; i < a.length; i++) {
+                        worst = Math.max(worst, Math.abs(a[i] - c[i]));
+                    }
+                    assertThat(worst).as("%s, step %d", family, n).isLessThanOrEqualTo(1e-5);
+                }
+                assertThat(dec.length()).isEqualTo(steps);
+                DecoderQuery more = model.decoderQuery(m, "seq", 2, new long[] {0, 0}, new long[] {1, 1});
+                assertThatIllegalStateException().isThrownBy(() -> dec.step(m, more.tokens(), more.emb()))
+                        .withMessageContaining("full");
+            }
+        }
+    }
+
+    @Test
+    void closingFreesTheCacheButNotTheEncoderOutput() {
+        try (FourMModel model = FourMModel.create(config(Family.SWIGLU), 2); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            IncrementalDecoder dec = IncrementalDecoder.start(model, eo, 3);
+            DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {0, 0}, new long[] {3, 4});
+            dec.step(m, q.tokens(), q.emb());
+            dec.close();
+            assertThat(eo.context().isReleased()).isFalse();
+            assertThat(eo.context().toFloatArray()).hasSize(2 * eo.input().length() * 32);
+        }
+    }
+}

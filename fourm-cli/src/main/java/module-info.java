@@ -13,11 +13,13 @@ module fourm.cli {
     requires fourm.bench;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.vq.modality;
     requires fourm.vq.train;
     requires fourm.vq.diffusion;
     requires fourm.cli.spi;
     requires info.picocli;
     requires com.google.gson;
+    requires java.desktop;
     requires ai.djl.api;
     requires ai.djl.pytorch_engine;
 

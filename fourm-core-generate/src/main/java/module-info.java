@@ -9,4 +9,8 @@ module fourm.core.generate {
     requires transitive fourm.core.model;
 
     exports fourm.core.generate;
+    exports fourm.core.generate.sampler;
+
+    // Ready-made models for fourm generate --preset (fourm-demo provides "demo").
+    uses fourm.core.generate.sampler.SamplerPreset;
 }

@@ -10,6 +10,7 @@ module fourm.demo {
     requires transitive fourm.core;
     requires transitive fourm.synth;
     requires transitive fourm.vq;
+    requires transitive fourm.vq.modality;
     requires transitive fourm.vq.train;
     requires transitive fourm.modality.text;
     requires transitive fourm.modality.det;
@@ -25,4 +26,5 @@ module fourm.demo {
     opens fourm.demo.cli to info.picocli;
 
     provides fourm.cli.spi.CommandProvider with fourm.demo.cli.DemoCommands;
+    provides fourm.core.generate.sampler.SamplerPreset with fourm.demo.DemoSamplerPreset;
 }

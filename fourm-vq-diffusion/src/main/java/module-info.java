@@ -7,6 +7,7 @@
  */
 module fourm.vq.diffusion {
     requires transitive fourm.vq;
+    requires fourm.vq.modality;
 
     exports fourm.vq.diffusion;
 

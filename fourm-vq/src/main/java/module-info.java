@@ -5,9 +5,10 @@
  * {@link fourm.vq.ImageValues} the modality plugin picks from {@link fourm.vq.values.ImageValueKit} (RGB, depth,
  * normals, class ids, edges, feature maps, global embeddings) or brings. Encoding, decoding and image I/O; training
  * and pre-tokenization are in fourm.vq.train (fourm-vq-train), the DiVAE diffusion decoder in fourm.vq.diffusion
- * (fourm-vq-diffusion). Start at {@link fourm.vq.ModalityImageTokenizer}.
+ * (fourm-vq-diffusion), what an image plugin builds its modality with in fourm.vq.modality (fourm-vq-modality).
+ * Start at {@link fourm.vq.ModalityImageTokenizer}.
  *
- * <p>Depends on fourm-api (the modality a plugin builds), fourm-core-io (safetensors, {@code .npy}) and DJL; not on
+ * <p>Depends on fourm-api, fourm-core-io (safetensors, {@code .npy}) and DJL; not on
  * the transformer.
  */
 module fourm.vq {
@@ -21,8 +22,6 @@ module fourm.vq {
     exports fourm.vq;
     exports fourm.vq.io;
     exports fourm.vq.values;
-    exports fourm.vq.modality;
 
     uses fourm.vq.ImageValues;
-    uses fourm.vq.modality.DecoderBackend;
 }

@@ -5,6 +5,7 @@
 module fourm.modality.normal {
     requires fourm.api;
     requires fourm.vq;
+    requires fourm.vq.modality;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.normal.NormalTokensProvider;

@@ -7,6 +7,7 @@ module fourm.modality.pose {
     requires fourm.api;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.vq.modality;
     requires com.google.gson;
 
     exports fourm.modality.pose;

@@ -5,6 +5,7 @@
 module fourm.modality.sam.edge {
     requires fourm.api;
     requires fourm.vq;
+    requires fourm.vq.modality;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.sam.edge.SamEdgeTokensProvider;

@@ -6,6 +6,7 @@ module fourm.modality.sam.instance {
     requires fourm.api;
     requires fourm.modality.text;
     requires fourm.vq;
+    requires fourm.vq.modality;
     requires com.google.gson;
 
     exports fourm.modality.sam.instance;

@@ -5,6 +5,7 @@
 module fourm.modality.dinov2.global {
     requires fourm.api;
     requires fourm.vq;
+    requires fourm.vq.modality;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.dinov2.global.Dinov2GlobalTokensProvider;

@@ -6,6 +6,7 @@
 module fourm.modality.imagebind.global {
     requires fourm.api;
     requires fourm.vq;
+    requires fourm.vq.modality;
 
     provides fourm.api.spi.ModalityProvider with
             fourm.modality.imagebind.global.ImagebindGlobalTokensProvider;

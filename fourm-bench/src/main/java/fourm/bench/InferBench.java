@@ -41,8 +41,10 @@ public final class InferBench {
     /** The tasks, in report order. */
     public static final List<String> TASKS = List.of("caption32", "roar1", "maskgit8");
 
-    private static final String CONDITION = "tok_rgb@224";
-    private static final String IMAGE_TARGET = "tok_depth@224";
+    /** The condition of every task: a full grid of this modality. */
+    public static final String CONDITION = "tok_rgb@224";
+    /** The target of the ROAR and MaskGIT tasks. */
+    public static final String IMAGE_TARGET = "tok_depth@224";
     private static final String CAPTION = "caption";
     private static final int CAPTION_TOKENS = 32;
 

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "checkpoint", description = {
     "Write a random-weight checkpoint and a batch, to measure loading and a forward pass.",
     "Default fm_base_12e_12d_swiglu_nobias with every enabled modality (4M-21 B: 834M parameters, 3.37 GB); "
-        + "writes DIR/model.safetensors and DIR/inputs.safetensors (tok_rgb@224 in, tok_depth@224 out, one sample) "
+        + "writes DIR/model.safetensors and DIR/inputs.safetensors (the benchmarks' RGB token grid in, their depth token grid out, one sample) "
         + "and prints the fourm forward command that runs them."
 })
 final class CheckpointBenchCommand implements Callable<Integer> {
@@ -55,8 +55,8 @@ final class CheckpointBenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     long seed;
 
-    private static final String INPUT = "tok_rgb@224";
-    private static final String TARGET = "tok_depth@224";
+    private static final String INPUT = fourm.bench.InferBench.CONDITION;
+    private static final String TARGET = fourm.bench.InferBench.IMAGE_TARGET;
 
     @Override
     public Integer call() throws IOException {

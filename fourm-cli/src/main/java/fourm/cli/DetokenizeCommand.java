@@ -44,7 +44,11 @@ import picocli.CommandLine.Spec;
     "For a modality whose values are not text (an image modality with its tokenizer checkpoint set, or "
         + "given with --tokenizer), each sequence is decoded by the modality's tokenizer "
         + "(a DiVAE through its diffusion decoder) and written as a file a person opens (a PNG for maps) into "
-        + "--output; the paths are printed."
+        + "--output; the paths are printed.",
+    "With --out FILE instead, an image-like modality's sequences are decoded into one tensor file: "
+        + ".safetensors (tensor 'decoded') or .npy of shape [N, C, H, W], in natural units, or with --units model "
+        + "the network's output (RGB in [-1, 1], standardised depth, class logits), as the reference's "
+        + "decode_tokens gives it."
 })
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -56,13 +60,21 @@ final class DetokenizeCommand implements Callable<Integer> {
     @Mixin
     TokenizerOption tokenizer;
 
-
     @Option(names = "--json", description = "Print a JSON array of {text, skipped} objects.")
     boolean json;
 
     @Option(names = "--output", paramLabel = "DIR", defaultValue = ".",
             description = "Where decoded values of non-text modalities are written (default: the current directory).")
     Path output;
+
+    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "natural",
+            description = "With --out: natural (raw values, default) or model (the network's output).")
+    ImageTokens.Units units;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Image-like modalities: one .safetensors or .npy tensor file of all decoded values "
+                    + "(instead of --output's viewable files).")
+    Path out;
 
     @Parameters(arity = "1..*", paramLabel = "IDS", description = "Id sequences.")
     List<String> sequences;
@@ -72,6 +84,16 @@ final class DetokenizeCommand implements Callable<Integer> {
         List<int[]> inputs = new ArrayList<>();
         for (int i = 0; i < sequences.size(); i++) {
             inputs.addAll(parse(sequences.get(i), i + 1));
+        }
+        if (out != null) {
+            var image = ImageTokens.find(main.config, tokenizer.modality, tokenizer.tokenizer);
+            if (image.isEmpty()) {
+                throw new UserError("--out FILE writes the decoded tensors of an image-like modality (one whose "
+                        + "plugin owns a fourm-vq tokenizer with a checkpoint); "
+                        + (tokenizer.modality == null ? "name it with --modality" : "'" + tokenizer.modality
+                        + "' is not one"));
+            }
+            return ImageTokens.detokenize(image.get(), inputs, units, out, spec.commandLine().getOut());
         }
         if (tokenizer.modality != null) {
             Modality m = TextModalities.create(main.config, tokenizer.modality, tokenizer.tokenizer);

@@ -34,18 +34,28 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fourm generate --model M.safetensors --plan plan.conf --inputs I.safetensors --out O.safetensors [--seed N]}:
- * runs a generation plan on a masked batch.
+ * {@code fourm generate}, in two modes.
  *
- * <p>{@code I} holds, per modality, {@code <key>.tensor}, {@code <key>.input_mask} and {@code <key>.target_mask} (and
- * optionally {@code <key>.decoder_attention_mask}) in the golden inputs layout, targets prepared as empty targets.
- * {@code O} receives every modality after generation in the same layout (final ids; sequences merged), so it can be
- * the input of another run. The plan is HOCON in the reference's format; {@code preset = <name>} starts from a preset.
+ * <p>On values ({@link SampleRun}): {@code fourm generate --model DIR|FILE --input rgb=photo.jpg
+ * [--input caption="a red car"] --target depth,normal,semseg,caption,det --out DIR} reads each input through its
+ * modality's format, generates the targets with their plugins' defaults (chained), and writes one file per target and
+ * a grid of everything; {@code --preset demo} runs the demo's shipped weights.
+ *
+ * <p>On a masked batch: {@code fourm generate --model M.safetensors --plan plan.conf --inputs I.safetensors
+ * --out O.safetensors [--seed N]} runs a generation plan. {@code I} holds, per modality, {@code <key>.tensor},
+ * {@code <key>.input_mask} and {@code <key>.target_mask} (and optionally {@code <key>.decoder_attention_mask}) in the
+ * golden inputs layout, targets prepared as empty targets. {@code O} receives every modality after generation in the
+ * same layout (final ids; sequences merged), so it can be the input of another run. The plan is HOCON in the
+ * reference's format; {@code preset = <name>} starts from a preset.
  */
 @Command(name = "generate", description = {
-    "Generate the targets of a plan (MaskGIT, ROAR, autoregressive; guidance; chained) from a masked batch.",
-    "The inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask per modality, targets "
-        + "prepared empty; the output file holds every modality after generation in the same layout."
+    "Generate modalities from others: from a photo or a caption to files, or a plan on a masked batch.",
+    "On values: --input MODALITY=FILE|TEXT (repeatable) and --target MODALITY[,...] generate each target with its"
+        + " plugin's defaults (chained: each conditions the next; --set TARGET.KEY=VALUE overrides) and write one file"
+        + " per target and grid.png to the --out folder; --preset demo runs the demo's shipped weights.",
+    "On a masked batch: --plan and --inputs; the inputs file holds <key>.tensor, <key>.input_mask, <key>.target_mask"
+        + " per modality, targets prepared empty; the output file holds every modality after generation in the same"
+        + " layout."
 })
 final class GenerateCommand implements Callable<Integer> {
     @ParentCommand
@@ -54,20 +64,51 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M.safetensors", description = "The 4M checkpoint.")
+    @Option(names = "--model", paramLabel = "DIR|FILE",
+            description = "The 4M checkpoint: a .safetensors file, or a folder holding model.safetensors (and"
+                    + " config.json); with --preset demo, a folder of demo weights (default: the shipped ones).")
     Path model;
 
-    @Option(names = "--plan", required = true, paramLabel = "plan.conf",
-            description = "The generation plan (HOCON, the reference's keys; 'preset = rgb2x' starts from a preset).")
+    @Option(names = "--plan", paramLabel = "plan.conf",
+            description = "Masked-batch mode: the generation plan (HOCON, the reference's keys; 'preset = rgb2x'"
+                    + " starts from a preset).")
     Path plan;
 
-    @Option(names = "--inputs", required = true, paramLabel = "I.safetensors",
-            description = "The masked batch to start from.")
+    @Option(names = "--inputs", paramLabel = "I.safetensors",
+            description = "Masked-batch mode: the masked batch to start from.")
     Path inputs;
 
-    @Option(names = "--out", required = true, paramLabel = "O.safetensors",
-            description = "Where to write the generated batch (written to a temporary name, then renamed).")
+    @Option(names = "--out", required = true, paramLabel = "DIR|O.safetensors",
+            description = "The folder the files go to (on values), or the generated batch (masked-batch mode); written"
+                    + " under temporary names, then renamed.")
     Path out;
+
+    @Option(names = "--input", paramLabel = "MODALITY=VALUE",
+            description = "An input: a modality (key or short name: rgb, depth, caption...) and a file its format"
+                    + " reads (a photo for rgb) or, for text, the text itself. Repeatable.")
+    List<String> valueInputs = new ArrayList<>();
+
+    @Option(names = "--target", paramLabel = "MODALITY[,...]", split = ",",
+            description = "The targets, generated in this order (each conditions the next). Repeatable.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "TARGET.KEY=VALUE",
+            description = "Overrides a target's generation default: scheme, steps, temperature, temperature-schedule,"
+                    + " cfg-scale, top-p or tokens (e.g. caption.temperature=0.3). Repeatable.")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "A model with its tokenizers: 'demo' is the demo's small 4M of the 64 px synthetic world.")
+    String preset;
+
+    @Option(names = "--unchained",
+            description = "Generate every target from the inputs alone instead of chaining the targets.")
+    boolean unchained;
+
+    @Option(names = "--class-names", paramLabel = "FILE",
+            description = "Names of the semantic classes for the semseg legend, one a line by class id (the demo"
+                    + " preset brings its own).")
+    Path classNames;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
@@ -78,6 +119,22 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (plan == null && inputs == null) {
+            if (valueInputs.isEmpty() || targets.isEmpty()) {
+                throw new UserError("generate: give --input MODALITY=VALUE and --target MODALITY[,...] (generation"
+                        + " on values), or --plan and --inputs (a masked batch)");
+            }
+            return new SampleRun(this).run();
+        }
+        if (plan == null || inputs == null || model == null) {
+            throw new UserError("generate on a masked batch needs --model, --plan and --inputs; missing: "
+                    + ((model == null ? "--model " : "") + (plan == null ? "--plan " : "")
+                    + (inputs == null ? "--inputs" : "")).strip());
+        }
+        if (!valueInputs.isEmpty() || !targets.isEmpty() || preset != null) {
+            throw new UserError("generate: --input, --target and --preset do not go with --plan and --inputs (a"
+                    + " masked batch); use one mode");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         Fourm fourm = Startup.start(main);
         Generation generation = fourm.injector().getInstance(Generation.class);

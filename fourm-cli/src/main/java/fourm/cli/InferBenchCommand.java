@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "infer", description = {
     "Generation latency of fm_tiny_6e_6d_swiglu_nobias: caption32, roar1, maskgit8 at batch 1 and 8.",
-    "caption32: 32 caption tokens with the key-value cache; roar1: tok_depth@224 by ROAR in 1 step; maskgit8: "
-        + "tok_depth@224 by MaskGIT in 8 cosine steps; each conditioned on a full random tok_rgb@224 grid, "
+    "caption32: 32 caption tokens with the key-value cache; roar1: the depth token grid by ROAR in 1 step; "
+        + "maskgit8: the depth token grid by MaskGIT in 8 cosine steps; each conditioned on a full random RGB token grid, "
         + "temperature 1, no top-k/top-p, no guidance. Prints the median of the timed generations."
 })
 final class InferBenchCommand implements Callable<Integer> {
@@ -67,7 +67,7 @@ final class InferBenchCommand implements Callable<Integer> {
             err.flush();
         });
         double loadAfter = BenchFiles.loadAverage();
-        out.println("fourm bench infer: fm_tiny_6e_6d_swiglu_nobias, conditioned on 196 tok_rgb@224 tokens, "
+        out.println("fourm bench infer: fm_tiny_6e_6d_swiglu_nobias, conditioned on 196 " + fourm.bench.InferBench.CONDITION + " tokens, "
                 + warmup + " warm-up + " + iters + " timed generations each");
         JsonObject root = new JsonObject();
         root.addProperty("bench", "infer");

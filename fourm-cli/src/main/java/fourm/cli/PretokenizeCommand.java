@@ -7,6 +7,8 @@ import fourm.core.ModalityRegistry;
 import fourm.core.data.DataConfig;
 import fourm.core.io.OutputLock;
 import fourm.vq.ImageTokenizer;
+import fourm.vq.ReferencePresets;
+import fourm.vq.ReferenceTokenizer;
 import fourm.vq.VqConfig;
 import fourm.vq.modality.ImageTokenModality;
 import fourm.vq.pretokenize.ImagePretokenizer;
@@ -41,7 +43,9 @@ final class PretokenizeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--tokenizer", paramLabel = "CKPT", required = true,
-            description = "A tokenizer checkpoint (fourm tokenizer-train writes OUTPUT/tokenizer.safetensors).")
+            description = "A tokenizer checkpoint (fourm tokenizer-train writes OUTPUT/tokenizer.safetensors), or a"
+                    + " tokenizer directory in the reference's layout (config.json + model.safetensors) for a"
+                    + " --modality whose plugin owns a fourm-vq tokenizer (the plugin gives its values).")
     Path tokenizer;
 
     @Option(names = "--modality", paramLabel = "KEY", required = true,
@@ -86,7 +90,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
         ImagePretokenizer.Summary s;
         try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
-             ImageTokenizer t = ImageTokenizer.load(tokenizer)) {
+             ImageTokenizer t = load(config)) {
             checkPlugin(config, t);
             if (OutputLocks.adoptOrClear(out, List.of(modality, ImagePretokenizer.CROP_SETTINGS),
                     ImagePretokenizer.sampleKeys(images), perShard, rebuild, spec.commandLine().getErr())) {
@@ -112,6 +116,35 @@ final class PretokenizeCommand implements Callable<Integer> {
                 + out.resolve(ImagePretokenizer.CROP_SETTINGS)) + ")");
         w.flush();
         return Main.OK;
+    }
+
+    /**
+     * The tokenizer: a fourm-vq checkpoint, or a directory in the reference's layout read with the values of the
+     * plugin that provides {@code --modality} and the presets of {@value ReferencePresets#PATH}.
+     */
+    private ImageTokenizer load(Config config) throws IOException {
+        if (!ReferenceTokenizer.isTokenizerDirectory(tokenizer)) {
+            return ImageTokenizer.load(tokenizer);
+        }
+        ModalityRegistry registry = ModalityRegistry.discover();
+        Modality m = null;
+        if (registry.find(modality).isPresent()) {
+            try {
+                m = registry.create(config, modality);
+            } catch (RuntimeException e) {
+                throw new UserError("--modality " + modality + ": " + e.getMessage(), e);
+            }
+        }
+        if (!(m instanceof ImageTokenModality itm)) {
+            throw new UserError("--tokenizer " + tokenizer + " is a tokenizer directory in the reference's layout;"
+                    + " its values come from the plugin of --modality, but no plugin with a fourm-vq tokenizer"
+                    + " provides '" + modality + "'");
+        }
+        ReferencePresets presets = ReferencePresets.builtIn();
+        if (config.hasPath(ReferencePresets.PATH)) {
+            presets = presets.with(ReferencePresets.fromConfig(config.getConfig(ReferencePresets.PATH)));
+        }
+        return ImageTokenizer.loadReference(tokenizer, itm.values(), presets);
     }
 
     /**

@@ -27,7 +27,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tokenize", description = {
     "Print the token ids of each TEXT, one line of space-separated ids per text.",
-    "--json prints one JSON array holding one array of ids per text, in input order."
+    "--json prints one JSON array holding one array of ids per text, in input order. For an image-like modality "
+        + "(one whose plugin owns a fourm-vq tokenizer: RGB, depth, normals, semseg, edges, feature maps) each "
+        + "argument is a FILE: an image or map the modality reads "
+        + "(PNG, .npy) at its tokenizer's size, or tensors (.safetensors, .npy) of shape [N, C, H, W], [C, H, W] "
+        + "([N, H, W] for class ids) or [H, W]; the modality's tokenizer.checkpoint (a fourm-vq .safetensors or a "
+        + "tokenizer directory in the reference's layout, config.json + model.safetensors) or --tokenizer encodes "
+        + "them, one line of ids per image. --units model takes the tensors the tokenizer network sees (RGB in "
+        + "[-1, 1], depth standardised, class ids + 1 with 0 = no class), as the reference's tokenizers take them."
 })
 final class TokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -43,11 +50,24 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of arrays of ids.")
     boolean json;
 
-    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The texts to tokenize.")
+    @Option(names = "--units", paramLabel = "UNITS", defaultValue = "natural",
+            description = "Image-like modalities: natural (raw values, default) or model (the network's input).")
+    ImageTokens.Units units;
+
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "Image-like modalities: the tensor of a .safetensors input (default: its only tensor).")
+    String tensor;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The texts (or, for an image-like modality, the"
+            + " files) to tokenize.")
     List<String> texts;
 
     @Override
     public Integer call() {
+        var image = ImageTokens.find(main.config, tokenizer.modality, tokenizer.tokenizer);
+        if (image.isPresent()) {
+            return ImageTokens.tokenize(image.get(), texts, units, tensor, json, spec.commandLine().getOut());
+        }
         SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         List<int[]> all = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {

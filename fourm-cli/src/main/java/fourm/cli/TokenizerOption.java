@@ -10,12 +10,14 @@ import picocli.CommandLine.Option;
  */
 final class TokenizerOption {
     @Option(names = "--modality", paramLabel = "KEY",
-            description = "The text sequence modality (default: the first one found, by key; caption with the "
-                    + "built-in plugins).")
+            description = "The modality: a text sequence modality (default: the first one found, by key; caption"
+                    + " with the built-in plugins) or an image-like one (RGB, depth, semseg, ... tokens).")
     String modality;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in).")
+            description = "A tokenizer.json with the 4M id layout (default: the configured one, fourm's built-in);"
+                    + " for an image-like modality a tokenizer checkpoint (.safetensors) or directory in the"
+                    + " reference's layout (config.json + model.safetensors).")
     Path tokenizer;
 
     private String resolvedKey;

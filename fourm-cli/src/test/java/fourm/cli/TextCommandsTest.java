@@ -79,9 +79,13 @@ class TextCommandsTest {
         Run unknown = fourm("tokenize", "--modality", "no_such", "x");
         assertThat(unknown.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(unknown.err()).contains("unknown modality 'no_such'").contains("caption");
-        Run notText = fourm("tokenize", "--modality", "tok_rgb@224", "x");
+        Run notText = fourm("tokenize", "--modality", "rgb@224", "x");
         assertThat(notText.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(notText.err()).contains("has no text tokenizer").contains("det");
+        // an image-like modality tokenizes files with its plugin's tokenizer, and says which setting it lacks
+        Run image = fourm("tokenize", "--modality", "tok_rgb@224", "x.png");
+        assertThat(image.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(image.err()).contains("fourm.modality.rgb.tokens.tokenizer.checkpoint").contains("--tokenizer");
         Run malformed = fourm("tokenize", "--modality", "det", "v0=1 person");
         assertThat(malformed.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(malformed.err()).contains("not a well-formed 'det' sequence");

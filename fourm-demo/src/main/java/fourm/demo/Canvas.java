@@ -6,13 +6,17 @@ import fourm.synth.Png;
  * An RGB picture to draw a grid on: pasted images (scaled up by pixel repetition), rectangles and text in
  * {@link BitmapFont}. Coordinates are pixels, (0, 0) top left; drawing outside is clipped.
  */
-final class Canvas {
+public final class Canvas {
+    /** Width of one character of {@link #text}, in pixels. */
+    public static final int CHAR_WIDTH = BitmapFont.WIDTH;
+    /** Height of one line of {@link #wrapped} text, in pixels. */
+    public static final int LINE_HEIGHT = BitmapFont.HEIGHT + 1;
     private final int width;
     private final int height;
     private final byte[] rgb;
 
     /** A canvas filled with {@code background} (0xRRGGBB). */
-    Canvas(int width, int height, int background) {
+    public Canvas(int width, int height, int background) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("canvas: size " + width + " x " + height);
         }
@@ -22,16 +26,18 @@ final class Canvas {
         fill(0, 0, width, height, background);
     }
 
-    int width() {
+    /** The width in pixels. */
+    public int width() {
         return width;
     }
 
-    int height() {
+    /** The height in pixels. */
+    public int height() {
         return height;
     }
 
     /** Sets one pixel. */
-    void set(int x, int y, int color) {
+    public void set(int x, int y, int color) {
         if (x < 0 || y < 0 || x >= width || y >= height) {
             return;
         }
@@ -42,7 +48,7 @@ final class Canvas {
     }
 
     /** Fills a rectangle. */
-    void fill(int x, int y, int w, int h, int color) {
+    public void fill(int x, int y, int w, int h, int color) {
         for (int j = y; j < y + h; j++) {
             for (int i = x; i < x + w; i++) {
                 set(i, j, color);
@@ -51,7 +57,7 @@ final class Canvas {
     }
 
     /** Draws a rectangle outline of the given thickness. */
-    void outline(int x0, int y0, int x1, int y1, int thickness, int color) {
+    public void outline(int x0, int y0, int x1, int y1, int thickness, int color) {
         for (int t = 0; t < thickness; t++) {
             for (int x = x0; x <= x1; x++) {
                 set(x, y0 + t, color);
@@ -69,7 +75,7 @@ final class Canvas {
      *
      * @param image 3 bytes per pixel, row-major, {@code w x h}
      */
-    void paste(byte[] image, int w, int h, int x, int y, int scale) {
+    public void paste(byte[] image, int w, int h, int x, int y, int scale) {
         if (image.length != 3 * w * h) {
             throw new IllegalArgumentException("canvas: " + image.length + " bytes are not a " + w + " x " + h
                     + " RGB image");
@@ -83,7 +89,7 @@ final class Canvas {
     }
 
     /** Draws one line of text with its top left at (x, y); returns the x after it. */
-    int text(int x, int y, String s, int color) {
+    public int text(int x, int y, String s, int color) {
         for (int k = 0; k < s.length(); k++) {
             char ch = s.charAt(k);
             for (int gy = 0; gy < BitmapFont.HEIGHT; gy++) {
@@ -102,7 +108,7 @@ final class Canvas {
      * Draws text wrapped at word boundaries to at most {@code maxWidth} pixels per line; returns the y below the last
      * line.
      */
-    int wrapped(int x, int y, int maxWidth, String s, int color) {
+    public int wrapped(int x, int y, int maxWidth, String s, int color) {
         int perLine = Math.max(1, maxWidth / BitmapFont.WIDTH);
         for (String line : wrap(s, perLine)) {
             text(x, y, line, color);
@@ -112,7 +118,7 @@ final class Canvas {
     }
 
     /** Splits text into lines of at most {@code perLine} characters, at spaces where possible. */
-    static java.util.List<String> wrap(String s, int perLine) {
+    public static java.util.List<String> wrap(String s, int perLine) {
         java.util.List<String> lines = new java.util.ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : s.strip().split("\\s+")) {
@@ -138,8 +144,13 @@ final class Canvas {
         return lines;
     }
 
+    /** A copy of the pixels: 3 bytes (R, G, B) per pixel, row-major. */
+    public byte[] rgb() {
+        return rgb.clone();
+    }
+
     /** The picture as PNG bytes. */
-    byte[] png() {
+    public byte[] png() {
         return Png.rgb8(width, height, rgb);
     }
 }

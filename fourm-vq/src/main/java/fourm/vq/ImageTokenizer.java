@@ -50,9 +50,37 @@ public final class ImageTokenizer implements AutoCloseable {
         return new ImageTokenizer(VqCheckpoints.load(checkpoint, config, scope), true, DEFAULT_BATCH_SIZE);
     }
 
+    /**
+     * Loads a tokenizer directory in the reference's published layout ({@code config.json} with the constructor
+     * arguments of its {@code VQVAE}, and {@code model.safetensors} or a {@code .pth}/{@code .bin} state dict; see
+     * {@link ReferenceTokenizer}) whose values are {@code values}, with the reference's architecture presets. A DiVAE
+     * loads its encoder side only ({@link #canDecode()} is then false).
+     *
+     * @throws IllegalArgumentException naming {@code config.json}, every bad key and what was expected
+     * @throws IOException              if a file is missing or the weights do not match the config (every key named)
+     */
+    public static ImageTokenizer loadReference(Path directory, ImageValues values) throws IOException {
+        return loadReference(directory, values, ReferencePresets.builtIn());
+    }
+
+    /** As {@link #loadReference(Path, ImageValues)}, with architecture presets of the caller's. */
+    public static ImageTokenizer loadReference(Path directory, ImageValues values, ReferencePresets presets)
+            throws IOException {
+        Path name = directory.toAbsolutePath().normalize().getFileName();
+        ReferenceTokenizer ref = ReferenceTokenizer.read(directory, name == null ? "tokenizer" : name.toString(),
+                values, presets);
+        return new ImageTokenizer(ref.hasDiffusionDecoder() ? ref.loadEncoder() : ref.load(), true,
+                DEFAULT_BATCH_SIZE);
+    }
+
     /** Wraps a model owned elsewhere (closing this tokenizer leaves the model open). */
     public static ImageTokenizer of(VqModel model) {
         return new ImageTokenizer(model, false, DEFAULT_BATCH_SIZE);
+    }
+
+    /** This tokenizer's model, owned by the returned tokenizer (closing it closes the model). */
+    ImageTokenizer owning() {
+        return new ImageTokenizer(model, true, batchSize);
     }
 
     /**
@@ -94,8 +122,48 @@ public final class ImageTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException naming the first bad image
      */
     public List<TokenGrid> encode(List<Raster> images) {
-        VqConfig c = model.config();
         check(images);
+        return tokenize(images, true);
+    }
+
+    /**
+     * Tokens of a batch of inputs already in the network's units, the reference's convention: what its tokenizer
+     * module receives after the data pipeline (RGB, normals and edges in [-1, 1], depth standardised, class ids
+     * shifted by +1 with 0 = no class, one channel; feature maps and embeddings as they are). Used to feed
+     * pre-normalised data and to compare with the reference; only the shape and finiteness are checked.
+     *
+     * @throws IllegalArgumentException naming the first input of the wrong shape or with a non-finite value
+     */
+    public List<TokenGrid> encodeModelUnits(List<Raster> inputs) {
+        VqConfig c = model.config();
+        for (int i = 0; i < inputs.size(); i++) {
+            Raster r = Objects.requireNonNull(inputs.get(i), "input " + i);
+            if (r.channels() != c.valueChannels()) {
+                throw new IllegalArgumentException("input " + i + ": " + r.channels() + " channels, but the " + c.name()
+                        + " tokenizer's network takes " + c.valueChannels());
+            }
+            boolean sizeOk = c.values().global() ? r.height() == 1 && r.width() == 1
+                    : r.height() % c.patchSize() == 0 && r.width() % c.patchSize() == 0;
+            Raster first = inputs.get(0);
+            if (!sizeOk || r.height() != first.height() || r.width() != first.width()) {
+                throw new IllegalArgumentException("input " + i + ": size " + r.height() + " x " + r.width()
+                        + ", but the " + c.name() + " tokenizer takes " + c.imageSize() + " x " + c.imageSize()
+                        + (c.values().global() ? "" : " (or any multiple of its patch size " + c.patchSize() + ")")
+                        + ", the same for every input of a call");
+            }
+            float[] d = r.data();
+            for (int k = 0; k < d.length; k++) {
+                if (!Float.isFinite(d[k])) {
+                    throw new IllegalArgumentException("input " + i + ": value " + d[k] + " at index " + k
+                            + "; expected finite numbers");
+                }
+            }
+        }
+        return tokenize(inputs, false);
+    }
+
+    private List<TokenGrid> tokenize(List<Raster> images, boolean natural) {
+        VqConfig c = model.config();
         List<TokenGrid> out = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += batchSize) {
             List<Raster> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
@@ -105,7 +173,7 @@ public final class ImageTokenizer implements AutoCloseable {
             int per = first.size();
             float[] values = new float[chunk.size() * per];
             for (int i = 0; i < chunk.size(); i++) {
-                float[] v = Normalization.toModel(c, chunk.get(i));
+                float[] v = natural ? Normalization.toModel(c, chunk.get(i)) : chunk.get(i).data();
                 System.arraycopy(v, 0, values, i * per, v.length);
             }
             long[] ids;
@@ -162,6 +230,21 @@ public final class ImageTokenizer implements AutoCloseable {
      * @throws IllegalStateException    if the tokenizer was loaded without its decoder
      */
     public List<Raster> decode(List<TokenGrid> grids) {
+        return decode(grids, true);
+    }
+
+    /**
+     * The network's outputs for token grids, in its own units (the reference's {@code decode_tokens}): [-1, 1] for
+     * RGB, normals and edges, standardised depth, one logit per label (classes + 1) for class ids.
+     *
+     * @throws IllegalArgumentException as {@link #decode(List)}
+     * @throws IllegalStateException    if the tokenizer was loaded without its decoder
+     */
+    public List<Raster> decodeModelUnits(List<TokenGrid> grids) {
+        return decode(grids, false);
+    }
+
+    private List<Raster> decode(List<TokenGrid> grids, boolean natural) {
         VqConfig c = model.config();
         if (!model.hasDecoder()) {
             throw new IllegalStateException("the " + c.name() + " tokenizer was loaded without its decoder; it can"
@@ -219,7 +302,8 @@ public final class ImageTokenizer implements AutoCloseable {
             for (int i = 0; i < chunk.size(); i++) {
                 float[] one = new float[per];
                 System.arraycopy(values, i * per, one, 0, per);
-                out.add(Normalization.fromModel(c, one, outH, outW));
+                out.add(natural ? Normalization.fromModel(c, one, outH, outW)
+                        : new Raster(c.outputChannels(), outH, outW, one));
             }
         }
         return out;

@@ -49,6 +49,18 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
         return new ModalityImageTokenizer(key, ImageTokenizer.load(checkpoint), Optional.of(checkpoint.toString()));
     }
 
+    /**
+     * Loads a tokenizer directory in the reference's layout for a modality: the whole tokenizer, or a DiVAE's encoder
+     * side (it then encodes only: its decoder is a diffusion model, see {@link ReferenceTokenizer}).
+     *
+     * @throws IOException if the weights cannot be read or do not match the directory's config
+     */
+    public static ModalityImageTokenizer load(String key, ReferenceTokenizer reference) throws IOException {
+        VqModel model = reference.hasDiffusionDecoder() ? reference.loadEncoder() : reference.load();
+        return new ModalityImageTokenizer(key, ImageTokenizer.of(model).owning(),
+                Optional.of(reference.directory().toString()));
+    }
+
     /** A tokenizer for a modality over a model held in memory (no checkpoint file). */
     public static ModalityImageTokenizer of(String key, ImageTokenizer tokenizer) {
         return new ModalityImageTokenizer(key, tokenizer, Optional.empty());
@@ -98,6 +110,10 @@ public final class ModalityImageTokenizer implements ModalityTokenizer<Raster>, 
     @Override
     public Raster decode(int[] tokens) {
         VqConfig c = tokenizer.config();
+        if (!tokenizer.canDecode()) {
+            throw new IllegalStateException(key + ": the tokenizer " + checkpoint.orElse(c.name()) + " is loaded"
+                    + " encoder-only (a DiVAE: its diffusion decoder is not run through the plugin); it encodes only");
+        }
         boolean memcodes = c.quantizer().type() == VqConfig.QuantizerType.MEMCODES;
         int rows = memcodes ? 1 : c.quantizer().heads() * c.gridSide();
         int cols = memcodes ? c.quantizer().heads() : c.gridSide();

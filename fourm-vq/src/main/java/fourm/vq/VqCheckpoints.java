@@ -89,6 +89,23 @@ public final class VqCheckpoints {
         }
     }
 
+    /**
+     * Checks a state dict against an architecture without loading a tensor (the file's header only; a torch
+     * checkpoint is read through {@link SafetensorsReader#openStateDict}).
+     *
+     * @throws CheckpointException naming the file and every missing, unexpected, mis-shaped and non-float key
+     */
+    public static void verify(Path file, VqConfig config, Scope scope) throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.openStateDict(file)) {
+            boolean withDecoder = scope == Scope.FULL;
+            Predicate<String> ignored = withDecoder ? key -> false : VqCheckpoints::decoderKey;
+            List<String> problems = check(r, VqModel.layout(config, withDecoder), ignored);
+            if (!problems.isEmpty()) {
+                throw new CheckpointException(r.path(), problems);
+            }
+        }
+    }
+
     /** Loads with the architecture from the metadata and the given scope. */
     public static VqModel load(Path file, Scope scope) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {

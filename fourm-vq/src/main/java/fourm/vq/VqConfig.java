@@ -316,12 +316,24 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
     }
 
     private static Network network(Config node, String key) {
-        Config n = node.getConfig(key);
-        ConfigReader.rejectUnknown(n, key + ".", NET_KEYS);
+        return networkFromConfig(node.getConfig(key), key + ".");
+    }
+
+    /**
+     * Reads one network node ({@code type}, {@code dim}, {@code depth}, {@code heads} (ViT), {@code mlp-ratio}
+     * (default 4)), as the {@code encoder} and {@code decoder} of a preset and the reference's architecture presets
+     * ({@link ReferencePresets}) are written.
+     *
+     * @param prefix the node's path, for messages ({@code "encoder."})
+     * @throws ConfigException naming the key for a missing, mistyped or unknown setting
+     * @throws IllegalArgumentException for sizes that do not fit together
+     */
+    public static Network networkFromConfig(Config n, String prefix) {
+        ConfigReader.rejectUnknown(n, prefix, NET_KEYS);
         Arch arch = Arch.fromConfigName(n.getString("type"));
         int heads = n.hasPath("heads") ? n.getInt("heads") : (arch == Arch.VIT ? -1 : 0);
         if (arch == Arch.VIT && heads < 0) {
-            throw new ConfigException.Missing(n.origin(), key + ".heads");
+            throw new ConfigException.Missing(n.origin(), prefix + "heads");
         }
         return new Network(arch, n.getInt("dim"), n.getInt("depth"), heads,
                 n.hasPath("mlp-ratio") ? n.getInt("mlp-ratio") : 4);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fourm.core.io.SafetensorsReader;
-import fourm.vq.modality.CheckpointTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

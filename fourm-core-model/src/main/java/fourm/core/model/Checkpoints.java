@@ -116,6 +116,26 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Reads the configuration of a checkpoint from reference config values held outside it (the released layout's
+     * {@code config.json} beside the weights), with vocabulary sizes and sequences' positional rows taken from the
+     * tensor shapes as for a config in the metadata.
+     *
+     * @param values the config's keys and values ({@link ReferenceConfig#parseJson})
+     * @param source where the values come from, for messages
+     * @throws CheckpointException if the values do not make a config
+     */
+    public static FourMConfig readConfig(Path file, Map<String, ?> values, ModalityCatalog catalog, String source)
+            throws IOException {
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            try {
+                return adaptToShapes(ReferenceConfig.fromMap(values, catalog, source), r);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(r.path(), List.of(source + ": " + e.getMessage()));
+            }
+        }
+    }
+
     /** Reads the configuration of a checkpoint (see the class comment) without loading tensors. */
     public static FourMConfig readConfig(Path file, ModalityCatalog catalog) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(file)) {

@@ -9,7 +9,8 @@ import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
-import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.CheckpointTokenizer;
+import fourm.vq.values.ImageValueKit;
 import java.util.Optional;
 
 /**
@@ -38,7 +39,7 @@ public final class HumanPosesProvider implements ModalityProvider {
     @Override
     public Modality create(Config node) {
         Optional<CheckpointTokenizer> checkpoint = CheckpointTokenizer.fromSetting(node, POSE_TOKENIZER, configPath(),
-                "human_poses: pose tokenizer");
+                "human_poses: pose tokenizer", ImageValueKit.globalEmbedding());
         Modality text = SequenceModalities.create(node.withoutPath(POSE_TOKENIZER), HumanPosesSerializer.INSTANCE);
         if (checkpoint.isEmpty()) {
             return text;

@@ -4,7 +4,7 @@ import fourm.api.ModalityTokenizer;
 import fourm.api.TokenizerInfo;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.VqConfig;
-import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.CheckpointTokenizer;
 import fourm.vq.values.ImageValueKit;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,8 @@ import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
-import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.CheckpointTokenizer;
+import fourm.vq.values.ImageValueKit;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,7 @@ public final class SamInstanceProvider implements ModalityProvider {
     @Override
     public Modality create(Config node) {
         Optional<CheckpointTokenizer> checkpoint = CheckpointTokenizer.fromSetting(node, MASK_TOKENIZER, configPath(),
-                "sam_instance: mask tokenizer");
+                "sam_instance: mask tokenizer", ImageValueKit.binaryMask());
         Modality text = SequenceModalities.create(node.withoutPath(MASK_TOKENIZER), SamInstancesSerializer.INSTANCE);
         if (checkpoint.isEmpty()) {
             return text;

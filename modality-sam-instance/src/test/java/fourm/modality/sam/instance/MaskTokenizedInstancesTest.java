@@ -10,7 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
 import fourm.api.ModalityTokenizer;
 import fourm.modality.text.SequenceTokenizer;
-import fourm.vq.modality.CheckpointTokenizer;
+import fourm.vq.CheckpointTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,10 @@
-package fourm.vq.modality;
+package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import fourm.vq.VqCheckpoints;
-import fourm.vq.VqConfig;
-import fourm.vq.VqModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +27,8 @@ import java.util.Optional;
 public final class CheckpointTokenizer implements AutoCloseable {
     /** The key of a tokenizer setting's checkpoint path. */
     public static final String CHECKPOINT = "checkpoint";
+    /** The key of a tokenizer setting's architecture presets beyond the reference's own (for a directory). */
+    public static final String REFERENCE_PRESETS = "reference-presets";
     private final Path file;
     private final VqConfig config;
     private final boolean explicit;
@@ -77,14 +76,28 @@ public final class CheckpointTokenizer implements AutoCloseable {
      */
     public static Optional<CheckpointTokenizer> fromSetting(Config node, String setting, String configPath,
                                                             String what) {
+        return fromSetting(node, setting, configPath, what, null);
+    }
+
+    /**
+     * Like {@link #fromSetting(Config, String, String, String)}, and the checkpoint may also name a tokenizer
+     * directory in the reference's layout ({@code config.json} + {@code model.safetensors},
+     * {@link ReferenceTokenizer}), read with the given values and the presets of {@code reference-presets} (over the
+     * reference's own); its weights' keys and shapes are checked now.
+     *
+     * @param values what the tokenizer's values are (the plugin knows; a reference directory does not say); null:
+     *               directories are refused
+     */
+    public static Optional<CheckpointTokenizer> fromSetting(Config node, String setting, String configPath,
+                                                            String what, ImageValues values) {
         if (!node.hasPath(setting)) {
             return Optional.empty();
         }
         Config t = node.getConfig(setting);
         for (String k : t.root().keySet()) {
-            if (!k.equals(CHECKPOINT)) {
+            if (!k.equals(CHECKPOINT) && !(values != null && k.equals(REFERENCE_PRESETS))) {
                 throw new ConfigException.BadPath(t.origin(), setting + "." + k, "unknown key; expected "
-                        + CHECKPOINT);
+                        + (values == null ? CHECKPOINT : CHECKPOINT + " or " + REFERENCE_PRESETS));
             }
         }
         String file = t.getString(CHECKPOINT);
@@ -93,6 +106,20 @@ public final class CheckpointTokenizer implements AutoCloseable {
         }
         String key = setting + "." + CHECKPOINT;
         Path path = Path.of(file);
+        if (values != null && Files.isDirectory(path)) {
+            try {
+                ReferencePresets presets = ReferencePresets.builtIn();
+                if (t.hasPath(REFERENCE_PRESETS)) {
+                    presets = presets.with(ReferencePresets.fromConfig(t.getConfig(REFERENCE_PRESETS)));
+                }
+                ReferenceTokenizer ref = ReferenceTokenizer.read(path, what, values, presets);
+                ref.verifyWeights();
+                return Optional.of(open(ref.weights(), ref.config()));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException.BadValue(t.origin(), key, what + ": " + e.getMessage() + " (" + configPath
+                        + "." + key + ")", e);
+            }
+        }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), key, what + ": no such checkpoint " + path + " ("
                     + configPath + "." + key + ")");

@@ -10,6 +10,8 @@ import fourm.api.ValueFormat;
 import fourm.vq.ImageValues;
 import fourm.vq.ModalityImageTokenizer;
 import fourm.vq.Raster;
+import fourm.vq.ReferencePresets;
+import fourm.vq.ReferenceTokenizer;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import java.io.IOException;
@@ -31,14 +33,17 @@ import java.util.TreeSet;
  * tokenizer {
  *   type = vq-vae          # or memcodes, or divae: what the tokenizer is (reported by `fourm modalities`)
  *   preset = depth         # the fourm.vq preset that trains it (fourm tokenizer-train --modality PRESET)
- *   checkpoint = ""        # the trained tokenizer (.safetensors); empty: none configured
+ *   checkpoint = ""        # the trained tokenizer (.safetensors), a DiVAE checkpoint, or a directory in the
+ *                          # reference's layout (config.json + model.safetensors / .pth / .bin); empty: none
+ *   reference-presets {}   # architecture names such a config.json may use beyond the reference's own
  *   steps = 25             # DiVAE only: sampling steps of a decode (the reference's 25; 10 for edges)
  *   scheduler = ""         # DiVAE only: ddpm or ddim; empty: the checkpoint's own
  *   seed = 0               # DiVAE only: seed of the sampler's noise (the same tokens and seed give the same image)
  * }
  * </pre>
  *
- * <p>A checkpoint with a diffusion decoder (a DiVAE, see {@code fourm.vq.diffusion.DivaeCheckpoints}, found through {@link DecoderBackend}: fourm's own
+ * <p>A checkpoint with a diffusion decoder (a DiVAE, see {@code fourm.vq.diffusion.DivaeCheckpoints}, found through
+ * {@link DecoderBackend}: fourm's own
  * format, or the reference's directory with {@code config.json} and {@code model.safetensors}) decodes through it;
  * the modality then reports the type {@code divae}.
  *
@@ -51,7 +56,7 @@ import java.util.TreeSet;
 public final class ImageTokenModality implements Modality, AutoCloseable {
     /** The keys of the {@code tokenizer} node. */
     public static final Set<String> TOKENIZER_KEYS = Set.of("type", "preset", "checkpoint", "steps", "scheduler",
-            "seed");
+            "seed", "reference-presets");
 
     private final ModalitySpec spec;
     private final ImageValues values;
@@ -59,12 +64,14 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final String preset;
     private final Optional<Path> checkpoint;
     private final Optional<VqConfig> architecture;
+    private final Optional<ReferenceTokenizer> reference;
     private final String checkpointKey;
     private final Optional<DecoderBackend.Bound> divae;
     private final Slot slot = new Slot();
 
     private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
-                               Optional<Path> checkpoint, Optional<VqConfig> architecture, String checkpointKey,
+                               Optional<Path> checkpoint, Optional<VqConfig> architecture,
+                               Optional<ReferenceTokenizer> reference, String checkpointKey,
                                Optional<DecoderBackend.Bound> divae) {
         this.spec = spec;
         this.values = values;
@@ -72,6 +79,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         this.preset = preset;
         this.checkpoint = checkpoint;
         this.architecture = architecture;
+        this.reference = reference;
         this.checkpointKey = checkpointKey;
         this.divae = divae;
     }
@@ -114,7 +122,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         String checkpointKey = configPath + ".tokenizer.checkpoint";
         if (file.isBlank()) {
             return new ImageTokenModality(spec, values, type, preset, Optional.empty(), Optional.empty(),
-                    checkpointKey, Optional.empty());
+                    Optional.empty(), checkpointKey, Optional.empty());
         }
         Path path = Path.of(file);
         Optional<DecoderBackend> backend = backends.stream().filter(b -> b.accepts(path)).findFirst();
@@ -129,7 +137,10 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
                         + problem);
             }
             return new ImageTokenModality(spec, values, backend.get().type(), preset, Optional.of(path),
-                    Optional.of(c), checkpointKey, Optional.of(bound));
+                    Optional.of(c), Optional.empty(), checkpointKey, Optional.of(bound));
+        }
+        if (Files.isDirectory(path)) {
+            return fromDirectory(spec, values, type, preset, path, t, checkpointKey);
         }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
@@ -140,15 +151,46 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             c = VqCheckpoints.readConfig(path);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path
-                    + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage(), e);
+                    + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage() + " (a tokenizer in the"
+                    + " reference's layout is named by its directory, the one holding config.json)", e);
         }
         String problem = misfit(spec, values, type, c);
         if (problem != null) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                     + problem);
         }
-        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c), checkpointKey,
-                Optional.empty());
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c),
+                Optional.empty(), checkpointKey, Optional.empty());
+    }
+
+    /**
+     * A tokenizer directory in the reference's layout ({@link ReferenceTokenizer}): its config is read with the
+     * modality's values and the architecture presets ({@code tokenizer.reference-presets}, over fourm-vq's own), and
+     * the weights' keys and shapes are checked against it now, so that a mismatch names every key at start-up.
+     */
+    private static ImageTokenModality fromDirectory(ModalitySpec spec, ImageValues values, String type, String preset,
+                                                    Path dir, Config t, String checkpointKey) {
+        // errors point at where the checkpoint was set (an experiment file, -D, --tokenizer), not at the defaults
+        com.typesafe.config.ConfigOrigin origin = t.getValue("checkpoint").origin();
+        ReferencePresets presets = ReferencePresets.builtIn();
+        if (t.hasPath("reference-presets")) {
+            presets = presets.with(ReferencePresets.fromConfig(t.getConfig("reference-presets")));
+        }
+        ReferenceTokenizer ref;
+        try {
+            ref = ReferenceTokenizer.read(dir, spec.key(), values, presets);
+            ref.verifyWeights();
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + e.getMessage()
+                    + " (" + checkpointKey + ")", e);
+        }
+        String problem = misfit(spec, values, type, ref.config());
+        if (problem != null) {
+            throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + dir + " "
+                    + problem);
+        }
+        return new ImageTokenModality(spec, values, type, preset, Optional.of(dir), Optional.of(ref.config()),
+                Optional.of(ref), checkpointKey, Optional.empty());
     }
 
     private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c) {
@@ -186,6 +228,11 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     /** The configured checkpoint, if any. */
     public Optional<Path> checkpoint() {
         return checkpoint;
+    }
+
+    /** The tokenizer directory in the reference's layout, when the checkpoint names one. */
+    public Optional<ReferenceTokenizer> reference() {
+        return reference;
     }
 
     /** The checkpoint's architecture, if a checkpoint is configured. */
@@ -240,7 +287,9 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
                 Path p = checkpoint.orElseThrow(() -> new IllegalStateException(spec.key()
                         + ": no tokenizer checkpoint; set " + checkpointKey));
                 try {
-                    loaded = divae.isPresent() ? divae.get().load() : ModalityImageTokenizer.load(spec.key(), p, values);
+                    loaded = divae.isPresent() ? divae.get().load()
+                            : reference.isPresent() ? ModalityImageTokenizer.load(spec.key(), reference.get())
+                            : ModalityImageTokenizer.load(spec.key(), p, values);
                 } catch (IOException e) {
                     throw new UncheckedIOException(spec.key() + ": cannot load the tokenizer " + p + ": "
                             + e.getMessage(), e);

@@ -26,6 +26,7 @@ module fourm.api {
     exports fourm.api.layout;
     exports fourm.api.masking;
     exports fourm.api.label;
+    exports fourm.api.io;
 
     uses fourm.api.label.PseudoLabelerProvider;
     uses fourm.api.label.LabelImages;

@@ -6,6 +6,7 @@
  * <p>Depends on fourm-api (modality specifications) and fourm-core-io (the {@code .npy} codec, output locks).
  */
 module fourm.core.data {
+    requires org.slf4j;
     requires transitive fourm.api;
     requires transitive fourm.core.io;
     requires com.google.gson;

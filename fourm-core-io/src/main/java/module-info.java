@@ -5,9 +5,14 @@
  * {@link fourm.core.io.CheckpointException} every checkpoint loader throws and the DJL offline switch
  * ({@link fourm.core.io.Offline}); and the value types of a masked batch ({@link fourm.core.batch}).
  *
- * <p>Depends on DJL's API (tensors) and Gson (safetensors headers) only.
+ * <p>Also the shared console progress display ({@link fourm.core.io.ConsoleProgress}) and JSON-lines training log
+ * ({@link fourm.core.io.TrainLog}) of the training loops.
+ *
+ * <p>Depends on DJL's API (tensors), Gson (safetensors headers), fourm-api (atomic writes) and SLF4J.
  */
 module fourm.core.io {
+    requires fourm.api;
+    requires org.slf4j;
     requires transitive ai.djl.api;
     requires com.google.gson;
 

@@ -4,6 +4,7 @@
  * on, each label exact because it is computed from the scene itself. Start at {@link fourm.synth.SynthWorld}.
  */
 module fourm.synth {
+    requires fourm.api;
     requires com.google.gson;
     requires transitive typesafe.config;
 

@@ -7,6 +7,7 @@ module fourm.testing {
     requires transitive fourm.api;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    requires ai.djl.tokenizers;
 
     exports fourm.testing;
 }

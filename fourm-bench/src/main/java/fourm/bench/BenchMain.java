@@ -2,11 +2,11 @@ package fourm.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.Offline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -120,7 +120,7 @@ public final class BenchMain {
         md.append("load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ").append(loadAfter)
                 .append(quick ? "; QUICK run (short iterations)" : "").append("\n\n");
         md.append(Report.render(f));
-        Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
         out.print(md);
         out.println("\n(JMH results and report.md in " + dir.toAbsolutePath() + ")");
         return 0;

@@ -7,7 +7,6 @@ import fourm.api.ModalitySpec;
 import fourm.api.masking.KeepScheme;
 import fourm.api.masking.ModalityInput;
 import fourm.api.masking.SpecialTokens;
-import fourm.core.io.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.bench.GemmRate;
 import fourm.core.masking.AlphaMixture;
@@ -193,7 +192,6 @@ public final class TrainBench {
      * @param progress receives one line per phase (for a console)
      */
     public static Result run(Settings s, Consumer<String> progress) {
-        Offline.enforce();
         progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32, %d products ...", s.gemmSize(),
                 s.gemmRepeats()));
         double cpu0 = ProcessCpu.seconds();

@@ -2,12 +2,10 @@ package fourm.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 /** What the benchmark commands share: the load average, peak resident memory, the environment, JSON results. */
@@ -55,22 +53,9 @@ final class BenchFiles {
      * @throws UserError if the file cannot be written
      */
     static void writeJson(Path file, JsonObject root) {
-        Path abs = file.toAbsolutePath();
         try {
-            Path dir = abs.getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            try {
-                Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                        .create().toJson(root) + "\n", StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                    .create().toJson(root) + "\n");
         } catch (IOException e) {
             throw new UserError("--json " + file + ": cannot write it: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package fourm.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import fourm.api.io.AtomicFiles;
 import fourm.api.label.DenseMap;
 import fourm.api.label.Detections;
 import fourm.api.label.Keypoints;
@@ -12,14 +13,11 @@ import fourm.api.label.PseudoLabelerProvider;
 import fourm.api.label.Rgb8Image;
 import fourm.core.io.Npy;
 import fourm.core.io.OutputLock;
-import fourm.vq.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -162,10 +160,10 @@ final class LabelCommand implements Callable<Integer> {
                         AtomicFiles.write(out.resolve(stem + ".npy"),
                                 Npy.writeFloat32(new int[] {m.channels(), m.height(), m.width()}, channelsFirst(m)));
                     } else {
-                        write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
+                        AtomicFiles.write(out.resolve(stem + ".json"), label.toJson().getBytes(StandardCharsets.UTF_8));
                     }
                     if (!noOverlay) {
-                        write(out.resolve(stem + ".overlay.png"), io.overlayPng(image, label));
+                        AtomicFiles.write(out.resolve(stem + ".overlay.png"), io.overlayPng(image, label));
                     }
                     stdout.printf(Locale.ROOT, "[%d/%d] %s: %s (%d ms)%n", i + 1, photos.size(), photo.getFileName(),
                             summary(label), ms);
@@ -218,16 +216,6 @@ final class LabelCommand implements Callable<Integer> {
         return dot < 0 ? n : n.substring(0, dot);
     }
 
-    /** Writes under a temporary name in the same folder, then renames. */
-    private static void write(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
-        Files.write(tmp, bytes);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
     /** The map's values as (channels, height, width), from its (height, width, channels) layout. */
     static float[] channelsFirst(DenseMap m) {

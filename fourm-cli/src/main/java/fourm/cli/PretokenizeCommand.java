@@ -11,7 +11,7 @@ import fourm.vq.ReferencePresets;
 import fourm.vq.ReferenceTokenizer;
 import fourm.vq.VqConfig;
 import fourm.vq.modality.ImageTokenModality;
-import fourm.vq.pretokenize.Pretokenizer;
+import fourm.vq.pretokenize.ImagePretokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fourm pretokenize --tokenizer CKPT --modality KEY --images DIR --out DATASET}: tokenizes a folder of images or
- * maps into the pre-tokenized dataset format with fourm-vq's {@link Pretokenizer}, making the crop settings once per
- * sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
+ * maps into the pre-tokenized dataset format with fourm-vq's {@link ImagePretokenizer}, making the crop settings once
+ * per sample (or reusing the dataset's) so that every modality of a sample gets the same crops.
  */
 @Command(name = "pretokenize", description = {
     "Tokenize a folder of images or maps with an image tokenizer into dataset shards.",
@@ -88,19 +88,19 @@ final class PretokenizeCommand implements Callable<Integer> {
     public Integer call() {
         Config config = Startup.loadConfig(main.config);
         int perShard = samplesPerShard != null ? samplesPerShard : DataConfig.fromConfig(config).samplesPerShard();
-        Pretokenizer.Summary s;
+        ImagePretokenizer.Summary s;
         try (OutputLock lock = OutputLocks.acquire(out, "fourm pretokenize", spec.commandLine().getErr());
              ImageTokenizer t = load(config)) {
             checkPlugin(config, t);
-            if (OutputLocks.adoptOrClear(out, List.of(modality, Pretokenizer.CROP_SETTINGS),
-                    Pretokenizer.sampleKeys(images), perShard, rebuild, spec.commandLine().getErr())) {
+            if (OutputLocks.adoptOrClear(out, List.of(modality, ImagePretokenizer.CROP_SETTINGS),
+                    ImagePretokenizer.sampleKeys(images), perShard, rebuild, spec.commandLine().getErr())) {
                 spec.commandLine().getOut().println("adopted " + out.resolve(modality) + " and its crop settings;"
                         + " nothing to write");
                 spec.commandLine().getOut().flush();
                 return Main.OK;
             }
-            s = Pretokenizer.run(t.withBatchSize(batchSize), new Pretokenizer.Options(images, out, modality, crops,
-                    minCropScale, seed, perShard), line -> {
+            s = ImagePretokenizer.run(t.withBatchSize(batchSize), new ImagePretokenizer.Options(images, out, modality,
+                    crops, minCropScale, seed, perShard), line -> {
                         System.err.print("\r" + line + "   ");
                         System.err.flush();
                     });
@@ -113,7 +113,7 @@ final class PretokenizeCommand implements Callable<Integer> {
         w.println("wrote " + s.samples() + " samples x " + s.cropsPerSample() + " crops x " + s.tokensPerCrop()
                 + " tokens to " + out.resolve(modality) + " (" + s.shards().size() + " shard files"
                 + (s.cropSettingsReused() ? ", crop settings reused" : ", crop settings in "
-                + out.resolve(Pretokenizer.CROP_SETTINGS)) + ")");
+                + out.resolve(ImagePretokenizer.CROP_SETTINGS)) + ")");
         w.flush();
         return Main.OK;
     }

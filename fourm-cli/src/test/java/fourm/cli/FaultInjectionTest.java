@@ -12,6 +12,7 @@ import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.NonFiniteCheckpointException;
 import fourm.core.train.ToyData;
+import fourm.testing.Slow;
 import fourm.testing.ToyModalities;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * go to {@code target/fault-injection.txt} and stdout. Random choices are seeded; {@code -Dfourm.faults.seed=N}
  * draws other ones.
  */
+@Slow
 class FaultInjectionTest {
     private static final long SEED = Long.getLong("fourm.faults.seed", 15);
     /** kill -9 rounds per kill case; a soak run raises it ({@code -Dfourm.faults.kills=20}). */

@@ -3,6 +3,7 @@ package fourm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.testing.SharedFiles;
+import fourm.testing.Slow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * folder or long runs are marked in the README ({@link ReadmeSmoke}). {@code bin/fourm} runs on this build's module
  * path (nothing is built). A few minutes.
  */
+@Slow
 class ReadmeSmokeTest {
     private static final Path CHECKOUT = ModulePathRun.BASEDIR.getParent();
     private static final Duration PER_COMMAND = Duration.ofMinutes(8);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import fourm.core.io.Npy;
+import fourm.core.io.TrainLog;
 import fourm.core.train.ToyData;
-import fourm.core.train.TrainLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

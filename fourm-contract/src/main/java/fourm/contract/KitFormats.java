@@ -1,13 +1,13 @@
 package fourm.contract;
 
 import fourm.api.ValueFormat;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -52,7 +52,7 @@ public final class KitFormats {
                 for (int i = 0; i < value.length; i++) {
                     b.append(i == 0 ? "" : " ").append(value[i]);
                 }
-                atomically(file, b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(file, b.append('\n').toString().getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
@@ -93,7 +93,7 @@ public final class KitFormats {
             public void write(float[] value, Path file) throws IOException {
                 ByteBuffer b = ByteBuffer.allocate(value.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 b.asFloatBuffer().put(value);
-                atomically(file, b.array());
+                AtomicFiles.write(file, b.array());
             }
 
             @Override
@@ -105,14 +105,4 @@ public final class KitFormats {
         };
     }
 
-    private static void atomically(Path file, byte[] bytes) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -4,7 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import fourm.api.Modality;
-import fourm.core.io.Offline;
+import fourm.api.io.AtomicFiles;
 import fourm.modality.text.TextTokenizer;
 import fourm.vq.Raster;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +28,8 @@ import java.util.Optional;
  * <ol>
  *   <li><b>World</b>: the training and held-out worlds (fourm-synth, two seeds), in memory.</li>
  *   <li><b>Weights</b>, with {@code weights = train}: the text tokenizer ({@link DemoText}), the four image tokenizers
- *       ({@link DemoTokenizers}), the pre-tokenized training world ({@link Pretokenizer}, fourm-core's dataset format)
- *       and the 4M ({@link ModelTraining}); each written under {@code <out>/weights}. With
+ *       ({@link DemoTokenizers}), the pre-tokenized training world ({@link WorldDatasetWriter}, fourm-core's dataset
+ *       format) and the 4M ({@link ModelTraining}); each written under {@code <out>/weights}. With
  *       {@code weights = shipped}: the weights shipped in this module (trained by this very pipeline) are copied
  *       there instead.</li>
  *   <li><b>Evaluation</b> ({@link Evaluator}): RGB to depth, normals, semseg, caption and boxes on every held-out
@@ -109,7 +108,7 @@ public final class Demo {
             } else {
                 Files.deleteIfExists(stamp);
                 DemoTokenizers.train(s.root(), s, train0, weights, progress).close();
-                Files.writeString(stamp, want, StandardCharsets.UTF_8);
+                AtomicFiles.writeString(stamp, want);
             }
         } else {
             st.next("copying the shipped weights to " + weights);
@@ -122,10 +121,10 @@ public final class Demo {
             Map<String, Modality> modalities = modalities(s, text, tokenizers, keys);
             if (train) {
                 st.next("pre-tokenizing the training world into " + outDir.resolve("dataset"));
-                Pretokenizer.write(train0, tokenizers, keys, modalities, outDir.resolve("dataset"), progress);
+                WorldDatasetWriter.write(train0, tokenizers, keys, modalities, outDir.resolve("dataset"), progress);
                 st.next("training the 4M model");
                 Path run = outDir.resolve("train-run");
-                Pretokenizer.deleteTree(run);
+                WorldDatasetWriter.deleteTree(run);
                 ModelTraining.train(s.root(), s, modalities, keys.get(WorldMap.RGB), outDir.resolve("dataset"),
                         run, weights.resolve("model.safetensors"), console, progress);
                 writeWeightsInfo(weights, s, text);
@@ -213,7 +212,7 @@ public final class Demo {
             }
         } finally {
             if (weightsDir == null) {
-                Pretokenizer.deleteTree(dir);
+                WorldDatasetWriter.deleteTree(dir);
             }
         }
     }
@@ -264,9 +263,8 @@ public final class Demo {
         return out;
     }
 
-    /** Sets the engine's intra-op threads (unless given on the command line) and keeps DJL offline. */
+    /** Sets the engine's intra-op threads (unless given on the command line). */
     static void prepareEngine(DemoSettings s) {
-        Offline.enforce();
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(s.engineThreads()));
         }
@@ -367,10 +365,7 @@ public final class Demo {
         Files.createDirectories(dir);
         for (String f : WEIGHT_FILES) {
             try (InputStream in = Demo.class.getResourceAsStream(SHIPPED + f)) {
-                Path tmp = dir.resolve("." + f + ".tmp");
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.write(dir.resolve(f), tmp -> Files.copy(in, tmp));
             }
         }
     }
@@ -443,12 +438,8 @@ public final class Demo {
     }
 
     static void writeJson(Path file, JsonObject o) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                .toJson(o) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+                .create().toJson(o) + "\n");
     }
 
     /** Numbered stages with their wall times. */

@@ -1,10 +1,37 @@
 package fourm.demo;
 
+import fourm.core.io.ConsoleProgress;
+
 /**
- * Hears what the demo is doing: a stage starts, work within it advances, a message. The console implementation is
- * {@link ConsoleProgress}; {@link #NONE} ignores everything.
+ * Hears what the demo is doing: a stage starts, work within it advances, a message. {@link #console} shows it on
+ * fourm-core's {@link ConsoleProgress}; {@link #NONE} ignores everything.
  */
 public interface DemoProgress {
+    /**
+     * Shows the demo's progress on a console display.
+     *
+     * @param console the display (the caller {@linkplain ConsoleProgress#finish() finishes} it)
+     * @return a listener that forwards to it
+     */
+    static DemoProgress console(ConsoleProgress console) {
+        return new DemoProgress() {
+            @Override
+            public void stage(int index, int total, String name) {
+                console.stage(index, total, name);
+            }
+
+            @Override
+            public void progress(long done, long total, String unit) {
+                console.progress(done, total, unit);
+            }
+
+            @Override
+            public void message(String text) {
+                console.message(text);
+            }
+        };
+    }
+
     /** A listener that ignores everything. */
     DemoProgress NONE = new DemoProgress() {
         @Override

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
+import fourm.api.io.AtomicFiles;
 import fourm.modality.det.DetectionSerializer;
 import fourm.modality.det.Detections;
 import fourm.modality.text.CaptionSerializer;
@@ -12,8 +13,6 @@ import fourm.modality.text.TextTokenizer;
 import fourm.modality.text.TokenizerSetting;
 import fourm.modality.text.WordPieceTrainer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +55,7 @@ public final class DemoText {
     public static TextTokenizer train(List<SceneData> scenes, DemoSettings.Text settings, Path file)
             throws IOException {
         String json = new WordPieceTrainer(settings.vocabSize(), settings.minFrequency()).train(corpus(scenes));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, json);
         return load(file);
     }
 

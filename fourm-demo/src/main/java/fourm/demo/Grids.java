@@ -1,11 +1,10 @@
 package fourm.demo;
 
+import fourm.api.io.AtomicFiles;
 import fourm.modality.det.Detections;
 import fourm.vq.Raster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The PNG grid of one held-out example: inputs, generations and ground truth side by side, labelled.
@@ -96,9 +95,7 @@ public final class Grids {
 
     /** Writes the grid of an example to {@code file} (temporary name, then rename). */
     public static void write(Example e, Path file) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.write(tmp, png(e));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, png(e));
     }
 
     private static void cell(Canvas c, int col, int y, String label, byte[] image, int size) {

@@ -7,9 +7,7 @@ import fourm.core.io.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Stores a safetensors file's float32 tensors as float16 (IEEE half precision, round to nearest even), which halves
@@ -53,9 +51,7 @@ public final class HalfPrecision {
                 }
             }
         }
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".half.tmp");
-        w.write(tmp);
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        w.write(out);
     }
 
     /** The float16 bits nearest to {@code f} (ties to even); overflow gives infinity, NaN stays NaN. */

@@ -111,11 +111,7 @@ public final class ModelTraining {
         if (!Files.isRegularFile(model)) {
             throw new IOException(model + ": the training checkpoint holds no model.safetensors");
         }
-        Files.createDirectories(modelFile.toAbsolutePath().getParent());
-        Path tmp = modelFile.resolveSibling("." + modelFile.getFileName() + ".tmp");
-        Files.copy(model, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        HalfPrecision.compact(tmp, modelFile);
-        Files.delete(tmp);
+        HalfPrecision.compact(model, modelFile);
         return r;
     }
 }

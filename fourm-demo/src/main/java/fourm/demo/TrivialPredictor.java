@@ -5,15 +5,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import fourm.api.io.AtomicFiles;
 import fourm.modality.det.BoundingBox;
 import fourm.modality.det.Detection;
 import fourm.modality.det.Detections;
 import fourm.synth.Classes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -172,11 +170,7 @@ public final class TrivialPredictor {
         }
         o.add("boxes", bs);
         o.addProperty("caption", caption);
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, o + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, o + "\n");
     }
 
     /**

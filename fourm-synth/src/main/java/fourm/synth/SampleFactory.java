@@ -142,7 +142,7 @@ final class SampleFactory {
     }
 
     private static JsonArray palette(byte[] rgb, long seed) {
-        int[][][] palettes = ColorPalette.palettes(rgb, ColorPalette.MAX_K, seed);
+        int[][][] palettes = PaletteKMeans.palettes(rgb, PaletteKMeans.MAX_K, seed);
         JsonObject byK = new JsonObject();
         for (int k = 1; k <= palettes.length; k++) {
             JsonArray colors = new JsonArray();

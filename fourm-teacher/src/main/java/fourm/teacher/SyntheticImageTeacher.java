@@ -1,6 +1,7 @@
 package fourm.teacher;
 
 import com.typesafe.config.Config;
+import fourm.api.ConfigReader;
 import fourm.api.label.Rgb8Image;
 import java.util.Arrays;
 import java.util.Set;
@@ -123,7 +124,7 @@ public final class SyntheticImageTeacher {
      *                                             {@code image-size} is not a multiple of {@code patch-size}
      */
     public static SyntheticImageTeacher fromConfig(Config node) {
-        Settings s = Settings.of(node, KEYS);
+        ConfigReader s = ConfigReader.of(node, KEYS);
         int imageSize = s.integer("image-size", 1, 4096);
         int patch = s.integer("patch-size", 1, 256);
         if (imageSize % patch != 0 || imageSize < patch) {
@@ -131,9 +132,9 @@ public final class SyntheticImageTeacher {
         }
         int hidden = s.integer("hidden", 1, 8192);
         int channels = s.integer("channels", 1, 16384);
-        float a = s.number("neighbour-mix", 0, 16);
-        float b = s.number("global-mix", 0, 16);
-        return new SyntheticImageTeacher(new Sizes(imageSize, patch, hidden, channels, a, b, s.seed("seed")));
+        float a = (float) s.number("neighbour-mix", 0, 16);
+        float b = (float) s.number("global-mix", 0, 16);
+        return new SyntheticImageTeacher(new Sizes(imageSize, patch, hidden, channels, a, b, s.anyLong("seed")));
     }
 
     /** The sizes and seed. */

@@ -1,6 +1,7 @@
 package fourm.teacher;
 
 import com.typesafe.config.Config;
+import fourm.api.ConfigReader;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,9 +73,9 @@ public final class SyntheticTextTeacher implements TextTeacher {
      * @throws com.typesafe.config.ConfigException naming the key, if a key is unknown, missing or out of range
      */
     public static SyntheticTextTeacher fromConfig(String name, Config node) {
-        Settings s = Settings.of(node, KEYS);
+        ConfigReader s = ConfigReader.of(node, KEYS);
         return new SyntheticTextTeacher(name, s.integer("width", 1, 65536), s.integer("max-tokens", 1, 65536),
-                s.integer("window", 0, 64), s.number("decay", 0, 1), s.seed("seed"));
+                s.integer("window", 0, 64), (float) s.number("decay", 0, 1), s.anyLong("seed"));
     }
 
     @Override

@@ -1,15 +1,12 @@
 package fourm.torchscript;
 
+import fourm.api.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -149,19 +146,7 @@ public final class TorchScriptArchive {
         if (methods.isEmpty()) {
             throw new IllegalStateException("the module has no method; add at least 'forward'");
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        // Not Files.createTempFile: its owner-only permissions would carry over to the model file.
-        Path tmp = parent.resolve(file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                out.write(bytes());
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, bytes());
     }
 
     /** The archive's bytes. */

@@ -6,10 +6,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import fourm.api.ConfigReader;
 import fourm.vq.values.ImageValueKit;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The architecture of one image-like tokenizer (spec-4m.md §6.1): a ViT or bottleneck-MLP encoder, a quantizer (the
@@ -292,13 +292,13 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
      * @throws ConfigException naming the key for a missing, mistyped, unknown or invalid setting
      */
     public static VqConfig fromConfig(String name, Config node) {
-        unknown(node, KEYS, "");
+        ConfigReader.rejectUnknown(node, "", KEYS);
         try {
             ImageValues values = ImageValueKit.byName(node.getString("family"));
             LossKind loss = node.hasPath("loss") ? LossKind.fromConfigName(node.getString("loss"))
                     : values.defaultLoss();
             Config q = node.getConfig("quantizer");
-            unknown(q, QUANT_KEYS, "quantizer.");
+            ConfigReader.rejectUnknown(q, "quantizer.", QUANT_KEYS);
             QuantizerSpec quant = new QuantizerSpec(QuantizerType.fromConfigName(q.getString("type")),
                     q.getInt("codebook-size"), q.getInt("latent-dim"), q.hasPath("heads") ? q.getInt("heads") : 1,
                     q.hasPath("ema-decay") ? q.getDouble("ema-decay") : 0.99,
@@ -329,7 +329,7 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
      * @throws IllegalArgumentException for sizes that do not fit together
      */
     public static Network networkFromConfig(Config n, String prefix) {
-        unknown(n, NET_KEYS, prefix);
+        ConfigReader.rejectUnknown(n, prefix, NET_KEYS);
         Arch arch = Arch.fromConfigName(n.getString("type"));
         int heads = n.hasPath("heads") ? n.getInt("heads") : (arch == Arch.VIT ? -1 : 0);
         if (arch == Arch.VIT && heads < 0) {
@@ -337,19 +337,6 @@ public record VqConfig(String name, ImageValues values, int imageSize, int chann
         }
         return new Network(arch, n.getInt("dim"), n.getInt("depth"), heads,
                 n.hasPath("mlp-ratio") ? n.getInt("mlp-ratio") : 4);
-    }
-
-    private static void unknown(Config node, Set<String> allowed, String prefix) {
-        Set<String> bad = new TreeSet<>();
-        for (String k : node.root().keySet()) {
-            if (!allowed.contains(k)) {
-                bad.add(prefix + k);
-            }
-        }
-        if (!bad.isEmpty()) {
-            throw new ConfigException.BadPath(node.origin(), prefix + bad.iterator().next(),
-                    "unknown tokenizer setting(s) " + bad + "; expected " + new TreeSet<>(allowed));
-        }
     }
 
     // ----------------------------------------------------------------------------------------------------- JSON

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import fourm.core.io.Offline;
 import fourm.vq.VqConfig.Arch;
 import fourm.vq.VqConfig.QuantizerType;
 import java.util.HashMap;
@@ -79,7 +78,6 @@ public final class VqModel implements AutoCloseable {
     }
 
     private static VqModel create(VqConfig config, long seed, boolean withDecoder) {
-        Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
             List<Params.Spec> layout = layout(config, withDecoder);

@@ -7,14 +7,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -73,19 +72,7 @@ public record DatasetManifest(String modality, long samples, List<Shard> shards)
             list.add(j);
         }
         o.add("shards", list);
-        Path tmp = dir.resolve("." + FILE_NAME + ".tmp");
-        try {
-            Files.writeString(tmp, GSON.toJson(o) + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot write " + dir.resolve(FILE_NAME) + ": " + e, e);
-        }
+        AtomicFiles.writeString(dir.resolve(FILE_NAME), GSON.toJson(o) + "\n");
     }
 
     /**

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams the samples of a pre-tokenized dataset ({@code root/<modality>/shard-NNNNN.tar}), zipped across modalities
@@ -57,7 +59,7 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
     /** Shard file names: {@code shard-} followed by at least five digits and {@code .tar}. */
     public static final Pattern SHARD_NAME = Pattern.compile("shard-\\d{5,}\\.tar");
     private static final int MAX_PROBLEMS = 100;
-    private static final System.Logger LOG = System.getLogger("fourm.core.data");
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedDatasetReader.class);
     private static final Object END = new Object();
 
     /** What the worker hands over when it fails. */
@@ -375,7 +377,7 @@ public final class ShardedDatasetReader implements Iterator<Sample>, AutoCloseab
         synchronized (problems) {
             if (problems.size() < MAX_PROBLEMS) {
                 problems.add(e.getMessage());
-                LOG.log(System.Logger.Level.WARNING, "skipped: " + e.getMessage());
+                LOG.warn("skipped: {}", e.getMessage());
             }
         }
     }

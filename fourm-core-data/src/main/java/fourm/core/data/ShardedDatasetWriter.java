@@ -1,14 +1,13 @@
 package fourm.core.data;
 
 import fourm.api.ModalitySpec;
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.ShardFormatException;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -205,11 +204,7 @@ public final class ShardedDatasetWriter implements Closeable {
         }
         for (String m : modalities) {
             Path target = root.resolve(m).resolve(shardName(shard));
-            try {
-                Files.move(temps.get(m), target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temps.get(m), target);
-            }
+            AtomicFiles.commit(temps.get(m), target);
             written.add(target);
             manifests.get(m).add(new DatasetManifest.Shard(target.getFileName().toString(), inShard,
                     Files.size(target), crcs.get(m).getValue()));

@@ -8,10 +8,9 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import fourm.api.GenerationScheme;
 import fourm.api.ModalitySpec;
-import fourm.core.io.Offline;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
-import fourm.api.masking.SpecialTokens;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
@@ -71,7 +70,6 @@ public final class GenerationSampler {
     private final GenerationListener listener;
 
     private GenerationSampler(Builder b) {
-        Offline.enforce();
         this.model = b.model;
         this.config = b.model.config();
         this.specials = b.specials;

@@ -5,17 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.MaskedBatchFiles;
-import fourm.api.masking.SpecialTokens;
 import fourm.core.model.Checkpoints;
-import fourm.core.model.testing.TestModalities;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
+import fourm.core.model.testing.TestModalities;
 import fourm.testing.SharedFiles;
+import fourm.testing.Tolerance;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -183,9 +184,9 @@ class GenerationSamplerTest {
         for (int s = 0; s < 2; s++) {
             assertThat(x.tokens()[s]).containsExactly(y.tokens()[s]);
             assertThat(x.tokens()[s][0]).isEqualTo(SpecialTokens.REFERENCE.sentinel(1));
-            assertThat(maxAbsDiff(x.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
+            assertThat(Tolerance.maxAbsDiff(x.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
             assertThat(z.tokens()[s]).containsExactly(y.tokens()[s]);
-            assertThat(maxAbsDiff(z.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
+            assertThat(Tolerance.maxAbsDiff(z.logits()[s], y.logits()[s])).isLessThanOrEqualTo(1e-5);
         }
         assertThat(a.modalities().get(CAPTION).ids()).containsExactly(b.modalities().get(CAPTION).ids());
     }
@@ -228,7 +229,7 @@ class GenerationSamplerTest {
         MaskedBatch b = GenerationSampler.builder(model).listener(guided).alwaysGuide(true).build().generate(in, p1, 9);
         assertThat(a.modalities().get(DEPTH).ids()).containsExactly(b.modalities().get(DEPTH).ids());
         for (int s = 0; s < 2; s++) {
-            assertThat(maxAbsDiff(plain.steps.get(0).logits()[s], guided.steps.get(0).logits()[s]))
+            assertThat(Tolerance.maxAbsDiff(plain.steps.get(0).logits()[s], guided.steps.get(0).logits()[s]))
                     .isLessThanOrEqualTo(1e-5);
         }
 
@@ -243,12 +244,12 @@ class GenerationSamplerTest {
                 worst = Math.max(worst, Math.abs(l3[s][i] - (l0[s][i] + 3 * (l1[s][i] - l0[s][i]))));
             }
             assertThat(worst).isLessThanOrEqualTo(1e-4);
-            assertThat(maxAbsDiff(l0[s], l1[s])).as("the condition matters").isGreaterThan(1e-3);
+            assertThat(Tolerance.maxAbsDiff(l0[s], l1[s])).as("the condition matters").isGreaterThan(1e-3);
         }
         // weighted guidance with one condition and weight w is guidance with scale w
         float[][] w3 = firstStepLogits(in, Step.roar(2).cfgWeights(3.0));
         for (int s = 0; s < 2; s++) {
-            assertThat(maxAbsDiff(w3[s], l3[s])).isLessThanOrEqualTo(1e-5);
+            assertThat(Tolerance.maxAbsDiff(w3[s], l3[s])).isLessThanOrEqualTo(1e-5);
         }
     }
 
@@ -277,7 +278,7 @@ class GenerationSamplerTest {
         float[] capA2 = Arrays.copyOf(a2.steps.get(1).logits()[0], 128);
         float[] capB = Arrays.copyOf(b.steps.get(1).logits()[0], 128);
         assertThat(capA).containsExactly(capA2);
-        assertThat(maxAbsDiff(capA, capB)).as("caption logits follow the decoded depth").isGreaterThan(1e-3);
+        assertThat(Tolerance.maxAbsDiff(capA, capB)).as("caption logits follow the decoded depth").isGreaterThan(1e-3);
         assertThat(a.steps.get(1).step().cfgConditions()).containsExactly(RGB, DEPTH);
     }
 
@@ -311,14 +312,5 @@ class GenerationSamplerTest {
         assertThat(GenerationSampler.mergeSpans(List.of(s1), new long[] {s1, s2}, sp)).isEmpty();
         assertThat(GenerationSampler.mergeSpans(List.of(300L, s2), new long[] {299, s1, 301}, sp))
                 .containsExactly(300);
-    }
-
-    static double maxAbsDiff(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d;
     }
 }

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
 import fourm.core.io.CheckpointException;
-import fourm.core.io.Offline;
 import fourm.core.io.NonFiniteValues;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
@@ -229,7 +228,6 @@ public final class Checkpoints {
         if (!problems.isEmpty()) {
             throw new CheckpointException(r.path(), problems);
         }
-        Offline.enforce();
         NDManager manager = NDManager.newBaseManager();
         try {
             Map<String, NDArray> arrays = new LinkedHashMap<>();

@@ -6,8 +6,9 @@ import fourm.core.io.Offline;
 import jakarta.inject.Inject;
 
 /**
- * The default {@link ModelEngine}: DJL's default engine (PyTorch), kept offline ({@link Offline#enforce()}). The
- * engine's native library is loaded on first use, never while the injector is built.
+ * The default {@link ModelEngine}: DJL's default engine (PyTorch); it warns once when DJL is not kept offline
+ * ({@link Offline}: the launcher's switch). The engine's native library is loaded on first use, never while the
+ * injector is built.
  */
 public final class DjlModelEngine implements ModelEngine {
 
@@ -18,13 +19,13 @@ public final class DjlModelEngine implements ModelEngine {
 
     @Override
     public String name() {
-        Offline.enforce();
+        Offline.warnIfNotEnforced();
         return Engine.getInstance().getEngineName();
     }
 
     @Override
     public NDManager newManager() {
-        Offline.enforce();
+        Offline.warnIfNotEnforced();
         return NDManager.newBaseManager();
     }
 

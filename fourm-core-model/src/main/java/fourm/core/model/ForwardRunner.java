@@ -2,7 +2,6 @@ package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.io.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.io.MaskedBatchFiles;
 import fourm.core.io.SafetensorsWriter;
@@ -115,7 +114,6 @@ public final class ForwardRunner {
      * @throws IllegalArgumentException if the batch does not fit the model or the options
      */
     public static Summary run(Request request) throws IOException {
-        Offline.enforce();
         MaskedBatch batch = MaskedBatchFiles.read(request.inputs());
         try (FourMModel model = request.config().isPresent()
                 ? Checkpoints.load(request.model(), request.config().get(), request.allowNonFinite())

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import fourm.api.ModalitySpec;
 import fourm.api.TokenLayout;
-import fourm.core.io.Offline;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +56,6 @@ public final class FourMModel implements AutoCloseable {
      * modality and learned positional embeddings, fixed sin-cos tables. The same seed gives the same weights.
      */
     public static FourMModel create(FourMConfig config, long seed) {
-        Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
             return initialise(config, seed, m);

@@ -7,7 +7,9 @@ import fourm.core.io.MaskedBatchFiles;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
 import fourm.core.model.testing.TestModalities;
+import fourm.testing.NeedsModel;
 import fourm.testing.SharedFiles;
+import fourm.testing.Tolerance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The judge: fourm's forward on the reference's golden weights and inputs reproduces every logit, loss and
  * intermediate of the reference's golden outputs (floats within 1e-5 absolute, integers and masks exactly).
  */
+@NeedsModel
 class GoldenParityTest {
     static final double TOLERANCE = 1e-5;
 
@@ -48,7 +51,7 @@ class GoldenParityTest {
                     assertThat(ours.has(key)).as("output has %s", key).isTrue();
                     assertThat(ours.info(key).shape()).as("shape of %s", key).containsExactly(t.shape());
                     if (t.dtype().isFloating()) {
-                        double d = maxAbsDiff(golden.floats(key), ours.floats(key));
+                        double d = Tolerance.maxAbsDiff(golden.floats(key), ours.floats(key));
                         report.add(String.format("%s %.3g", key, d));
                         if (key.startsWith("logits.")) {
                             maxLogit = Math.max(maxLogit, d);
@@ -63,14 +66,5 @@ class GoldenParityTest {
             MaskedBatch batch = MaskedBatchFiles.read(inputs);
             assertThat(batch.modalities().keySet()).containsExactly("caption", "tok_depth@224", "tok_rgb@224");
         }
-    }
-
-    static double maxAbsDiff(float[] a, float[] b) {
-        assertThat(b).hasSameSizeAs(a);
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs((double) a[i] - b[i]));
-        }
-        return m;
     }
 }

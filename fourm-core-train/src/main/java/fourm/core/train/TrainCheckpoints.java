@@ -1,6 +1,7 @@
 package fourm.core.train;
 
 import ai.djl.ndarray.NDArray;
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
 import fourm.core.model.Checkpoints;
@@ -9,10 +10,8 @@ import fourm.core.model.FourMModel;
 import fourm.core.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -123,11 +122,7 @@ final class TrainCheckpoints {
         }
         Path target = dir.resolve(name);
         deleteTree(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
+        AtomicFiles.rename(tmp, target);
         if (keepLast > 0) {
             List<Entry> all = list();
             for (int i = 0; i < all.size() - keepLast; i++) {

@@ -6,6 +6,7 @@ import fourm.core.data.DatasetCheck;
 import fourm.core.data.DatasetManifest;
 import fourm.core.data.OnBadSample;
 import fourm.core.data.SampleInputs;
+import fourm.core.io.ConsoleProgress;
 import fourm.core.model.FourMConfig;
 import fourm.core.optim.AdamW;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class TrainGuards {
      * @throws IllegalArgumentException                   if a batch cannot fit in memory
      */
     static void checkBeforeTraining(Experiment exp, Map<String, ModalitySpec> specs, DataConfig dataConfig,
-                                    ProgressDisplay progress) throws IOException {
+                                    ConsoleProgress progress) throws IOException {
         TrainSettings s = exp.settings();
         checkMemory(exp, physicalMemory());
         DatasetManifest.requireComplete(s.data().path(), specs.keySet());

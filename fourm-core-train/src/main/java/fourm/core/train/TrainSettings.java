@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import fourm.api.ConfigReader;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.LossType;
 import fourm.core.optim.AdamW;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Every setting of a training run ({@code fourm.train} in fourm-core's {@code reference.conf}), read and checked
@@ -228,7 +228,7 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
             throw new ConfigException.Missing(PATH);
         }
         Config c = root.getConfig(PATH);
-        rejectUnknown(c, PATH, TOP_KEYS);
+        ConfigReader.rejectUnknown(c, PATH + ".", TOP_KEYS);
         Reader r = new Reader(c, PATH);
         long seed = r.getLong("seed");
         Path out = r.path("output-dir").orElseThrow(() -> r.missing("output-dir", "a folder for checkpoints and logs"));
@@ -379,15 +379,6 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
         return masking;
     }
 
-    private static void rejectUnknown(Config node, String path, Set<String> known) {
-        for (Map.Entry<String, ConfigValue> e : node.root().entrySet()) {
-            if (!known.contains(e.getKey())) {
-                throw new ConfigException.BadPath(e.getValue().origin(), path + "." + e.getKey(),
-                        "unknown key; expected one of " + new TreeSet<>(known));
-            }
-        }
-    }
-
     /** Reads values of one node, naming the full key in every error. */
     private static final class Reader {
         private final Config node;
@@ -404,7 +395,7 @@ public record TrainSettings(long seed, Path outputDir, boolean resume, long step
 
         Reader section(String k, Set<String> known) {
             Config sub = object(k);
-            rejectUnknown(sub, key(k), known);
+            ConfigReader.rejectUnknown(sub, key(k) + ".", known);
             return new Reader(sub, key(k));
         }
 

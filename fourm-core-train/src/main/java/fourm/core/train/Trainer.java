@@ -9,10 +9,12 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.ConfigRenderOptions;
 import fourm.api.Modality;
 import fourm.api.ModalitySpec;
-import fourm.core.io.Offline;
+import fourm.api.io.AtomicFiles;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.data.DataConfig;
+import fourm.core.io.ConsoleProgress;
 import fourm.core.io.OutputLock;
+import fourm.core.io.TrainLog;
 import fourm.core.masking.MaskedSample;
 import fourm.core.masking.MaskingCollator;
 import fourm.core.masking.SampleSeeds;
@@ -24,11 +26,8 @@ import fourm.core.optim.AdamW;
 import fourm.core.optim.LrSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,7 +157,6 @@ public final class Trainer {
     }
 
     private Result trainLocked() throws IOException {
-        Offline.enforce();
         Path out = s.outputDir();
         Files.createDirectories(out);
         TrainCheckpoints store = new TrainCheckpoints(out);
@@ -172,7 +170,12 @@ public final class Trainer {
         if (s.data().toySamples() > 0 && !ToyData.exists(s.data().path(), exp.specs().keySet())) {
             ToyData.write(s.data().path(), exp.specs(), s.data().toySamples(), s.seed(), 256);
         }
-        ProgressDisplay progress = new ProgressDisplay(console, s.progress(), s.logEvery(), s.steps());
+        ConsoleProgress progress = new ConsoleProgress(console, switch (s.progress()) {
+            case AUTO -> ConsoleProgress.Mode.AUTO;
+            case BAR -> ConsoleProgress.Mode.BAR;
+            case LINES -> ConsoleProgress.Mode.LINES;
+            case OFF -> ConsoleProgress.Mode.NONE;
+        }, 0);
         if (s.resume() && resumeFrom.isEmpty()) {
             progress.message("note: resume is on but " + out + " holds no checkpoint; starting from step 0");
         }
@@ -230,7 +233,7 @@ public final class Trainer {
     }
 
     private Result loop(FourMModel model, AdamW optimizer, SampleStream stream, UnifiedMasking masking,
-                        MaskingCollator collator, MaskedBatch evalBatch, TrainLog log, ProgressDisplay progress,
+                        MaskingCollator collator, MaskedBatch evalBatch, TrainLog log, ConsoleProgress progress,
                         TrainCheckpoints store, Map<String, String> provenance, LrSchedule schedule, long start,
                         ExecutorService prep) throws IOException {
         List<String> outputs = exp.model().domainsOut().stream().filter(exp.modalities()::containsKey).toList();
@@ -321,7 +324,10 @@ public final class Trainer {
                 rec.addProperty("epoch", batch.epoch());
                 log.write(rec);
                 double elapsed = (System.nanoTime() - runStart) / 1e9;
-                progress.step(step, loss, lr, tps, elapsed / stepsThisRun * (s.steps() - step));
+                progress.update(step, s.steps(), String.format(java.util.Locale.ROOT,
+                        "step %d/%d  loss %.4f  lr %.2e  %,.0f tok/s  ETA %s", step, s.steps(), loss, lr, tps,
+                        ConsoleProgress.duration(elapsed / stepsThisRun * (s.steps() - step))),
+                        step % s.logEvery() == 0 || step == s.steps() || step == 1);
                 stepListener.accept(step);
                 if (stats.skipped()) {
                     progress.message("step " + step + ": gradient norm " + stats.gradNorm()
@@ -380,7 +386,7 @@ public final class Trainer {
     }
 
     private Map<String, Float> evaluate(FourMModel model, MaskedBatch batch, List<String> outputs, TrainLog log,
-                                        ProgressDisplay progress, long step) {
+                                        ConsoleProgress progress, long step) {
         ForwardOptions options = ForwardOptions.defaults().withNumEncoderTokens(exp.masking().numInputTokens())
                 .withNumDecoderTokens(exp.masking().numTargetTokens())
                 .withShuffleSeed(s.eval().seed());
@@ -499,13 +505,6 @@ public final class Trainer {
     private void writeConfig(Path out) throws IOException {
         String text = exp.config().getConfig("fourm").root().atKey("fourm").root()
                 .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
-        Path tmp = out.resolve(".config.conf.tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, out.resolve("config.conf"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, out.resolve("config.conf"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.writeString(out.resolve("config.conf"), text);
     }
 }

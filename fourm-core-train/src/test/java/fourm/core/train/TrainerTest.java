@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import fourm.api.Modality;
+import fourm.core.io.TrainLog;
 import fourm.testing.ToyModalities;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,8 +5,9 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.cli.spi.CommandContext;
 import fourm.cli.spi.UserInputException;
-import fourm.demo.ConsoleProgress;
+import fourm.core.io.ConsoleProgress;
 import fourm.demo.Demo;
+import fourm.demo.DemoProgress;
 import fourm.demo.DemoSettings;
 import fourm.demo.DivaeComparison;
 import fourm.demo.WorldMap;
@@ -19,9 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fourm demo [--train] [--out DIR] [--train-scenes N] [--heldout-scenes N] [--examples N]
@@ -88,10 +89,10 @@ final class DemoCommand implements Callable<Integer> {
         if (compareDivae != null) {
             return compare(s);
         }
-        ConsoleProgress progress = new ConsoleProgress(System.err, 10);
+        ConsoleProgress progress = new ConsoleProgress(System.err, ConsoleProgress.Mode.LINES, 10);
         Demo.Result r;
         try {
-            r = Demo.run(s, out, progress, System.err);
+            r = Demo.run(s, out, DemoProgress.console(progress), System.err);
         } catch (NoSuchFileException e) {
             String reason = e.getReason() != null ? e.getReason() : "no such file";
             throw new UserInputException(e.getFile() + ": " + reason, e);

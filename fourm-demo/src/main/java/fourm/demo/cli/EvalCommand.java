@@ -2,8 +2,9 @@ package fourm.demo.cli;
 
 import fourm.cli.spi.CommandContext;
 import fourm.cli.spi.UserInputException;
-import fourm.demo.ConsoleProgress;
+import fourm.core.io.ConsoleProgress;
 import fourm.demo.Demo;
+import fourm.demo.DemoProgress;
 import fourm.demo.DemoSettings;
 import fourm.demo.EvalReport;
 import java.io.IOException;
@@ -16,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fourm eval [--weights DIR] [--json FILE] [--heldout-scenes N] [--train-scenes N]}: the zero-shot table of the
@@ -66,10 +67,10 @@ final class EvalCommand implements Callable<Integer> {
         DemoCommand.put(overrides, "heldout-scenes", heldoutScenes);
         DemoCommand.put(overrides, "train-scenes", trainScenes);
         DemoSettings s = DemoCommand.settings(context, overrides);
-        ConsoleProgress progress = new ConsoleProgress(System.err, 10);
+        ConsoleProgress progress = new ConsoleProgress(System.err, ConsoleProgress.Mode.LINES, 10);
         EvalReport report;
         try {
-            report = Demo.evaluate(s, weights, json, progress);
+            report = Demo.evaluate(s, weights, json, DemoProgress.console(progress));
         } catch (NoSuchFileException e) {
             String reason = e.getReason() != null ? e.getReason() : "no such file";
             throw new UserInputException(e.getFile() + ": " + reason, e);

@@ -1,6 +1,7 @@
 package fourm.tfjs.label;
 
 import com.typesafe.config.Config;
+import fourm.api.ConfigReader;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
 import fourm.tfjs.TfjsModel;
@@ -31,7 +32,7 @@ public final class NanoDetProvider implements PseudoLabelerProvider {
 
     @Override
     public PseudoLabeler open(Config node) {
-        Settings s = Settings.of(node, KEYS);
+        ConfigReader s = ConfigReader.of(node, KEYS);
         var model = s.path("model");
         int threads = s.integer("threads", 1, 256);
         float score = s.fraction("score-threshold");

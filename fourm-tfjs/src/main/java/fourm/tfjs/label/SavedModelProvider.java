@@ -2,6 +2,7 @@ package fourm.tfjs.label;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import fourm.api.ConfigReader;
 import fourm.api.label.ImageInput;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.PseudoLabelerProvider;
@@ -35,7 +36,7 @@ public final class SavedModelProvider implements PseudoLabelerProvider {
 
     @Override
     public PseudoLabeler open(Config node) {
-        Settings s = Settings.of(node, KEYS);
+        ConfigReader s = ConfigReader.of(node, KEYS);
         if (node.hasPath("dir") && node.getString("dir").isBlank()) {
             throw new ConfigException.BadValue(node.getValue("dir").origin(), "dir", "no SavedModel directory is set;"
                     + " set " + configPath() + ".dir to a directory written by tf.saved_model.save");
@@ -50,7 +51,7 @@ public final class SavedModelProvider implements PseudoLabelerProvider {
                 s.optionalString("input"), s.optionalString("output"),
                 SavedModelLabeler.Layout.valueOf(s.choice("layout", LAYOUTS)),
                 SavedModelLabeler.Layout.valueOf(s.choice("output-layout", LAYOUTS)),
-                new ImageInput((int) size[0], (int) size[1], s.positive("range"),
+                new ImageInput((int) size[0], (int) size[1], (float) s.positive("range"),
                         s.numbers("mean", 3, -Double.MAX_VALUE, false), s.numbers("std", 3, 0, true)),
                 s.integer("threads", 1, 256));
         return SavedModelLabeler.open(dir, options);

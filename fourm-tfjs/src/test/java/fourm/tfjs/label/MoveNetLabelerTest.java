@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fourm.api.label.Keypoints;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
+import fourm.testing.NeedsModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * MoveNet on the astronaut photo, against points checked by hand on zoomed crops: the pupils, and the shoulder
  * joints estimated from the suit's outline (the suit hides them).
  */
+@NeedsModel
 class MoveNetLabelerTest {
     private static PseudoLabeler labeler;
 

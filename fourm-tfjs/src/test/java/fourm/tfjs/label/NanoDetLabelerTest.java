@@ -2,10 +2,11 @@ package fourm.tfjs.label;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fourm.api.label.Detections;
 import fourm.api.label.Detections.Detection;
+import fourm.api.label.Detections;
 import fourm.api.label.PseudoLabeler;
 import fourm.api.label.Rgb8Image;
+import fourm.testing.NeedsModel;
 import java.util.Comparator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * shoulder, without the helmet she holds) and the motorcycle (741 x 500; from the tail light to the front tyre, from
  * the handlebar to the bottom of the front tyre).
  */
+@NeedsModel
 class NanoDetLabelerTest {
     /** Hand-checked person box in astronaut.png, pixels. */
     static final float[] ASTRONAUT_PERSON = {22, 16, 365, 512};

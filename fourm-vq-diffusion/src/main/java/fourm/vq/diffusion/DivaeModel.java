@@ -2,10 +2,9 @@ package fourm.vq.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import fourm.core.io.Offline;
+import fourm.core.io.CheckpointException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
-import fourm.core.io.CheckpointException;
 import fourm.vq.LatentDecoder;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;

@@ -11,7 +11,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import fourm.core.io.Offline;
 import fourm.vq.Params;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -214,7 +213,6 @@ public final class PatchedUNet implements AutoCloseable {
      * input, for tests and benchmarks).
      */
     public static PatchedUNet create(UNetConfig config, long seed, boolean zeroModules) {
-        Offline.enforce();
         NDManager m = NDManager.newBaseManager();
         try {
             return new PatchedUNet(config, Params.create(m, layout(config), seed, Map.of(), !zeroModules));

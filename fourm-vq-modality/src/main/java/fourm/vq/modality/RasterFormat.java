@@ -1,11 +1,11 @@
 package fourm.vq.modality;
 
 import fourm.api.ValueFormat;
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
-import fourm.vq.io.AtomicFiles;
 import fourm.vq.io.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,19 +3,18 @@ package fourm.vq.train;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import fourm.core.io.Offline;
+import fourm.api.io.AtomicFiles;
+import fourm.core.io.ConsoleProgress;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.SafetensorsWriter;
+import fourm.core.io.TrainLog;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqModel;
-import fourm.vq.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -179,7 +178,6 @@ public final class TrainingRun {
 
     /** The run loop over any session. */
     static Result run(VqTrainSettings s, PrintStream console, SessionFactory factory) throws IOException {
-        Offline.enforce();
         long t0 = System.nanoTime();
         TrainingData data = TrainingData.load(s.model(), s.data());
         Path out = s.outputDir();
@@ -193,7 +191,9 @@ public final class TrainingRun {
             if (latest.isPresent()) {
                 start = restore(session, latest.get().resolve(STATE_FILE));
             }
-            ConsoleProgress progress = new ConsoleProgress(console, s.progress(), s.logEvery(), start, s.steps());
+            ConsoleProgress progress = new ConsoleProgress(console, s.progress(), 0);
+            long sessionStart = start;
+            long sessionNanos = System.nanoTime();
             progress.message(String.format(Locale.ROOT, "%s; %d training and %d held-out images%s",
                     session.describe(), data.trainSize(), data.evalSize(),
                     start > 0 ? "; resuming at step " + start : ""));
@@ -207,25 +207,29 @@ public final class TrainingRun {
                                 + "; lower optimizer.lr or raise optimizer.warmup-steps");
                     }
                     step++;
-                    progress.step(r);
+                    double rate = (step - sessionStart) / Math.max((System.nanoTime() - sessionNanos) / 1e9, 1e-9);
+                    progress.update(step, s.steps(), String.format(Locale.ROOT,
+                            "step %d/%d loss %.4f lr %.2e %.2f steps/s eta %s", step, s.steps(), r.loss(), r.lr(), rate,
+                            ConsoleProgress.duration((s.steps() - step) / Math.max(rate, 1e-9))),
+                            step % s.logEvery() == 0 || step == s.steps());
                     if (step % s.logEvery() == 0 || step == s.steps()) {
-                        log.train(r, (System.nanoTime() - t0) / 1e9);
+                        log.write(trainRecord(r, (System.nanoTime() - t0) / 1e9));
                     }
                     if (s.evalEvery() > 0 && step % s.evalEvery() == 0 && step < s.steps() && data.evalSize() > 0) {
                         Map<String, Double> m = session.evaluate();
-                        log.eval(step, m);
+                        log.write(evalRecord(step, m));
                         progress.message("step " + step + ": " + format(m));
                     }
                     if (step % s.checkpointEvery() == 0 && step < s.steps()) {
-                        log.checkpoint(step, checkpoint(out, session, s, step));
+                        log.write(checkpointRecord(step, checkpoint(out, session, s, step)));
                     }
                 }
                 boolean finished = step >= s.steps();
                 if (step > start) {
-                    log.checkpoint(step, checkpoint(out, session, s, step));
+                    log.write(checkpointRecord(step, checkpoint(out, session, s, step)));
                 }
                 Map<String, Double> metrics = data.evalSize() > 0 ? session.evaluate() : Map.of();
-                log.eval(step, metrics);
+                log.write(evalRecord(step, metrics));
                 Path fin = out.resolve(FINAL_FILE);
                 session.save(fin, provenance(s, step));
                 writeMetrics(out.resolve(METRICS_FILE), s, step, metrics);
@@ -299,11 +303,7 @@ public final class TrainingRun {
         w.write(tmp.resolve(STATE_FILE));
         Path target = dir.resolve(name);
         deleteTree(target);
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target);
-        }
+        AtomicFiles.rename(tmp, target);
         prune(dir, s.keepLast());
         return target;
     }
@@ -376,4 +376,32 @@ public final class TrainingRun {
         }
         return Long.parseLong(m.group(1));
     }
+
+    /** A {@code train} record: lr, loss, recon_loss, code_loss, grad_norm, replaced_codes, seconds (of the session). */
+    private static JsonObject trainRecord(VqTrainer.StepResult r, double seconds) {
+        JsonObject o = TrainLog.record("train", r.step() + 1);
+        o.addProperty("lr", r.lr());
+        o.addProperty("loss", r.loss());
+        o.addProperty("recon_loss", r.reconLoss());
+        o.addProperty("code_loss", r.codeLoss());
+        o.add("grad_norm", TrainLog.number(r.gradNorm()));
+        o.addProperty("replaced_codes", r.replacedCodes());
+        o.addProperty("seconds", seconds);
+        return o;
+    }
+
+    /** An {@code eval} record: the metrics of {@link ReconstructionMetrics} on the held-out images. */
+    private static JsonObject evalRecord(long step, Map<String, Double> metrics) {
+        JsonObject o = TrainLog.record("eval", step);
+        metrics.forEach((k, v) -> o.add(k, TrainLog.number(v)));
+        return o;
+    }
+
+    /** A {@code checkpoint} record: the folder written. */
+    private static JsonObject checkpointRecord(long step, Path folder) {
+        JsonObject o = TrainLog.record("checkpoint", step);
+        o.addProperty("path", folder.toString());
+        return o;
+    }
+
 }

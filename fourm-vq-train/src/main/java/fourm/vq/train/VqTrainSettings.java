@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import fourm.api.ConfigReader;
+import fourm.core.io.ConsoleProgress;
 import fourm.vq.VqConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -37,8 +39,8 @@ import java.util.TreeSet;
  */
 public record VqTrainSettings(String preset, VqConfig model, long seed, Path outputDir, boolean resume, long steps,
                               int batchSize, Optimizer optimizer, double codebookWeight, double deadCodeCoef,
-                              Data data, long evalEvery, long checkpointEvery, int keepLast, Progress progress,
-                              int logEvery, double timeLimitMinutes, String resolved) {
+                              Data data, long evalEvery, long checkpointEvery, int keepLast,
+                              ConsoleProgress.Mode progress, int logEvery, double timeLimitMinutes, String resolved) {
     /** Root of fourm-vq's settings. */
     public static final String ROOT = "fourm.vq";
 
@@ -97,17 +99,6 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
         }
     }
 
-    /** Console progress modes. */
-    public enum Progress {
-        /** A bar on a terminal, lines otherwise. */
-        AUTO,
-        /** A bar redrawn in place. */
-        BAR,
-        /** A line every {@code log-every} steps. */
-        LINES,
-        /** Nothing. */
-        NONE
-    }
 
     /** The presets defined under {@code fourm.vq.presets}. */
     public static List<String> presets(Config root) {
@@ -137,9 +128,9 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
         Config base = root.getConfig(ROOT + ".train");
         Config t = p.hasPath("train") ? p.getConfig("train").withFallback(base) : base;
         String at = presetPath + ".train or " + ROOT + ".train";
-        unknown(t, TOP, at + ".");
+        ConfigReader.rejectUnknown(t, at + ".", TOP);
         Config o = t.getConfig("optimizer");
-        unknown(o, OPT, at + ".optimizer.");
+        ConfigReader.rejectUnknown(o, at + ".optimizer.", OPT);
         List<Double> betas = o.getDoubleList("betas");
         if (betas.size() != 2) {
             throw new ConfigException.BadValue(o.origin(), "optimizer.betas", "expected two numbers, got " + betas);
@@ -152,7 +143,7 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
                     + opt.lr() + "), got " + opt.minLr());
         }
         Config d = t.getConfig("data");
-        unknown(d, DATA, at + ".data.");
+        ConfigReader.rejectUnknown(d, at + ".data.", DATA);
         if (d.getIsNull("path")) {
             throw new ConfigException.BadValue(d.origin(), "fourm.vq.train.data.path", "set the dataset root"
                     + " (a folder in the raw layout <path>/<folder>/<key>.<ext>, as fourm-synth writes it)");
@@ -176,16 +167,16 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
         Data data = new Data(path(d, "path"), d.getString("folder"), teacher, positiveInt(d, "teacher-patch"),
                 positiveInt(d, "teacher-hidden"), d.getLong("teacher-seed"), positiveInt(d, "teacher-image-size"),
                 nonNegativeInt(d, "eval-samples"), nonNegativeInt(d, "max-samples"), minCrop, d.getBoolean("hflip"));
-        Progress progress;
+        ConsoleProgress.Mode progress;
         try {
-            progress = Progress.valueOf(t.getString("progress").toUpperCase(Locale.ROOT));
+            progress = ConsoleProgress.Mode.valueOf(t.getString("progress").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(t.origin(), "progress", "expected auto, bar, lines or none, got '"
                     + t.getString("progress") + "'");
         }
         Config ck = t.getConfig("checkpoint");
-        unknown(ck, Set.of("every", "keep-last"), at + ".checkpoint.");
-        unknown(t.getConfig("eval"), Set.of("every"), at + ".eval.");
+        ConfigReader.rejectUnknown(ck, at + ".checkpoint.", Set.of("every", "keep-last"));
+        ConfigReader.rejectUnknown(t.getConfig("eval"), at + ".eval.", Set.of("every"));
         String resolved = t.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
         return new VqTrainSettings(preset, model, t.getLong("seed"), path(t, "output-dir"), t.getBoolean("resume"),
                 positiveLong(t, "steps"), positiveInt(t, "batch-size"), opt, nonNegative(t, "codebook-weight"),
@@ -211,15 +202,6 @@ public record VqTrainSettings(String preset, VqConfig model, long seed, Path out
 
     private static String quote(String key) {
         return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key.replace("\"", "\\\"") + "\"";
-    }
-
-    private static void unknown(Config c, Set<String> allowed, String prefix) {
-        Set<String> bad = new TreeSet<>(c.root().keySet());
-        bad.removeAll(allowed);
-        if (!bad.isEmpty()) {
-            throw new ConfigException.BadPath(c.origin(), prefix + bad.iterator().next(), "unknown setting(s) " + bad
-                    + "; expected " + new TreeSet<>(allowed));
-        }
     }
 
     private static Path path(Config c, String key) {

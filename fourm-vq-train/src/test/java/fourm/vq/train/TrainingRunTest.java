@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import fourm.core.io.SafetensorsReader;
+import fourm.core.io.TrainLog;
 import fourm.vq.Raster;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;

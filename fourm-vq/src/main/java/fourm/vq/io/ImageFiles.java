@@ -1,5 +1,6 @@
 package fourm.vq.io;
 
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.Npy;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import fourm.api.io.AtomicFiles;
 import fourm.core.io.Npy;
-import fourm.vq.values.ImageValueKit;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
+import fourm.vq.values.ImageValueKit;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import fourm.modality.text.CocoClasses;
 import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.modality.text.TextTokenizer;
+import fourm.testing.ReferenceIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -150,6 +151,6 @@ class DetectionSerializerTest {
         for (int n = 0; n < 80; n++) {
             texts.add(serializer.toText(random(r)));
         }
-        ReferenceIds.assertSameIds(texts);
+        ReferenceIds.assertSameIds(texts, TextTokenizer::load, TextTokenizer::encode, TextTokenizer::decode);
     }
 }

@@ -1,6 +1,7 @@
 package fourm.modality.text;
 
 import fourm.api.ValueFormat;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package fourm.modality.text;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +55,7 @@ public final class TokenizerBuilder {
 
     /** Writes fourm's default tokenizer to {@code file} (through a temporary file renamed over it). */
     public static void writeDefault(Path file) {
-        AtomicFiles.writeString(file, buildDefault());
+        AtomicFiles.writeStringUnchecked(file, buildDefault());
     }
 
     /**

@@ -1,5 +1,6 @@
 package fourm.modality.text;
 
+import fourm.api.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,7 @@ public final class WordPieceTrainer {
 
     /** Learns from a text file and writes the tokenizer to {@code out} (temporary file, then rename). */
     public void train(Path textFile, Path out) {
-        AtomicFiles.writeString(out, train(textFile));
+        AtomicFiles.writeStringUnchecked(out, train(textFile));
     }
 
     /**

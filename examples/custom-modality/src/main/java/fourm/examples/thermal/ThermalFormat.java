@@ -1,14 +1,13 @@
 package fourm.examples.thermal;
 
 import fourm.api.ValueFormat;
+import fourm.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,7 +97,7 @@ public final class ThermalFormat implements ValueFormat<float[][]> {
                 out.putFloat(v);
             }
         }
-        atomically(file, out.array());
+        AtomicFiles.write(file, out.array());
     }
 
     @Override
@@ -112,23 +111,8 @@ public final class ThermalFormat implements ValueFormat<float[][]> {
             pgm.append('\n');
         }
         Path file = directory.resolve(baseName + ".pgm");
-        atomically(file, pgm.toString().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.write(file, pgm.toString().getBytes(StandardCharsets.US_ASCII));
         return file;
     }
 
-    private static void atomically(Path file, byte[] bytes) throws IOException {
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -2,15 +2,13 @@ package fourm.examples.thermal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigValue;
+import fourm.api.ConfigReader;
 import fourm.api.ModalityKind;
 import fourm.api.ModalitySpec;
 import fourm.vq.VqConfig;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The thermal plugin's settings, read eagerly from its node ({@code fourm.modality.thermal}): the modality
@@ -40,8 +38,8 @@ record ThermalSettings(ModalitySpec spec, double minKelvin, double maxKelvin, Op
                             + spec.kind().configName());
         }
         Config tok = node.getConfig(TOKENIZER);
-        known(tok, TOKENIZER_KEYS, TOKENIZER + ".");
-        known(node.getConfig(TOKENIZER + ".train"), TRAIN_KEYS, TOKENIZER + ".train.");
+        ConfigReader.rejectUnknown(tok, TOKENIZER + ".", TOKENIZER_KEYS);
+        ConfigReader.rejectUnknown(node.getConfig(TOKENIZER + ".train"), TOKENIZER + ".train.", TRAIN_KEYS);
         for (String k : TRAIN_KEYS) {
             if (!tok.hasPath("train." + k)) {
                 throw new ConfigException.Missing(tok.origin(), TOKENIZER + ".train." + k);
@@ -85,14 +83,5 @@ record ThermalSettings(ModalitySpec spec, double minKelvin, double maxKelvin, Op
 
     int width() {
         return spec.imageWidth().orElse(height());
-    }
-
-    private static void known(Config node, Set<String> allowed, String prefix) {
-        for (Map.Entry<String, ConfigValue> e : node.root().entrySet()) {
-            if (!allowed.contains(e.getKey())) {
-                throw new ConfigException.BadPath(e.getValue().origin(), prefix + e.getKey(),
-                        "unknown key; expected one of " + new TreeSet<>(allowed));
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package fourm.examples.thermal;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import fourm.core.io.Offline;
 import fourm.vq.Normalization;
 import fourm.vq.Raster;
 import fourm.vq.VqCheckpoints;
@@ -97,9 +98,10 @@ public final class ThermalTokenizerTraining {
 
     /**
      * Trains with the default configuration stack ({@code -Dconfig.file} over the plugin's {@code reference.conf})
-     * and writes {@code fourm.modality.thermal.tokenizer.train.output}.
+     * and writes {@code fourm.modality.thermal.tokenizer.train.output}. As a launcher, it first keeps DJL offline.
      */
     public static void main(String[] args) throws IOException {
+        Offline.enforce();
         Config root = ConfigFactory.load();
         Config node = root.getConfig(new ThermalTokensProvider().configPath());
         Path out = Path.of(node.getString(ThermalSettings.TOKENIZER + ".train.output"));

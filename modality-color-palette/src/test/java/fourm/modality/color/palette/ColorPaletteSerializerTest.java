@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.modality.text.TextTokenizer;
+import fourm.testing.ReferenceIds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +76,6 @@ class ColorPaletteSerializerTest {
         for (int n = 0; n < 60; n++) {
             texts.add(serializer.toText(SerializerSamples.exact(r)));
         }
-        ReferenceIds.assertSameIds(texts);
+        ReferenceIds.assertSameIds(texts, TextTokenizer::load, TextTokenizer::encode, TextTokenizer::decode);
     }
 }

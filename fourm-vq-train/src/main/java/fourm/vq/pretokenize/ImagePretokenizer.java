@@ -45,11 +45,11 @@ import java.util.stream.Stream;
  * off crop 0 (a centred square: source height {@code 2 top + h}, width {@code 2 left + w}). Global embeddings have no
  * extent: every crop gets the embedding's tokens (the reference recomputes its teacher per crop).
  */
-public final class Pretokenizer {
+public final class ImagePretokenizer {
     /** The folder of the crop settings in a dataset. */
     public static final String CROP_SETTINGS = "crop_settings";
 
-    private Pretokenizer() {
+    private ImagePretokenizer() {
     }
 
     /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class ColorPaletteTest {
+class PaletteKMeansTest {
     private static byte[] image(int n, int[]... colorsAndCounts) {
         byte[] rgb = new byte[3 * n];
         int i = 0;
@@ -21,7 +21,7 @@ class ColorPaletteTest {
     @Test
     void aTwoColourImageGivesItsTwoColoursByShare() {
         byte[] rgb = image(1000, new int[] {20, 40, 220, 400}, new int[] {200, 30, 30, 600});
-        int[][][] p = ColorPalette.palettes(rgb, 7, 11);
+        int[][][] p = PaletteKMeans.palettes(rgb, 7, 11);
         assertThat(p[1]).isDeepEqualTo(new int[][] {{200, 30, 30}, {20, 40, 220}});
         // k = 1 is the mean colour.
         assertThat(p[0]).isDeepEqualTo(new int[][] {{128, 34, 106}});
@@ -43,7 +43,7 @@ class ColorPaletteTest {
             rgb[3 * i + 2] = (byte) (c[2] + jitter);
         }
         for (long seed = 0; seed < 5; seed++) {
-            int[][] p3 = ColorPalette.palettes(rgb, 3, seed)[2];
+            int[][] p3 = PaletteKMeans.palettes(rgb, 3, seed)[2];
             assertThat(java.util.Arrays.stream(p3).map(java.util.Arrays::toString))
                     .containsExactlyInAnyOrder("[250, 250, 250]", "[10, 10, 10]", "[30, 200, 40]");
         }
@@ -52,6 +52,6 @@ class ColorPaletteTest {
     @Test
     void samePixelsAndSeedGiveTheSamePalettes() {
         byte[] rgb = SynthWorld.sample(SynthSettings.defaults().withResolution(32), 3).rgb();
-        assertThat(ColorPalette.palettes(rgb, 7, 5)).isDeepEqualTo(ColorPalette.palettes(rgb, 7, 5));
+        assertThat(PaletteKMeans.palettes(rgb, 7, 5)).isDeepEqualTo(PaletteKMeans.palettes(rgb, 7, 5));
     }
 }

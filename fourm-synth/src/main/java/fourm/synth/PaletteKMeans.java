@@ -14,12 +14,15 @@ import java.util.SplittableRandom;
  * (at most {@value #MAX_ITERATIONS}); an empty cluster is re-seeded with the colour farthest from its centre. Each
  * palette lists its colours by decreasing pixel share (ties by colour value), rounded to integers. When an image has
  * fewer distinct colours than k, the palette repeats colours so that it still has k entries.
+ *
+ * <p>This is the algorithm that computes palettes; the palette value the {@code color_palette} modality serialises is
+ * modality-color-palette's {@code ColorPalette}.
  */
-final class ColorPalette {
+final class PaletteKMeans {
     static final int MAX_K = 7;
     static final int MAX_ITERATIONS = 50;
 
-    private ColorPalette() {
+    private PaletteKMeans() {
     }
 
     /** Palettes for k = 1..maxK: {@code result[k - 1]} has k colours of 3 ints each. */

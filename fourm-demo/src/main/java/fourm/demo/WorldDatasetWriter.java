@@ -1,6 +1,7 @@
 package fourm.demo;
 
 import fourm.api.Modality;
+import fourm.api.io.AtomicFiles;
 import fourm.core.data.SampleFile;
 import fourm.core.data.ShardedDatasetWriter;
 import fourm.modality.det.Detections;
@@ -24,12 +25,12 @@ import java.util.stream.Stream;
  * <p>The dataset is written into {@code root.tmp} and renamed to {@code root} when complete, so a folder named
  * {@code root} is always a whole dataset.
  */
-public final class Pretokenizer {
+public final class WorldDatasetWriter {
     /** Scenes per shard. */
     static final int SAMPLES_PER_SHARD = 1000;
     private static final int CHUNK = 64;
 
-    private Pretokenizer() {
+    private WorldDatasetWriter() {
     }
 
     /**
@@ -66,7 +67,7 @@ public final class Pretokenizer {
             w.finish();
         }
         deleteTree(root);
-        Files.move(tmp, root, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.rename(tmp, root);
     }
 
     /** Deletes a folder and everything in it, if it exists. */

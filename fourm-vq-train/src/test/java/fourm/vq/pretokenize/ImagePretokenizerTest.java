@@ -11,7 +11,7 @@ import fourm.vq.Raster;
 import fourm.vq.TokenGrid;
 import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
-import fourm.vq.io.AtomicFiles;
+import fourm.api.io.AtomicFiles;
 import fourm.vq.io.Crops;
 import fourm.vq.io.ImageFiles;
 import java.io.BufferedInputStream;
@@ -25,7 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PretokenizerTest {
+class ImagePretokenizerTest {
     @TempDir
     Path dir;
 
@@ -81,7 +81,7 @@ class PretokenizerTest {
         Path out = dir.resolve("dataset");
         try (VqModel rm = VqModel.create(rgb, 1); VqModel dm = VqModel.create(depth, 2)) {
             ImageTokenizer rt = ImageTokenizer.of(rm).withBatchSize(2);
-            Pretokenizer.Summary a = Pretokenizer.run(rt, new Pretokenizer.Options(rgbDir, out, "tok_rgb@16", 3, 0.5,
+            ImagePretokenizer.Summary a = ImagePretokenizer.run(rt, new ImagePretokenizer.Options(rgbDir, out, "tok_rgb@16", 3, 0.5,
                     7, 2), line -> { });
             assertThat(a.samples()).isEqualTo(5);
             assertThat(a.cropsPerSample()).isEqualTo(3);
@@ -89,12 +89,12 @@ class PretokenizerTest {
             assertThat(a.cropSettingsReused()).isFalse();
             assertThat(a.shards()).hasSize(6);
             ImageTokenizer dt = ImageTokenizer.of(dm);
-            Pretokenizer.Summary b = Pretokenizer.run(dt, new Pretokenizer.Options(depthDir, out, "tok_depth@16", 9,
+            ImagePretokenizer.Summary b = ImagePretokenizer.run(dt, new ImagePretokenizer.Options(depthDir, out, "tok_depth@16", 9,
                     0.5, 99, 2), line -> { });
             assertThat(b.cropSettingsReused()).isTrue();
             assertThat(b.cropsPerSample()).isEqualTo(3);
 
-            Map<String, Npy.Array> crops = read(out, Pretokenizer.CROP_SETTINGS);
+            Map<String, Npy.Array> crops = read(out, ImagePretokenizer.CROP_SETTINGS);
             Map<String, Npy.Array> rgbTokens = read(out, "tok_rgb@16");
             Map<String, Npy.Array> depthTokens = read(out, "tok_depth@16");
             assertThat(crops.keySet()).containsExactly("s0", "s1", "s2", "s3", "s4");
@@ -125,15 +125,15 @@ class PretokenizerTest {
         Path out = dir.resolve("ds");
         try (VqModel m = VqModel.create(rgb, 1)) {
             ImageTokenizer t = ImageTokenizer.of(m);
-            Pretokenizer.run(t, new Pretokenizer.Options(rgbDir, out, "tok_rgb@16", 1, 1, 0, 10), l -> { });
-            assertThatThrownBy(() -> Pretokenizer.run(t, new Pretokenizer.Options(rgbDir, out, "tok_rgb@16", 1, 1, 0,
+            ImagePretokenizer.run(t, new ImagePretokenizer.Options(rgbDir, out, "tok_rgb@16", 1, 1, 0, 10), l -> { });
+            assertThatThrownBy(() -> ImagePretokenizer.run(t, new ImagePretokenizer.Options(rgbDir, out, "tok_rgb@16", 1, 1, 0,
                     10), l -> { })).hasMessageContaining("already exists");
             Files.copy(rgbDir.resolve("k0.png"), rgbDir.resolve("k9.png"));
-            assertThatThrownBy(() -> Pretokenizer.run(t, new Pretokenizer.Options(rgbDir, out, "tok_rgb@32", 1, 1, 0,
+            assertThatThrownBy(() -> ImagePretokenizer.run(t, new ImagePretokenizer.Options(rgbDir, out, "tok_rgb@32", 1, 1, 0,
                     10), l -> { })).hasMessageContaining("no settings for 'k9'");
             Files.delete(rgbDir.resolve("k9.png"));
             Files.copy(rgbDir.resolve("k0.png"), rgbDir.resolve("bad key.png"));
-            assertThatThrownBy(() -> Pretokenizer.run(t, new Pretokenizer.Options(rgbDir, out, "tok_rgb@32", 1, 1, 0,
+            assertThatThrownBy(() -> ImagePretokenizer.run(t, new ImagePretokenizer.Options(rgbDir, out, "tok_rgb@32", 1, 1, 0,
                     10), l -> { })).hasMessageContaining("'bad key'");
         }
     }

@@ -27,6 +27,7 @@ module fourm.api {
     exports fourm.api.masking;
     exports fourm.api.label;
     exports fourm.api.io;
+    exports fourm.api.image;
 
     uses fourm.api.label.PseudoLabelerProvider;
     uses fourm.api.label.LabelImages;

@@ -1,5 +1,7 @@
 package fourm.cli;
 
+import fourm.api.image.Canvas;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -457,7 +459,7 @@ final class GenerateViews {
                 y += Canvas.LINE_HEIGHT;
             }
         }
-        return canvas.png();
+        return Png.rgb8(canvas.width(), canvas.height(), canvas.rgb());
     }
 
     private void save(Path file, byte[] bytes) throws IOException {

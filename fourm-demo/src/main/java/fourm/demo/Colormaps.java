@@ -1,5 +1,7 @@
 package fourm.demo;
 
+import fourm.api.image.Canvas;
+
 import fourm.modality.det.Detection;
 import fourm.modality.det.Detections;
 

@@ -1,6 +1,10 @@
 package fourm.demo;
 
+import fourm.api.image.BitmapFont;
+import fourm.api.image.Canvas;
+
 import fourm.api.io.AtomicFiles;
+import fourm.synth.Png;
 import fourm.modality.det.Detections;
 import fourm.vq.Raster;
 import java.io.IOException;
@@ -90,7 +94,7 @@ public final class Grids {
         y += rowHeight;
         y = c.wrapped(GAP, y, textWidth, capModel, TEXT);
         c.wrapped(GAP, y + 2, textWidth, capTrue, DIM_TEXT);
-        return c.png();
+        return Png.rgb8(c.width(), c.height(), c.rgb());
     }
 
     /** Writes the grid of an example to {@code file} (temporary name, then rename). */

@@ -1,5 +1,8 @@
 package fourm.demo;
 
+import fourm.api.image.BitmapFont;
+import fourm.api.image.Canvas;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.vq.Raster;

@@ -1,4 +1,4 @@
-package fourm.cli;
+package fourm.api.image;
 
 /**
  * A fixed 6 x 11 pixel font for the printable ASCII characters, for labels on the PNG grids without java.desktop or
@@ -6,11 +6,11 @@ package fourm.cli;
  * (Bitstream Vera licence, which permits this) at 10 px and thresholded; each glyph is 11 rows of 6 bits, bit x set
  * for an ink pixel in column x, written as two hex digits per row.
  */
-final class BitmapFont {
+public final class BitmapFont {
     /** Glyph width in pixels (the advance). */
-    static final int WIDTH = 6;
+    public static final int WIDTH = 6;
     /** Glyph height in pixels (the line height). */
-    static final int HEIGHT = 11;
+    public static final int HEIGHT = 11;
     private static final String DATA =
             "0000000000000000000000,0008080808080008000000,0014141400000000000000,0014143f143f0a0a000000,"
             + "00083e0a0e38281e080000,000705170c3a2838000000,001c040c2a3a163c000000,0008080800000000000000,"
@@ -53,7 +53,7 @@ final class BitmapFont {
     }
 
     /** Whether pixel (x, y) of character {@code ch}'s glyph is ink; characters outside ASCII 32..126 draw as '?'. */
-    static boolean ink(char ch, int x, int y) {
+    public static boolean ink(char ch, int x, int y) {
         int i = ch >= 32 && ch < 127 ? ch - 32 : '?' - 32;
         return x >= 0 && x < WIDTH && y >= 0 && y < HEIGHT && (GLYPHS[i][y] >> x & 1) != 0;
     }

@@ -1,10 +1,11 @@
-package fourm.cli;
+package fourm.api.image;
 
 /**
  * An RGB picture to draw a grid on: pasted images (scaled up by pixel repetition), rectangles and text in
- * {@link BitmapFont} (the grid of {@code fourm generate}). Coordinates are pixels, (0, 0) top left; drawing outside is clipped.
+ * {@link BitmapFont}. Coordinates are pixels, (0, 0) top left; drawing outside is clipped. {@link #rgb()} gives the
+ * pixels for an image writer (the demo's grids, the views of {@code fourm generate}).
  */
-final class Canvas {
+public final class Canvas {
     /** Width of one character of {@link #text}, in pixels. */
     public static final int CHAR_WIDTH = BitmapFont.WIDTH;
     /** Height of one line of {@link #wrapped} text, in pixels. */
@@ -147,9 +148,4 @@ final class Canvas {
         return rgb.clone();
     }
 
-
-    /** The picture as PNG bytes. */
-    byte[] png() {
-        return Png.rgb8(width, height, rgb);
-    }
 }

@@ -6,7 +6,6 @@ import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
 import fourm.core.io.MaskedBatchFiles;
-import fourm.core.io.SafetensorsDType;
 import fourm.core.io.SafetensorsFormatException;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.TensorInfo;
@@ -307,28 +306,6 @@ public final class GenerationInputs {
         }
         boolean[] inputMask = MaskedBatchFiles.readMask(r, im);
         boolean[] targetMask = MaskedBatchFiles.readMask(r, tm);
-        TensorInfo t = r.info(m + ".tensor");
-        long[] shape = t.shape();
-        if (t.dtype().isFloating()) {
-            if (shape.length < 2 || shape[0] != b) {
-                throw new SafetensorsFormatException(file, t.name(), "shape " + t.shapeString()
-                        + "; expected values of shape [B, ...] with B = " + b);
-            }
-            int[] valueShape = Arrays.stream(shape).mapToInt(Math::toIntExact).toArray();
-            return ModalityTensors.ofValues(m, b, l, r.floats(t.name()), valueShape, inputMask, targetMask, dam);
-        }
-        if (t.dtype() == SafetensorsDType.BOOL) {
-            throw new SafetensorsFormatException(file, t.name(), "dtype BOOL; expected integer token ids or floating"
-                    + " values");
-        }
-        long tokens = 1;
-        for (int i = 1; i < shape.length; i++) {
-            tokens *= shape[i];
-        }
-        if (shape.length < 2 || shape[0] != b || tokens != l) {
-            throw new SafetensorsFormatException(file, t.name(), "shape " + t.shapeString()
-                    + "; expected token ids of shape [" + b + ", " + l + "] (or [B, h, w] with h*w = " + l + ")");
-        }
-        return ModalityTensors.ofIds(m, b, l, r.longs(t.name()), inputMask, targetMask, dam);
+        return MaskedBatchFiles.readTensor(r, m, b, l, inputMask, targetMask, dam);
     }
 }

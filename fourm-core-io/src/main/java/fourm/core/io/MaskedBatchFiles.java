@@ -114,6 +114,18 @@ public final class MaskedBatchFiles {
         boolean[] inputMask = readMask(r, im);
         boolean[] targetMask = readMask(r, r.info(m + ".target_mask"));
         int[] decoderAttention = readDecoderAttentionMask(r, r.info(m + ".decoder_attention_mask"));
+        return readTensor(r, m, b, l, inputMask, targetMask, decoderAttention);
+    }
+
+    /**
+     * Reads {@code <m>.tensor} of a masked batch whose masks are read: token ids of shape [B, L] (or [B, h, w] with
+     * h*w = L), or floating values of shape [B, ...].
+     *
+     * @throws SafetensorsFormatException naming the file and key for a BOOL tensor or a shape that does not fit
+     */
+    public static ModalityTensors readTensor(SafetensorsReader r, String m, int b, int l, boolean[] inputMask,
+                                             boolean[] targetMask, int[] decoderAttention) throws IOException {
+        Path file = r.path();
         TensorInfo t = r.info(m + ".tensor");
         long[] shape = t.shape();
         if (t.dtype().isFloating()) {

@@ -311,6 +311,21 @@ class GenerateValuesTest {
     }
 
     @Test
+    void theSemsegLegendNamesTheCocoPanopticClassesUnlessOthersAreGiven() {
+        var semseg = ModalityRegistry.discover().create(ConfigFactory.load(), "tok_semseg@224");
+        GenerateViews.Names plugin = GenerateViews.names(List.of(), semseg);
+        assertThat(plugin.of(0)).isEqualTo("person");
+        assertThat(plugin.of(9)).isEqualTo("traffic light");
+        assertThat(plugin.of(80)).isEqualTo("banner");
+        assertThat(plugin.of(132)).isEqualTo("rug-merged");
+        assertThat(plugin.of(133)).isEqualTo("class 133");
+        // --class-names FILE (or a preset) replaces them
+        GenerateViews.Names given = GenerateViews.names(List.of("sky", "ground"), semseg);
+        assertThat(given.of(1)).isEqualTo("ground");
+        assertThat(given.of(2)).isEqualTo("class 2");
+    }
+
+    @Test
     void theModesDoNotMix() {
         Run r = fourm(List.of("generate", "--out", dir.resolve("o").toString()));
         assertThat(r.exit()).isEqualTo(Main.USER_ERROR);

@@ -68,6 +68,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final String checkpointKey;
     private final Optional<DecoderBackend.Bound> divae;
     private final Source source;
+    private final List<String> classNames;
     private final Slot slot = new Slot();
 
     /** Where the modality was read from (for {@link #standalone}), and whether its token count is left unchecked. */
@@ -88,6 +89,43 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         this.checkpointKey = checkpointKey;
         this.divae = divae;
         this.source = source;
+        this.classNames = List.of();
+    }
+
+    /** A copy of {@code m} with other class names (a new, unloaded tokenizer slot). */
+    private ImageTokenModality(ImageTokenModality m, List<String> classNames) {
+        this.spec = m.spec;
+        this.values = m.values;
+        this.type = m.type;
+        this.preset = m.preset;
+        this.checkpoint = m.checkpoint;
+        this.architecture = m.architecture;
+        this.reference = m.reference;
+        this.checkpointKey = m.checkpointKey;
+        this.divae = m.divae;
+        this.source = m.source;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * This modality with the names of its classes, for a modality of class ids (a semseg plugin's legend): name
+     * {@code k} is class id {@code k} of the raw values. Call it on a freshly created modality (the copy does not share
+     * a loaded tokenizer).
+     *
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public ImageTokenModality withClassNames(List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) == null || names.get(i).isBlank()) {
+                throw new IllegalArgumentException(spec.key() + ": class name " + i + " is blank");
+            }
+        }
+        return new ImageTokenModality(this, names);
+    }
+
+    /** The names of the classes of a modality of class ids (name {@code k} is class id {@code k}); empty if none. */
+    public List<String> classNames() {
+        return classNames;
     }
 
     /**
@@ -118,7 +156,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     public ImageTokenModality standalone(Path checkpoint) {
         Config node = source.node().withValue("tokenizer.checkpoint",
                 com.typesafe.config.ConfigValueFactory.fromAnyRef(checkpoint.toString(), "--tokenizer"));
-        return create(new Source(node, source.configPath(), true), values);
+        return create(new Source(node, source.configPath(), true), values).withClassNames(classNames);
     }
 
     private static ImageTokenModality create(Source source, ImageValues values) {

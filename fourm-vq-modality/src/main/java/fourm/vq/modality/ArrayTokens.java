@@ -71,6 +71,45 @@ public interface ArrayTokens extends AutoCloseable {
     void close();
 
     /**
+     * An {@link ArrayTokens} that hands every call to another, {@link #arrays()}: what a plugin's modality record
+     * implements beside {@link fourm.api.Modality} (it still names its {@code key()}, which both declare).
+     */
+    interface Delegating extends ArrayTokens {
+        /** The tokenizer of arrays every call goes to. */
+        ArrayTokens arrays();
+
+        @Override
+        default int[] itemShape() {
+            return arrays().itemShape();
+        }
+
+        @Override
+        default int[] modelItemShape() {
+            return arrays().modelItemShape();
+        }
+
+        @Override
+        default String item() {
+            return arrays().item();
+        }
+
+        @Override
+        default List<int[]> encode(Array values, boolean modelUnits) {
+            return arrays().encode(values, modelUnits);
+        }
+
+        @Override
+        default Array decode(List<int[]> ids, boolean modelUnits) {
+            return arrays().decode(ids, modelUnits);
+        }
+
+        @Override
+        default void close() {
+            arrays().close();
+        }
+    }
+
+    /**
      * How many items of {@code item} shape an array holds: the array is one item or {@code [N, ...item]}.
      *
      * @param item one item's shape

@@ -14,7 +14,6 @@ import fourm.vq.modality.ArrayTokens;
 import fourm.vq.modality.ArrayTokensProvider;
 import fourm.vq.modality.CheckpointArrays;
 import fourm.vq.values.ImageValueKit;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -99,40 +98,10 @@ public final class SamInstanceProvider implements ModalityProvider, ArrayTokensP
 
     /** {@code sam_instance} over binary masks; arrays of masks go through the mask tokenizer alone. */
     private record MaskModality(ModalitySpec spec, MaskTokenizedInstances masks, CheckpointArrays arrays)
-            implements Modality, ArrayTokens {
+            implements Modality, ArrayTokens.Delegating {
         @Override
         public String key() {
             return spec.key();
-        }
-
-        @Override
-        public int[] itemShape() {
-            return arrays.itemShape();
-        }
-
-        @Override
-        public int[] modelItemShape() {
-            return arrays.modelItemShape();
-        }
-
-        @Override
-        public String item() {
-            return arrays.item();
-        }
-
-        @Override
-        public List<int[]> encode(Array values, boolean modelUnits) {
-            return arrays.encode(values, modelUnits);
-        }
-
-        @Override
-        public Array decode(List<int[]> ids, boolean modelUnits) {
-            return arrays.decode(ids, modelUnits);
-        }
-
-        @Override
-        public void close() {
-            arrays.close();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package fourm.cli;
 
-import com.google.gson.Gson;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
@@ -24,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code tokenize} and {@code detokenize} for the image-like modalities whose plugin owns a fourm-vq tokenizer
@@ -115,15 +113,7 @@ final class ImageTokens {
         } finally {
             modality.close();
         }
-        if (json) {
-            out.println(new Gson().toJson(all));
-        } else {
-            for (int[] ids : all) {
-                out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
-            }
-        }
-        out.flush();
-        return Main.OK;
+        return TokenizeCommand.print(all, json, out);
     }
 
     /** Decodes every id sequence into one tensor file {@code [N, C, H, W]}. */

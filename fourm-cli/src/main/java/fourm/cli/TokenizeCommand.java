@@ -115,6 +115,11 @@ final class TokenizeCommand implements Callable<Integer> {
             all.add(t.textTokenizer().encode(text));
         }
         PrintWriter out = spec.commandLine().getOut();
+        return TokenizeCommand.print(all, json, out);
+    }
+
+    /** Prints id sequences: one JSON array of arrays, or one line of space-separated ids per sequence. */
+    static int print(List<int[]> all, boolean json, PrintWriter out) {
         if (json) {
             out.println(new Gson().toJson(all));
         } else {

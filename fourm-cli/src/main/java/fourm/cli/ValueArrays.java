@@ -1,6 +1,5 @@
 package fourm.cli;
 
-import com.google.gson.Gson;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
@@ -22,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code tokenize --input} and {@code detokenize --out} for modalities whose plugin tokenizes arrays of numbers with a
@@ -94,15 +92,7 @@ final class ValueArrays {
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             throw new UserError(e.getMessage(), e);
         }
-        if (json) {
-            out.println(new Gson().toJson(all));
-        } else {
-            for (int[] ids : all) {
-                out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
-            }
-        }
-        out.flush();
-        return Main.OK;
+        return TokenizeCommand.print(all, json, out);
     }
 
     /** Decodes every id sequence into one tensor file {@code [N, ...]}. */

@@ -311,7 +311,7 @@ class GenerateValuesTest {
     }
 
     @Test
-    void theSemsegLegendNamesTheCocoPanopticClassesUnlessOthersAreGiven() {
+    void theSemsegLegendNamesTheCocoPanopticClassesUnlessOthersAreGiven() throws IOException {
         var semseg = ModalityRegistry.discover().create(ConfigFactory.load(), "tok_semseg@224");
         GenerateViews.Names plugin = GenerateViews.names(List.of(), semseg);
         assertThat(plugin.of(0)).isEqualTo("person");
@@ -323,6 +323,15 @@ class GenerateValuesTest {
         GenerateViews.Names given = GenerateViews.names(List.of("sky", "ground"), semseg);
         assertThat(given.of(1)).isEqualTo("ground");
         assertThat(given.of(2)).isEqualTo("class 2");
+        // with a tokenizer checkpoint the modality knows its no-class id
+        var provider = ModalityRegistry.discover().find("tok_semseg@224").orElseThrow().provider();
+        var node = fourm.vq.modality.ImageTokenChecks.withTinyCheckpoint(provider,
+                ConfigFactory.load().getConfig(provider.configPath()), 1, 4, dir);
+        var withCheckpoint = (fourm.vq.modality.ImageTokenModality) provider.create(node);
+        int noClass = withCheckpoint.architecture().orElseThrow().ignoreId();
+        assertThat(noClass).isGreaterThanOrEqualTo(4);
+        assertThat(GenerateViews.names(List.of(), withCheckpoint).of(noClass)).isEqualTo("no class");
+        assertThat(GenerateViews.names(List.of(), withCheckpoint).of(3)).isEqualTo("motorcycle");
     }
 
     @Test

@@ -223,6 +223,7 @@ final class GenerateViews {
                 label += " (near bright)";
             }
             case "semseg" -> {
+                Names names = names(key);
                 int n = r.height() * r.width();
                 int[] ids = new int[n];
                 Map<Integer, Integer> counts = new TreeMap<>();
@@ -241,11 +242,11 @@ final class GenerateViews {
                 for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
                     JsonObject c = new JsonObject();
                     c.addProperty("id", e.getKey());
-                    c.addProperty("name", className(e.getKey()));
+                    c.addProperty("name", names.of(e.getKey()));
                     c.addProperty("pixels", e.getValue());
                     c.addProperty("color", String.format(Locale.ROOT, "#%06x", classColor(e.getKey())));
                     classes.add(c);
-                    legend.put(e.getKey(), className(e.getKey()));
+                    legend.put(e.getKey(), names.of(e.getKey()));
                 }
                 JsonObject doc = new JsonObject();
                 doc.addProperty("modality", key);
@@ -254,7 +255,7 @@ final class GenerateViews {
                 Path json = dir.resolve(name + "-classes.json");
                 save(json, new GsonBuilder().setPrettyPrinting().create().toJson(doc).getBytes(StandardCharsets.UTF_8));
                 o.addProperty("legend", json.getFileName().toString());
-                Tile legendTile = legendPicture(r, rgb, counts);
+                Tile legendTile = legendPicture(r, rgb, counts, names);
                 Path withLegend = dir.resolve(name + "-legend.png");
                 save(withLegend, Png.rgb8(legendTile.width(), legendTile.height(), legendTile.rgb()));
                 o.addProperty("legend_view", withLegend.getFileName().toString());
@@ -273,8 +274,36 @@ final class GenerateViews {
         return r.channels() == 3 ? "rgb" : "gray";
     }
 
-    private String className(int id) {
-        return id >= 0 && id < classNames.size() ? classNames.get(id) : "class " + id;
+    /**
+     * The class names of a map's legend: those given ({@code --class-names FILE}, a preset's), else the ones the
+     * modality's plugin carries (the semseg plugin's 133 COCO panoptic classes); the modality's no-class id is
+     * {@code no class}.
+     */
+    private Names names(String key) {
+        return names(classNames, sampler.modalities().get(key));
+    }
+
+    /** The legend's names of modality {@code m} given {@code given} names (empty: none given). */
+    static Names names(List<String> given, Modality m) {
+        List<String> names = given;
+        int noClass = -1;
+        if (m instanceof ImageTokenModality itm) {
+            if (names.isEmpty()) {
+                names = itm.classNames();
+            }
+            noClass = itm.architecture().map(c -> c.ignoreId()).orElse(-1);
+        }
+        return new Names(names, noClass);
+    }
+
+    /** Class names by id, and the id of no class (-1 when unknown). */
+    record Names(List<String> names, int noClass) {
+        String of(int id) {
+            if (id >= 0 && id < names.size()) {
+                return names.get(id);
+            }
+            return id == noClass ? "no class" : "class " + id;
+        }
     }
 
     /** A colour per class id: spread around the hue circle by the golden ratio, the same for an id everywhere. */
@@ -337,13 +366,13 @@ final class GenerateViews {
     }
 
     /** The class map with a legend to its right: a swatch and the name of every class present. */
-    private Tile legendPicture(Raster r, byte[] rgb, Map<Integer, Integer> counts) {
+    private Tile legendPicture(Raster r, byte[] rgb, Map<Integer, Integer> counts, Names names) {
         int scale = Math.max(1, CELL / Math.max(r.height(), r.width()));
         int w = r.width() * scale;
         int h = r.height() * scale;
         int nameWidth = 0;
         for (int id : counts.keySet()) {
-            nameWidth = Math.max(nameWidth, (className(id).length() + 8) * Canvas.CHAR_WIDTH);
+            nameWidth = Math.max(nameWidth, (names.of(id).length() + 8) * Canvas.CHAR_WIDTH);
         }
         int height = Math.max(h, counts.size() * (Canvas.LINE_HEIGHT + 4)) + 2 * PAD;
         Canvas canvas = new Canvas(w + 3 * PAD + 16 + nameWidth, height, BACKGROUND);
@@ -351,7 +380,7 @@ final class GenerateViews {
         int y = PAD;
         for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
             canvas.fill(w + 2 * PAD, y, 12, Canvas.LINE_HEIGHT - 1, classColor(e.getKey()));
-            canvas.text(w + 2 * PAD + 16, y, e.getKey() + " " + className(e.getKey()), INK);
+            canvas.text(w + 2 * PAD + 16, y, e.getKey() + " " + names.of(e.getKey()), INK);
             y += Canvas.LINE_HEIGHT + 4;
         }
         return new Tile("legend", canvas.width(), canvas.height(), canvas.rgb());

@@ -1,23 +1,18 @@
 package fourm.cli;
 
-import com.google.gson.Gson;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueFactory;
 import fourm.api.Modality;
 import fourm.api.ModalityTokenizer;
 import fourm.api.ValueFormat;
-import fourm.api.io.AtomicFiles;
 import fourm.core.ModalityRegistry;
-import fourm.core.io.Npy;
-import fourm.core.io.SafetensorsReader;
-import fourm.core.io.SafetensorsWriter;
-import fourm.core.io.TensorInfo;
 import fourm.vq.ImageTokenizer;
 import fourm.vq.ModalityImageTokenizer;
 import fourm.vq.Raster;
 import fourm.vq.TokenGrid;
 import fourm.vq.VqConfig;
+import fourm.vq.modality.ArrayTokens;
 import fourm.vq.modality.ImageTokenModality;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code tokenize} and {@code detokenize} for the image-like modalities whose plugin owns a fourm-vq tokenizer
@@ -56,8 +50,9 @@ final class ImageTokens {
     }
 
     /**
-     * The image modality {@code key} when its plugin owns a fourm-vq tokenizer, created from the configuration with
-     * {@code tokenizer.checkpoint} replaced by {@code tokenizerFile} when given; empty for any other modality.
+     * The image modality {@code key} when its plugin owns a fourm-vq tokenizer, created from the configuration; with
+     * {@code tokenizerFile} its tokenizer is that checkpoint on its own ({@link ImageTokenModality#standalone}: its
+     * token count need not fit the modality's grid, as with several lucid codebooks); empty for any other modality.
      */
     static Optional<ImageTokenModality> find(Path config, String key, Path tokenizerFile) {
         if (key == null) {
@@ -77,10 +72,13 @@ final class ImageTokens {
         try {
             Config node = root.getConfig(path);
             if (tokenizerFile != null) {
-                node = node.withValue("tokenizer.checkpoint", ConfigValueFactory.fromAnyRef(tokenizerFile.toString(),
-                        "--tokenizer"));
+                // the plugin's modality as configured but without its checkpoint; the given one is then read on its own
+                node = node.withValue("tokenizer.checkpoint", ConfigValueFactory.fromAnyRef("", "--tokenizer"));
             }
             m = entry.get().provider().create(node);
+            if (m instanceof ImageTokenModality itm && tokenizerFile != null) {
+                m = itm.standalone(tokenizerFile);
+            }
         } catch (ConfigException e) {
             throw new UserError("modality '" + key + "' (" + path + "): " + e.getMessage(), e);
         }
@@ -115,15 +113,7 @@ final class ImageTokens {
         } finally {
             modality.close();
         }
-        if (json) {
-            out.println(new Gson().toJson(all));
-        } else {
-            for (int[] ids : all) {
-                out.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
-            }
-        }
-        out.flush();
-        return Main.OK;
+        return TokenizeCommand.print(all, json, out);
     }
 
     /** Decodes every id sequence into one tensor file {@code [N, C, H, W]}. */
@@ -133,10 +123,7 @@ final class ImageTokens {
             throw new UserError("detokenize --modality " + modality.spec().key() + " writes decoded values to a file:"
                     + " name it with --out FILE.safetensors (tensor 'decoded') or FILE.npy");
         }
-        String name = outFile.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".safetensors") && !name.endsWith(".npy")) {
-            throw new UserError("--out " + outFile + ": expected a .safetensors or .npy file");
-        }
+        ValueArrays.checkOut(outFile);
         List<Raster> decoded = new ArrayList<>();
         try {
             ModalityImageTokenizer t = modality.imageTokenizer();
@@ -191,12 +178,15 @@ final class ImageTokens {
             }
             return new TokenGrid(1, ids.length, ids);
         }
-        int side = (int) Math.round(Math.sqrt(ids.length));
-        if (side * side != ids.length || side == 0) {
-            throw new IllegalArgumentException("sequence " + position + ": " + ids.length + " ids do not make a square"
-                    + " grid; the tokenizer's is " + c.gridSide() + " x " + c.gridSide());
+        // several lucid codebooks: one square plane per codebook, stacked (the reference's [codebook, h, w])
+        int books = c.quantizer().heads();
+        int side = (int) Math.round(Math.sqrt(ids.length / (double) books));
+        if (side * side * books != ids.length || side == 0) {
+            throw new IllegalArgumentException("sequence " + position + ": " + ids.length + " ids do not make "
+                    + (books == 1 ? "a square grid" : books + " square grids (one per codebook)") + "; the"
+                    + " tokenizer's is " + (books == 1 ? "" : books + " x ") + c.gridSide() + " x " + c.gridSide());
         }
-        return new TokenGrid(side, side, ids);
+        return new TokenGrid(books * side, side, ids);
     }
 
     private static void write(List<Raster> values, Path file) throws IOException {
@@ -211,54 +201,20 @@ final class ImageTokens {
             }
             System.arraycopy(r.data(), 0, all, i * per, per);
         }
-        int[] shape = {values.size(), first.channels(), first.height(), first.width()};
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
-            AtomicFiles.write(file, Npy.writeFloat32(shape, all));
-        } else {
-            new SafetensorsWriter().addFloats("decoded", Arrays.stream(shape).asLongStream().toArray(), all)
-                    .write(file);
-        }
+        ValueArrays.write(file, new int[] {values.size(), first.channels(), first.height(), first.width()}, all);
     }
 
     /** The values in one input file, in file order. */
     static List<Raster> read(ImageTokenModality modality, VqConfig c, Path file, Units units, String tensor)
             throws IOException {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".safetensors")) {
-            try (SafetensorsReader r = SafetensorsReader.open(file)) {
-                String key = tensor;
-                if (key == null) {
-                    if (r.keys().size() != 1) {
-                        throw new IllegalArgumentException(file + " holds " + r.keys().size() + " tensors "
-                                + r.keys() + "; name one with --tensor NAME");
-                    }
-                    key = r.keys().get(0);
-                }
-                if (!r.has(key)) {
-                    throw new IllegalArgumentException(file + ": no tensor '" + key + "'; it holds " + r.keys());
-                }
-                TensorInfo info = r.info(key);
-                float[] data;
-                if (info.dtype().isFloating()) {
-                    data = r.floats(key);
-                } else {
-                    long[] l = r.longs(key);
-                    data = new float[l.length];
-                    for (int i = 0; i < l.length; i++) {
-                        data[i] = l[i];
-                    }
-                }
-                int[] shape = Arrays.stream(info.shape()).mapToInt(v -> (int) v).toArray();
-                return split(file + " tensor '" + key + "'", shape, data, c);
-            }
+        if (n.endsWith(".safetensors") || n.endsWith(".npy")) {
+            ArrayTokens.Array a = ValueArrays.read(file, tensor);
+            return split(file + (tensor == null ? "" : " tensor '" + tensor + "'"), a.shape(), a.data(), c);
         }
         if (tensor != null) {
             throw new IllegalArgumentException("--tensor names a tensor of a .safetensors file; " + file
                     + " is not one");
-        }
-        if (n.endsWith(".npy")) {
-            Npy.FloatArray a = Npy.readFloats(file);
-            return split(file.toString(), a.shape(), a.data(), c);
         }
         if (units == Units.model) {
             throw new IllegalArgumentException(file + ": --units model takes tensors (.safetensors or .npy), not"

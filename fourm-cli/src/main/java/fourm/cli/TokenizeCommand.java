@@ -5,6 +5,7 @@ import fourm.modality.text.CaptionSerializer;
 import fourm.modality.text.Decoded;
 import fourm.modality.text.SequenceTokenizer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code fourm tokenize [--tokenizer FILE] [--modality KEY] [--json] TEXT...}: the token ids of each text.
+ * {@code fourm tokenize [--tokenizer FILE] [--modality KEY] [--json] TEXT...}: the token ids of each text; with
+ * {@code --input FILE} the ids of arrays of values through the modality's tokenizer checkpoint ({@link ValueArrays}).
  *
  * <p>For a structured modality (det, metadata, ...) the text must be a well-formed sequence of that modality (for
  * example {@code v0=1 v1=2 v2=30 v3=40 person} for det); it is checked with the modality's serializer and encoded as
@@ -34,7 +36,13 @@ import picocli.CommandLine.Spec;
         + "([N, H, W] for class ids) or [H, W]; the modality's tokenizer.checkpoint (a fourm-vq .safetensors or a "
         + "tokenizer directory in the reference's layout, config.json + model.safetensors) or --tokenizer encodes "
         + "them, one line of ids per image. --units model takes the tensors the tokenizer network sees (RGB in "
-        + "[-1, 1], depth standardised, class ids + 1 with 0 = no class), as the reference's tokenizers take them."
+        + "[-1, 1], depth standardised, class ids + 1 with 0 = no class), as the reference's tokenizers take them.",
+    "--input FILE (.npy or .safetensors, repeatable) gives values as arrays: for a modality whose plugin tokenizes "
+        + "arrays with a tokenizer checkpoint (human_poses: body poses [N, 207], 8 ids each; sam_instance: binary "
+        + "masks [N, 64, 64], 16 ids each) the ids of that tokenizer, one line per item; for an image-like modality "
+        + "the same as a FILE argument. --tokenizer then names the checkpoint (a directory in the reference's layout "
+        + "or a fourm-vq .safetensors) instead of the plugin's setting; for an image-like modality it is read on its "
+        + "own, so a tokenizer with several lucid codebooks (codebooks x grid ids per image) works too."
 })
 final class TokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -58,15 +66,40 @@ final class TokenizeCommand implements Callable<Integer> {
             description = "Image-like modalities: the tensor of a .safetensors input (default: its only tensor).")
     String tensor;
 
-    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The texts (or, for an image-like modality, the"
+    @Option(names = "--input", paramLabel = "FILE", description = "Values as arrays (.npy, .safetensors) for the"
+            + " modality's tokenizer checkpoint (human_poses, sam_instance, image-like modalities); repeatable.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "The texts (or, for an image-like modality, the"
             + " files) to tokenize.")
-    List<String> texts;
+    List<String> texts = new ArrayList<>();
 
     @Override
     public Integer call() {
         var image = ImageTokens.find(main.config, tokenizer.modality, tokenizer.tokenizer);
         if (image.isPresent()) {
-            return ImageTokens.tokenize(image.get(), texts, units, tensor, json, spec.commandLine().getOut());
+            List<String> files = new ArrayList<>(texts);
+            inputs.forEach(p -> files.add(p.toString()));
+            if (files.isEmpty()) {
+                throw new UserError("tokenize --modality " + tokenizer.modality + ": name the files to tokenize");
+            }
+            return ImageTokens.tokenize(image.get(), files, units, tensor, json, spec.commandLine().getOut());
+        }
+        if (!inputs.isEmpty()) {
+            if (!texts.isEmpty()) {
+                throw new UserError("tokenize takes arrays (--input) or texts, not both");
+            }
+            var arrays = ValueArrays.find(main.config, tokenizer.modality, tokenizer.tokenizer);
+            if (arrays.isEmpty()) {
+                throw new UserError("--input FILE gives arrays of values to a modality whose plugin tokenizes them"
+                        + " (human_poses, sam_instance, image-like modalities); "
+                        + (tokenizer.modality == null ? "name it with --modality" : "'" + tokenizer.modality
+                        + "' does not"));
+            }
+            return ValueArrays.tokenize(arrays.get(), inputs, units, tensor, json, spec.commandLine().getOut());
+        }
+        if (texts.isEmpty()) {
+            throw new UserError("tokenize: give the TEXTs to tokenize (or --input FILE for arrays of values)");
         }
         SequenceTokenizer<?> t = tokenizer.resolve(main.config);
         List<int[]> all = new ArrayList<>();
@@ -82,6 +115,11 @@ final class TokenizeCommand implements Callable<Integer> {
             all.add(t.textTokenizer().encode(text));
         }
         PrintWriter out = spec.commandLine().getOut();
+        return TokenizeCommand.print(all, json, out);
+    }
+
+    /** Prints id sequences: one JSON array of arrays, or one line of space-separated ids per sequence. */
+    static int print(List<int[]> all, boolean json, PrintWriter out) {
         if (json) {
             out.println(new Gson().toJson(all));
         } else {

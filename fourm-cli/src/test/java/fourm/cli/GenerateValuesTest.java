@@ -311,6 +311,30 @@ class GenerateValuesTest {
     }
 
     @Test
+    void theSemsegLegendNamesTheCocoPanopticClassesUnlessOthersAreGiven() throws IOException {
+        var semseg = ModalityRegistry.discover().create(ConfigFactory.load(), "tok_semseg@224");
+        GenerateViews.Names plugin = GenerateViews.names(List.of(), semseg);
+        assertThat(plugin.of(0)).isEqualTo("person");
+        assertThat(plugin.of(9)).isEqualTo("traffic light");
+        assertThat(plugin.of(80)).isEqualTo("banner");
+        assertThat(plugin.of(132)).isEqualTo("rug-merged");
+        assertThat(plugin.of(133)).isEqualTo("class 133");
+        // --class-names FILE (or a preset) replaces them
+        GenerateViews.Names given = GenerateViews.names(List.of("sky", "ground"), semseg);
+        assertThat(given.of(1)).isEqualTo("ground");
+        assertThat(given.of(2)).isEqualTo("class 2");
+        // with a tokenizer checkpoint the modality knows its no-class id
+        var provider = ModalityRegistry.discover().find("tok_semseg@224").orElseThrow().provider();
+        var node = fourm.vq.modality.ImageTokenChecks.withTinyCheckpoint(provider,
+                ConfigFactory.load().getConfig(provider.configPath()), 1, 4, dir);
+        var withCheckpoint = (fourm.vq.modality.ImageTokenModality) provider.create(node);
+        int noClass = withCheckpoint.architecture().orElseThrow().ignoreId();
+        assertThat(noClass).isGreaterThanOrEqualTo(4);
+        assertThat(GenerateViews.names(List.of(), withCheckpoint).of(noClass)).isEqualTo("no class");
+        assertThat(GenerateViews.names(List.of(), withCheckpoint).of(3)).isEqualTo("motorcycle");
+    }
+
+    @Test
     void theModesDoNotMix() {
         Run r = fourm(List.of("generate", "--out", dir.resolve("o").toString()));
         assertThat(r.exit()).isEqualTo(Main.USER_ERROR);

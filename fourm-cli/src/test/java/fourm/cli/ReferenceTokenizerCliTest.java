@@ -69,16 +69,19 @@ class ReferenceTokenizerCliTest {
                 case "semseg" -> new String[] {"fourm.modality.semseg.tokens", "tok_semseg@224"};
                 case "feature-map" -> new String[] {"fourm.modality.clip.tokens", "tok_clip@224"};
                 case "global-embedding" -> new String[] {"fourm.modality.dinov2-global.tokens", "tok_dinov2_global"};
+                case "pose" -> new String[] {"fourm.modality.pose.tokens", "human_poses"};
+                case "sam-instance" -> new String[] {"fourm.modality.sam-instance.tokens", "sam_instance"};
                 default -> null;
             };
         }
 
         private String guess() {
             String n = name.toLowerCase(Locale.ROOT);
-            if (n.contains("pose") || n.contains("instance")) {
-                // their plugins (sam_instance, human_poses) tokenize sequences holding masks or poses, not a grid of
-                // one image plugin; their tokenizer settings take the directory (fourm-vq's ReferenceTokenizerTest)
-                return "unknown";
+            if (n.contains("pose")) {
+                return "pose";
+            }
+            if (n.contains("instance")) {
+                return "sam-instance";
             }
             for (String v : List.of("semseg", "depth", "normal", "rgb")) {
                 if (n.startsWith(v)) {
@@ -111,6 +114,32 @@ class ReferenceTokenizerCliTest {
             return d;
         }
 
+        /**
+         * Whether the plugin tokenizes the variant's values as arrays ({@code fourm tokenize --input}): body poses of
+         * {@code human_poses}, masks of {@code sam_instance}.
+         */
+        boolean arrays() {
+            String[] p = plugin();
+            return p != null && (p[1].equals("human_poses") || p[1].equals("sam_instance"));
+        }
+
+        /**
+         * Whether the directory goes through {@code --tokenizer} on its own (arrays; several lucid codebooks or
+         * Memcodes heads that make no square grid: a token count no image plugin's grid has) rather than through the
+         * plugin's {@code tokenizer.checkpoint} setting.
+         */
+        boolean standalone() {
+            if (arrays()) {
+                return true;
+            }
+            int books = kwargs.has("num_codebooks") ? kwargs.get("num_codebooks").getAsInt() : 1;
+            if (kwargs.get("enc_type").getAsString().contains("MLP")) {
+                int side = (int) Math.round(Math.sqrt(books));
+                return side * side != books;
+            }
+            return books > 1;
+        }
+
         /** The test's presets: the JSON's {@code vit_tiny} sizes as {@code vit_tiny_enc} and {@code vit_tiny_dec}. */
         String presets() {
             if (!meta.has("vit_tiny")) {
@@ -126,19 +155,19 @@ class ReferenceTokenizerCliTest {
         /** The plugin's node resized to the variant's grid and vocabulary, the checkpoint the given directory. */
         String pluginHocon(String checkpoint) {
             String path = plugin()[0];
+            if (arrays()) {
+                // the plugin's own setting (human_poses: pose-tokenizer, sam_instance: mask-tokenizer)
+                String setting = path.contains("pose") ? "pose-tokenizer" : "mask-tokenizer";
+                return checkpoint == null ? "" : path + "." + setting + ".checkpoint = \"" + checkpoint + "\"\n";
+            }
             int k = kwargs.get("codebook_size").getAsInt();
             String size;
             if (kwargs.get("enc_type").getAsString().contains("MLP")) {
                 int heads = kwargs.get("num_codebooks").getAsInt();
                 int side = (int) Math.round(Math.sqrt(heads));
-                Assumptions.assumeTrue(side * side == heads, () -> "skipped: " + name + " has " + heads
-                        + " Memcodes heads; the global-token plugins lay their tokens on a square grid");
-                size = "image-size = " + 8 * side + ", patch-size = 8";
+                // heads that make no square grid: one cell (the tokenizer is then read on its own, --tokenizer)
+                size = "image-size = " + 8 * (side * side == heads ? side : 1) + ", patch-size = 8";
             } else {
-                int books = kwargs.has("num_codebooks") ? kwargs.get("num_codebooks").getAsInt() : 1;
-                Assumptions.assumeTrue(books == 1 || !"lucid".equals(kwargs.get("quant_type").getAsString()),
-                        () -> "skipped: " + name + " has " + books + " lucid codebooks (" + books + " tokens per"
-                        + " cell); an image plugin's token count is one token per cell of its square grid");
                 size = "image-size = " + kwargs.get("image_size").getAsInt() + ", patch-size = "
                         + kwargs.get("patch_size").getAsInt();
             }
@@ -206,21 +235,29 @@ class ReferenceTokenizerCliTest {
     Stream<DynamicTest> everyGoldenVariantMatchesThroughTheCli() throws IOException {
         return variants().stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> {
             String[] plugin = v.plugin();
-            Assumptions.assumeTrue(plugin != null, () -> "skipped: no image plugin is known for golden variant "
-                    + v.name() + " (pose and SAM-instance tokenizers belong to sequence plugins; otherwise name its"
-                    + " values with a 'fourm_values' entry in its JSON)");
+            assertThat(plugin).as("the plugin of golden variant " + v.name() + " (name its values with a"
+                    + " 'fourm_values' entry in its JSON)").isNotNull();
             Path d = v.writeDirectory(dir.resolve(v.name()));
-            Path c = conf(v.name(), v.presets() + v.pluginHocon(d.toString()));
-            Run tok = fourm("tokenize", "-c", c.toString(), "--modality", plugin[1], "--units", "model", "--tensor",
-                    "input", "--json", v.io().toString());
+            // standalone variants name the directory with --tokenizer, the others through the plugin's setting
+            Path c = conf(v.name(), v.presets() + v.pluginHocon(v.standalone() ? null : d.toString()));
+            List<String> args = new ArrayList<>(List.of("tokenize", "-c", c.toString(), "--modality", plugin[1],
+                    "--units", "model", "--tensor", "input", "--json"));
+            List<String> back = new ArrayList<>(List.of("detokenize", "-c", c.toString(), "--modality", plugin[1],
+                    "--units", "model"));
+            if (v.standalone()) {
+                args.addAll(List.of("--tokenizer", d.toString()));
+                back.addAll(List.of("--tokenizer", d.toString()));
+            }
+            args.addAll(v.arrays() ? List.of("--input", v.io().toString()) : List.of(v.io().toString()));
+            Run tok = fourm(args.toArray(String[]::new));
             assertThat(tok.exit()).as(tok.err()).isEqualTo(Main.OK);
             long[] got = ids(tok.out());
             try (SafetensorsReader io = SafetensorsReader.open(v.io())) {
                 long[] want = io.longs("tokens");
                 assertThat(got).as("token ids").isEqualTo(want);
                 Path out = dir.resolve(v.name() + ".decoded.safetensors");
-                Run detok = fourm("detokenize", "-c", c.toString(), "--modality", plugin[1], "--units", "model",
-                        "--out", out.toString(), tok.out().strip());
+                back.addAll(List.of("--out", out.toString(), tok.out().strip()));
+                Run detok = fourm(back.toArray(String[]::new));
                 assertThat(detok.exit()).as(detok.err()).isEqualTo(Main.OK);
                 assertThat(detok.out()).contains("wrote " + io.info("input").shape()[0] + " decoded");
                 try (SafetensorsReader r = SafetensorsReader.open(out)) {
@@ -282,6 +319,111 @@ class ReferenceTokenizerCliTest {
         Run none = fourm("tokenize", "-c", c.toString(), "--modality", "tok_rgb@224", npy.toString());
         assertThat(none.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(none.err()).contains(key);
+    }
+
+    private static Variant own(String name) throws IOException {
+        return in(OWN).stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void bodyPosesAndMasksInNaturalUnitsThroughTheirPlugins() throws IOException {
+        // pose: [N, 207] body poses in, 8 ids each; decoded [N, 207]
+        Variant pose = own("pose");
+        Path pd = pose.writeDirectory(dir.resolve("pose"));
+        float[] poses;
+        long[] poseIds;
+        float[] poseDecoded;
+        try (SafetensorsReader io = SafetensorsReader.open(pose.io())) {
+            poses = io.floats("input");
+            poseIds = io.longs("tokens");
+            poseDecoded = io.floats("decoded");
+        }
+        Path posesNpy = dir.resolve("poses.npy");
+        Files.write(posesNpy, Npy.writeFloat32(new int[] {2, 207}, poses));
+        Path c = conf("natural", "");
+        Run tok = fourm("tokenize", "-c", c.toString(), "--modality", "human_poses", "--tokenizer", pd.toString(),
+                "--input", posesNpy.toString());
+        assertThat(tok.exit()).as(tok.err()).isEqualTo(Main.OK);
+        String[] lines = tok.out().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        long[] plain = Arrays.stream(String.join(" ", lines).split(" ")).mapToLong(Long::parseLong).toArray();
+        assertThat(plain).isEqualTo(poseIds);
+        Path back = dir.resolve("poses-back.npy");
+        Run detok = fourm("detokenize", "-c", c.toString(), "--modality", "human_poses", "--tokenizer",
+                pd.toString(), "--out", back.toString(), lines[0], lines[1]);
+        assertThat(detok.exit()).as(detok.err()).isEqualTo(Main.OK);
+        Npy.FloatArray decoded = Npy.readFloats(back);
+        assertThat(decoded.shape()).containsExactly(2, 207);
+        for (int i = 0; i < poseDecoded.length; i++) {
+            assertThat((double) decoded.data()[i]).isCloseTo(poseDecoded[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
+
+        // SAM instance: [N, 64, 64] masks of 0/1 in, 16 ids each; decoded masks are 1 where the logit is above 0
+        Variant sam = own("sam_instance");
+        Path sd = sam.writeDirectory(dir.resolve("sam"));
+        float[] masks;
+        long[] maskIds;
+        float[] logits;
+        try (SafetensorsReader io = SafetensorsReader.open(sam.io())) {
+            masks = io.floats("input");
+            maskIds = io.longs("tokens");
+            logits = io.floats("decoded");
+        }
+        Path masksNpy = dir.resolve("masks.npy");
+        Files.write(masksNpy, Npy.writeFloat32(new int[] {2, 64, 64}, masks));
+        Path oneNpy = dir.resolve("one-mask.npy");
+        Files.write(oneNpy, Npy.writeFloat32(new int[] {64, 64}, Arrays.copyOfRange(masks, 64 * 64, 2 * 64 * 64)));
+        Path sc = conf("sam", sam.presets());
+        Run st = fourm("tokenize", "-c", sc.toString(), "--modality", "sam_instance", "--tokenizer", sd.toString(),
+                "--json", "--input", masksNpy.toString(), "--input", oneNpy.toString());
+        assertThat(st.exit()).as(st.err()).isEqualTo(Main.OK);
+        long[] three = ids(st.out());
+        assertThat(Arrays.copyOfRange(three, 0, 32)).isEqualTo(maskIds);
+        assertThat(Arrays.copyOfRange(three, 32, 48)).isEqualTo(Arrays.copyOfRange(maskIds, 16, 32));
+        Path maskOut = dir.resolve("masks-back.npy");
+        Run sb = fourm("detokenize", "-c", sc.toString(), "--modality", "sam_instance", "--tokenizer", sd.toString(),
+                "--out", maskOut.toString(), st.out().strip());
+        assertThat(sb.exit()).as(sb.err()).isEqualTo(Main.OK);
+        assertThat(sb.out()).contains("wrote 3 decoded sam_instance values [3, 64, 64] (natural units)");
+        Npy.FloatArray m = Npy.readFloats(maskOut);
+        assertThat(m.shape()).containsExactly(3, 64, 64);
+        for (int i = 0; i < 2 * 64 * 64; i++) {
+            assertThat(m.data()[i]).as("pixel " + i).isEqualTo(logits[i] > 0 ? 1f : 0f);
+        }
+
+        // a mask value other than 0 or 1 names the file, the mask and the pixel
+        masks[5] = 0.5f;
+        Files.write(masksNpy, Npy.writeFloat32(new int[] {2, 64, 64}, masks));
+        Run bad = fourm("tokenize", "-c", sc.toString(), "--modality", "sam_instance", "--tokenizer", sd.toString(),
+                "--input", masksNpy.toString());
+        assertThat(bad.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(bad.err()).contains(masksNpy.toString()).contains("mask 0 holds 0.5 at pixel 5");
+        // a pose array of the wrong width names the expected shape
+        Files.write(posesNpy, Npy.writeFloat32(new int[] {1, 206}, Arrays.copyOf(poses, 206)));
+        Run wide = fourm("tokenize", "-c", c.toString(), "--modality", "human_poses", "--tokenizer", pd.toString(),
+                "--input", posesNpy.toString());
+        assertThat(wide.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(wide.err()).contains(posesNpy.toString()).contains("[1, 206]").contains("[207]");
+        // without a checkpoint the plugin's setting is named
+        Run none = fourm("tokenize", "-c", c.toString(), "--modality", "human_poses", "--input", posesNpy.toString());
+        assertThat(none.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(none.err()).contains("fourm.modality.pose.tokens.pose-tokenizer.checkpoint");
+        // a modality whose plugin tokenizes no arrays
+        Run caption = fourm("tokenize", "-c", c.toString(), "--modality", "caption", "--input", posesNpy.toString());
+        assertThat(caption.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(caption.err()).contains("'caption' does not");
+    }
+
+    @Test
+    void severalLucidCodebooksAreRefusedAsTheModalitysConfiguredTokenizer() throws IOException {
+        Variant v = own("lucid_multi");
+        Path d = v.writeDirectory(dir.resolve("lucid"));
+        Path c = conf("lucid", v.presets() + v.pluginHocon(d.toString()));
+        Run run = fourm("tokenize", "-c", c.toString(), "--modality", "tok_rgb@224", "--units", "model", "--tensor",
+                "input", v.io().toString());
+        assertThat(run.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(run.err()).contains("makes 48 tokens per image; the modality has 16")
+                .contains("3 lucid codebooks").contains("--tokenizer");
     }
 
     @Test

@@ -1,17 +1,10 @@
 package fourm.vq;
 
-import java.util.Arrays;
-
 /**
  * The checks of values in natural units, and the conversions to and from what the tokenizer network sees, through the
  * tokenizer's {@link ImageValues} (spec-4m.md §6.1; the kit's table is in {@link fourm.vq.values.ImageValueKit}).
  */
 public final class Normalization {
-    /** Fraction of the depth values dropped at each end before the mean and standard deviation are taken. */
-    public static final double DEPTH_TRIM = 0.1;
-    /** Lower bound of the depth standard deviation (a flat depth map standardises to zeros, not infinities). */
-    public static final double DEPTH_MIN_STD = 1e-6;
-
     private Normalization() {
     }
 
@@ -75,35 +68,5 @@ public final class Normalization {
     /** The value in natural units of a network output [C', H, W] ({@link ImageValues#fromModel}). */
     public static Raster fromModel(VqConfig c, float[] out, int height, int width) {
         return c.values().fromModel(c, out, height, width);
-    }
-
-    /**
-     * Truncated standardisation of a depth map: the mean and (population) standard deviation of the values between
-     * the {@value #DEPTH_TRIM} and {@code 1 - DEPTH_TRIM} quantiles (by count: the lowest and highest 10% are
-     * dropped), then {@code (d - mean) / max(std, 1e-6)} for every value.
-     */
-    public static float[] truncatedStandardize(float[] depth) {
-        float[] sorted = depth.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        int drop = (int) Math.floor(n * DEPTH_TRIM);
-        int from = drop;
-        int to = n - drop;
-        double sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += sorted[i];
-        }
-        double mean = sum / (to - from);
-        double ss = 0;
-        for (int i = from; i < to; i++) {
-            double dv = sorted[i] - mean;
-            ss += dv * dv;
-        }
-        double std = Math.max(Math.sqrt(ss / (to - from)), DEPTH_MIN_STD);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) ((depth[i] - mean) / std);
-        }
-        return out;
     }
 }

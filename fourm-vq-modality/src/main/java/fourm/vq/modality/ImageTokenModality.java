@@ -67,12 +67,18 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
     private final Optional<ReferenceTokenizer> reference;
     private final String checkpointKey;
     private final Optional<DecoderBackend.Bound> divae;
+    private final Source source;
+    private final List<String> classNames;
     private final Slot slot = new Slot();
+
+    /** Where the modality was read from (for {@link #standalone}), and whether its token count is left unchecked. */
+    private record Source(Config node, String configPath, boolean standalone) {
+    }
 
     private ImageTokenModality(ModalitySpec spec, ImageValues values, String type, String preset,
                                Optional<Path> checkpoint, Optional<VqConfig> architecture,
                                Optional<ReferenceTokenizer> reference, String checkpointKey,
-                               Optional<DecoderBackend.Bound> divae) {
+                               Optional<DecoderBackend.Bound> divae, Source source) {
         this.spec = spec;
         this.values = values;
         this.type = type;
@@ -82,6 +88,44 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         this.reference = reference;
         this.checkpointKey = checkpointKey;
         this.divae = divae;
+        this.source = source;
+        this.classNames = List.of();
+    }
+
+    /** A copy of {@code m} with other class names (a new, unloaded tokenizer slot). */
+    private ImageTokenModality(ImageTokenModality m, List<String> classNames) {
+        this.spec = m.spec;
+        this.values = m.values;
+        this.type = m.type;
+        this.preset = m.preset;
+        this.checkpoint = m.checkpoint;
+        this.architecture = m.architecture;
+        this.reference = m.reference;
+        this.checkpointKey = m.checkpointKey;
+        this.divae = m.divae;
+        this.source = m.source;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * This modality with the names of its classes, for a modality of class ids (a semseg plugin's legend): name
+     * {@code k} is class id {@code k} of the raw values. Call it on a freshly created modality (the copy does not share
+     * a loaded tokenizer).
+     *
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public ImageTokenModality withClassNames(List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i) == null || names.get(i).isBlank()) {
+                throw new IllegalArgumentException(spec.key() + ": class name " + i + " is blank");
+            }
+        }
+        return new ImageTokenModality(this, names);
+    }
+
+    /** The names of the classes of a modality of class ids (name {@code k} is class id {@code k}); empty if none. */
+    public List<String> classNames() {
+        return classNames;
     }
 
     /**
@@ -94,6 +138,30 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
      *                         checkpoint file, or a checkpoint that does not fit the modality
      */
     public static ImageTokenModality create(Config node, String configPath, ImageValues values) {
+        return create(new Source(node, configPath, false), values);
+    }
+
+    /**
+     * This modality's tokenizer on its own, from another checkpoint (what {@code fourm tokenize --tokenizer} and
+     * {@code fourm detokenize --tokenizer} use): read like the {@code tokenizer.checkpoint} setting, with the same
+     * checks of the values, the tokenizer type and the vocabulary, but the token count need not fit the modality's
+     * grid. A tokenizer with several lucid codebooks (the reference's {@code num_codebooks}, one token per codebook and
+     * cell) encodes and decodes its values this way; as the modality's configured checkpoint ({@link #create}) it is
+     * refused, since a 4M model's grid holds one token per cell. Meant for tokenizing and decoding values, not for
+     * a model's inputs or targets.
+     *
+     * @param checkpoint a fourm-vq {@code .safetensors}, a DiVAE checkpoint, or a directory in the reference's layout
+     * @throws ConfigException naming {@code tokenizer.checkpoint} for a missing file or one that does not fit
+     */
+    public ImageTokenModality standalone(Path checkpoint) {
+        Config node = source.node().withValue("tokenizer.checkpoint",
+                com.typesafe.config.ConfigValueFactory.fromAnyRef(checkpoint.toString(), "--tokenizer"));
+        return create(new Source(node, source.configPath(), true), values).withClassNames(classNames);
+    }
+
+    private static ImageTokenModality create(Source source, ImageValues values) {
+        Config node = source.node();
+        String configPath = source.configPath();
         if (!node.hasPath("tokenizer")) {
             throw new ConfigException.Missing(node.origin(), "tokenizer");
         }
@@ -122,7 +190,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         String checkpointKey = configPath + ".tokenizer.checkpoint";
         if (file.isBlank()) {
             return new ImageTokenModality(spec, values, type, preset, Optional.empty(), Optional.empty(),
-                    Optional.empty(), checkpointKey, Optional.empty());
+                    Optional.empty(), checkpointKey, Optional.empty(), source);
         }
         Path path = Path.of(file);
         Optional<DecoderBackend> backend = backends.stream().filter(b -> b.accepts(path)).findFirst();
@@ -131,16 +199,16 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             VqConfig c = bound.encoder();
             String problem = type.equals(ModalityImageTokenizer.MEMCODES)
                     ? "is a " + backend.get().type() + " tokenizer; tokenizer.type is " + type
-                    : misfit(spec, values, ModalityImageTokenizer.typeOf(c), c);
+                    : misfit(spec, values, ModalityImageTokenizer.typeOf(c), c, source.standalone());
             if (problem != null) {
                 throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                         + problem);
             }
             return new ImageTokenModality(spec, values, backend.get().type(), preset, Optional.of(path),
-                    Optional.of(c), Optional.empty(), checkpointKey, Optional.of(bound));
+                    Optional.of(c), Optional.empty(), checkpointKey, Optional.of(bound), source);
         }
         if (Files.isDirectory(path)) {
-            return fromDirectory(spec, values, type, preset, path, t, checkpointKey);
+            return fromDirectory(spec, values, type, preset, path, t, checkpointKey, source);
         }
         if (!Files.isRegularFile(path)) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key()
@@ -154,13 +222,13 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
                     + " is not a fourm-vq tokenizer checkpoint: " + e.getMessage() + " (a tokenizer in the"
                     + " reference's layout is named by its directory, the one holding config.json)", e);
         }
-        String problem = misfit(spec, values, type, c);
+        String problem = misfit(spec, values, type, c, source.standalone());
         if (problem != null) {
             throw new ConfigException.BadValue(t.origin(), "tokenizer.checkpoint", spec.key() + ": " + path + " "
                     + problem);
         }
         return new ImageTokenModality(spec, values, type, preset, Optional.of(path), Optional.of(c),
-                Optional.empty(), checkpointKey, Optional.empty());
+                Optional.empty(), checkpointKey, Optional.empty(), source);
     }
 
     /**
@@ -169,7 +237,7 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
      * the weights' keys and shapes are checked against it now, so that a mismatch names every key at start-up.
      */
     private static ImageTokenModality fromDirectory(ModalitySpec spec, ImageValues values, String type, String preset,
-                                                    Path dir, Config t, String checkpointKey) {
+                                                    Path dir, Config t, String checkpointKey, Source source) {
         // errors point at where the checkpoint was set (an experiment file, -D, --tokenizer), not at the defaults
         com.typesafe.config.ConfigOrigin origin = t.getValue("checkpoint").origin();
         ReferencePresets presets = ReferencePresets.builtIn();
@@ -184,16 +252,17 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
             throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + e.getMessage()
                     + " (" + checkpointKey + ")", e);
         }
-        String problem = misfit(spec, values, type, ref.config());
+        String problem = misfit(spec, values, type, ref.config(), source.standalone());
         if (problem != null) {
             throw new ConfigException.BadValue(origin, "tokenizer.checkpoint", spec.key() + ": " + dir + " "
                     + problem);
         }
         return new ImageTokenModality(spec, values, type, preset, Optional.of(dir), Optional.of(ref.config()),
-                Optional.of(ref), checkpointKey, Optional.empty());
+                Optional.of(ref), checkpointKey, Optional.empty(), source);
     }
 
-    private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c) {
+    private static String misfit(ModalitySpec spec, ImageValues values, String type, VqConfig c,
+                                 boolean standalone) {
         if (!c.values().name().equals(values.name())) {
             return "was trained on " + c.values().name() + " values; the modality's values are " + values.name();
         }
@@ -204,8 +273,11 @@ public final class ImageTokenModality implements Modality, AutoCloseable {
         if (c.vocabSize() > vocab) {
             return "has " + c.vocabSize() + " codes; the modality's vocab-size is " + vocab;
         }
-        if (c.tokensPerImage() != spec.maxTokens()) {
-            return "makes " + c.tokensPerImage() + " tokens per image; the modality has " + spec.maxTokens();
+        if (c.tokensPerImage() != spec.maxTokens() && !standalone) {
+            return "makes " + c.tokensPerImage() + " tokens per image; the modality has " + spec.maxTokens()
+                    + (c.quantizer().heads() > 1 && c.quantizer().type() == VqConfig.QuantizerType.LUCID
+                    ? " (one per cell; " + c.quantizer().heads() + " lucid codebooks make " + c.quantizer().heads()
+                    + " per cell: fourm tokenize/detokenize --tokenizer take such a tokenizer on its own)" : "");
         }
         return null;
     }

@@ -1,9 +1,9 @@
 package fourm.vq.values;
 
+import fourm.api.label.DepthStandardization;
 import fourm.core.io.Npy;
 import fourm.vq.ImageValues;
 import fourm.vq.LossKind;
-import fourm.vq.Normalization;
 import fourm.vq.Raster;
 import fourm.vq.VqConfig;
 import fourm.vq.io.ImageFiles;
@@ -28,9 +28,10 @@ import java.util.ServiceLoader;
  *       <td>{@code 2x - 1}: the unit normal</td><td>MSE</td><td>mse, mean angular error</td></tr>
  *   <tr><td>{@link #edge()}</td><td>1 channel in [0, 1] (1 on edges)</td><td>{@code 2x - 1}</td><td>smooth L1</td>
  *       <td>mse, l1 on [0, 1]</td></tr>
- *   <tr><td>{@link #depth()}</td><td>1 channel, any positive unit (metres, millimetres)</td><td>truncated
- *       standardisation: mean and standard deviation of the values between the 10th and 90th percentile, then
- *       {@code (d - mean) / std}. Decoding returns standardised depth: the scale is not recoverable</td>
+ *   <tr><td>{@link #depth()}</td><td>1 channel, any positive unit (metres, millimetres)</td><td>the reference's
+ *       truncated standardisation ({@link DepthStandardization}): the sorted values {@code [int(0.1 N), int(0.9 N))}
+ *       give the mean and the unbiased variance, then {@code (d - mean) / sqrt(var + 1e-6)}. Decoding returns
+ *       standardised depth: the scale is not recoverable</td>
  *       <td>smooth L1</td><td>mse, l1 on standardised depth</td></tr>
  *   <tr><td>{@link #semseg()}</td><td>1 channel of class ids {@code 0 .. classes-1}, or the ignore id for "no
  *       class"</td><td>ids shifted by +1 (0 = no class), embedded by {@code cls_emb}</td><td>cross-entropy</td>
@@ -281,7 +282,7 @@ public final class ImageValueKit {
 
         @Override
         public float[] toModel(VqConfig c, Raster r) {
-            return Normalization.truncatedStandardize(r.data());
+            return DepthStandardization.standardize(r.data());
         }
 
         @Override

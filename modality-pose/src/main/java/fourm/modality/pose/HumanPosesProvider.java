@@ -10,6 +10,9 @@ import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.CheckpointTokenizer;
+import fourm.vq.modality.ArrayTokens;
+import fourm.vq.modality.ArrayTokensProvider;
+import fourm.vq.modality.CheckpointArrays;
 import fourm.vq.values.ImageValueKit;
 import java.util.Optional;
 
@@ -20,9 +23,11 @@ import java.util.Optional;
  * <p>Written as text by {@link HumanPosesSerializer} and encoded with the shared text tokenizer (see
  * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized. With a pose
  * tokenizer checkpoint ({@code pose-tokenizer.checkpoint}) the values are {@link SmplHumans}, people with their
- * 207-d body poses, tokenized by {@link PoseTokenizedHumans} and read and written as JSON ({@link SmplHumansFormat}).
+ * 207-d body poses, tokenized by {@link PoseTokenizedHumans} and read and written as JSON ({@link SmplHumansFormat}),
+ * and the modality tokenizes arrays of body poses ({@link ArrayTokens}: {@code [N, 207]} values, 8 ids each) for
+ * {@code fourm tokenize --input} and {@code fourm detokenize --out}.
  */
-public final class HumanPosesProvider implements ModalityProvider {
+public final class HumanPosesProvider implements ModalityProvider, ArrayTokensProvider {
     /** The node of the pose tokenizer setting. */
     static final String POSE_TOKENIZER = "pose-tokenizer";
 
@@ -34,6 +39,11 @@ public final class HumanPosesProvider implements ModalityProvider {
     @Override
     public String configPath() {
         return "fourm.modality.pose.tokens";
+    }
+
+    @Override
+    public String arrayTokenizerSetting() {
+        return POSE_TOKENIZER;
     }
 
     @Override
@@ -54,15 +64,24 @@ public final class HumanPosesProvider implements ModalityProvider {
         try {
             @SuppressWarnings("unchecked")
             SequenceTokenizer<HumanPoses> seq = (SequenceTokenizer<HumanPoses>) tok;
-            return new PoseModality(text.spec(), new PoseTokenizedHumans(checkpoint.get(), seq));
+            PoseTokenizedHumans poses = new PoseTokenizedHumans(checkpoint.get(), seq);
+            return new PoseModality(text.spec(), poses, new CheckpointArrays(key(), checkpoint.get(),
+                    new int[] {SmplHuman.BODY_POSE}, "a body pose of " + SmplHuman.BODY_POSE + " values (23 rotation"
+                    + " matrices, row-major)", CheckpointArrays.IDENTITY));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer: " + e.getMessage()
                     + " (" + configPath() + "." + key + ")", e);
         }
     }
 
-    /** {@code human_poses} over body poses. */
-    private record PoseModality(ModalitySpec spec, PoseTokenizedHumans poses) implements Modality {
+    /** {@code human_poses} over body poses; arrays of body poses go through the pose tokenizer alone. */
+    private record PoseModality(ModalitySpec spec, PoseTokenizedHumans poses, CheckpointArrays arrays)
+            implements Modality, ArrayTokens.Delegating {
+        @Override
+        public String key() {
+            return spec.key();
+        }
+
         @Override
         public Optional<ModalityTokenizer<?>> tokenizer() {
             return Optional.of(poses);

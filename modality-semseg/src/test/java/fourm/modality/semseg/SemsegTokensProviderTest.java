@@ -45,6 +45,22 @@ class SemsegTokensProviderTest extends ModalityEndToEndContract {
                 GenerationScheme.ROAR, 1, 0.01, "constant", 2.0, 0.8));
     }
 
+    @Test
+    void theClassesAreTheCocoPanopticCategoriesByClassId() {
+        List<String> names = ((fourm.vq.modality.ImageTokenModality) provider().create(node())).classNames();
+        // 80 things then 53 stuff, in the order of the COCO panoptic category ids (1..90 things, 92..200 stuff)
+        assertThat(names).hasSize(133).doesNotHaveDuplicates();
+        assertThat(names.subList(0, 10)).containsExactly("person", "bicycle", "car", "motorcycle", "airplane", "bus",
+                "train", "truck", "boat", "traffic light");
+        assertThat(names.get(62)).isEqualTo("tv");
+        assertThat(names.get(79)).isEqualTo("toothbrush");
+        assertThat(names.subList(80, 83)).containsExactly("banner", "blanket", "bridge");
+        assertThat(names.get(86)).isEqualTo("door-stuff");
+        assertThat(names.get(119)).isEqualTo("sky-other-merged");
+        assertThat(names.subList(130, 133)).containsExactly("rock-merged", "wall-other-merged", "rug-merged");
+        assertThat(SemsegTokensProvider.cocoPanoptic()).isEqualTo(names);
+    }
+
     @Override
     protected List<Object> sampleValues(ModalitySpec spec) {
         // A VQ tokenizer is lossy, so decode(encode(v)) is not v: ownsItsTokenizer checks encoding and decoding.

@@ -135,7 +135,7 @@ public final class MaskTokenizedInstances implements ModalityTokenizer<SamMasks>
             for (SamInstance s : p.instances()) {
                 boolean[] bits = new boolean[per];
                 for (int j = 0; j < per; j++) {
-                    bits[j] = logits[next * per + j] > 0;
+                    bits[j] = inside(logits[next * per + j]);
                 }
                 instances.add(new MaskedInstance(s.xmin(), s.ymin(), s.xmax(), s.ymax(), BinaryMask.of(size, bits)));
                 next++;
@@ -143,6 +143,11 @@ public final class MaskTokenizedInstances implements ModalityTokenizer<SamMasks>
             points.add(new MaskedQueryPoint(p.y(), p.x(), instances));
         }
         return new SamMasks(points);
+    }
+
+    /** Whether a pixel of a decoded mask is inside the instance: its logit is above 0 (sigmoid above 0.5). */
+    static boolean inside(float logit) {
+        return logit > 0;
     }
 
     @Override

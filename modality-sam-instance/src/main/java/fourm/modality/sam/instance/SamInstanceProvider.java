@@ -10,6 +10,9 @@ import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.CheckpointTokenizer;
+import fourm.vq.modality.ArrayTokens;
+import fourm.vq.modality.ArrayTokensProvider;
+import fourm.vq.modality.CheckpointArrays;
 import fourm.vq.values.ImageValueKit;
 import java.util.Optional;
 
@@ -19,9 +22,34 @@ import java.util.Optional;
  * <p>Written as text by {@link SamInstancesSerializer} and encoded with the shared text tokenizer (see
  * {@code fourm.modality.text.tokenizer}); with {@code tokenizer = none} values arrive pre-tokenized. With a mask
  * tokenizer checkpoint ({@code mask-tokenizer.checkpoint}) the values are {@link SamMasks}, instances with their
- * binary masks, tokenized by {@link MaskTokenizedInstances} and read and written as JSON ({@link SamMasksFormat}).
+ * binary masks, tokenized by {@link MaskTokenizedInstances} and read and written as JSON ({@link SamMasksFormat}),
+ * and the modality tokenizes arrays of masks ({@link ArrayTokens}: {@code [N, 64, 64]} values of 0 and 1, 16 ids
+ * each; decoded, a pixel is 1 where its logit is above 0) for {@code fourm tokenize --input} and
+ * {@code fourm detokenize --out}.
  */
-public final class SamInstanceProvider implements ModalityProvider {
+public final class SamInstanceProvider implements ModalityProvider, ArrayTokensProvider {
+    /** Masks are 0/1 values for the network; decoded logits above 0 are inside. */
+    private static final CheckpointArrays.Conversion MASKS = new CheckpointArrays.Conversion() {
+        @Override
+        public float[] toModel(float[] values, int item) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != 0f && values[i] != 1f) {
+                    throw new IllegalArgumentException("sam_instance: mask " + item + " holds " + values[i]
+                            + " at pixel " + i + "; a binary mask holds 0 and 1 (use --units model for other values)");
+                }
+            }
+            return values;
+        }
+
+        @Override
+        public float[] fromModel(float[] output) {
+            float[] out = new float[output.length];
+            for (int i = 0; i < output.length; i++) {
+                out[i] = MaskTokenizedInstances.inside(output[i]) ? 1f : 0f;
+            }
+            return out;
+        }
+    };
     /** The node of the mask tokenizer setting. */
     static final String MASK_TOKENIZER = "mask-tokenizer";
 
@@ -33,6 +61,11 @@ public final class SamInstanceProvider implements ModalityProvider {
     @Override
     public String configPath() {
         return "fourm.modality.sam-instance.tokens";
+    }
+
+    @Override
+    public String arrayTokenizerSetting() {
+        return MASK_TOKENIZER;
     }
 
     @Override
@@ -53,15 +86,24 @@ public final class SamInstanceProvider implements ModalityProvider {
         try {
             @SuppressWarnings("unchecked")
             SequenceTokenizer<SamInstances> seq = (SequenceTokenizer<SamInstances>) tok;
-            return new MaskModality(text.spec(), new MaskTokenizedInstances(checkpoint.get(), seq));
+            MaskTokenizedInstances masks = new MaskTokenizedInstances(checkpoint.get(), seq);
+            int side = masks.maskSize();
+            return new MaskModality(text.spec(), masks, new CheckpointArrays(key(), checkpoint.get(),
+                    new int[] {side, side}, "a binary mask of " + side + " x " + side + " values 0 and 1", MASKS));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(node.origin(), key, "sam_instance: mask tokenizer: " + e.getMessage()
                     + " (" + configPath() + "." + key + ")", e);
         }
     }
 
-    /** {@code sam_instance} over binary masks. */
-    private record MaskModality(ModalitySpec spec, MaskTokenizedInstances masks) implements Modality {
+    /** {@code sam_instance} over binary masks; arrays of masks go through the mask tokenizer alone. */
+    private record MaskModality(ModalitySpec spec, MaskTokenizedInstances masks, CheckpointArrays arrays)
+            implements Modality, ArrayTokens.Delegating {
+        @Override
+        public String key() {
+            return spec.key();
+        }
+
         @Override
         public Optional<ModalityTokenizer<?>> tokenizer() {
             return Optional.of(masks);

@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>The sampler is stateful, as the reference's is: {@link #timesteps} starts a decode of the calling thread (it is
  * what {@link DiffusionDecoder} calls first, as {@code PipelineCond} calls {@code set_timesteps}) and {@link #step}
- * continues it; the history is kept on the host, so nothing outlives a step's manager. Threads decode independently.
+ * continues it; the history is kept on the host, so nothing outlives a step's manager, and is dropped after the
+ * decode's last step. Threads decode independently.
  */
 public final class PndmScheduler {
     /**
@@ -172,7 +173,7 @@ public final class PndmScheduler {
         long[] all = new long[prk.length + plms.length];
         System.arraycopy(prk, 0, all, 0, prk.length);
         System.arraycopy(plms, 0, all, prk.length, plms.length);
-        run.set(new Run(steps, prk));
+        run.set(new Run(steps, prk, all.length));
         return all;
     }
 
@@ -200,21 +201,27 @@ public final class PndmScheduler {
             throw new IllegalStateException("a PNDM step without a decode of " + steps + " steps started on this"
                     + " thread: call timesteps(" + steps + ") first");
         }
-        return r.step(m, modelOutput, t, sample);
+        NDArray next = r.step(m, modelOutput, t, sample);
+        if (r.counter == r.evaluations) {
+            run.remove(); // the decode is over: its history is freed
+        }
+        return next;
     }
 
     /** The state of one decode: the Runge-Kutta accumulator, the history of outputs, the held sample (host side). */
     private final class Run {
         private final int steps;
         private final long[] prk;
+        private final int evaluations;
         private final List<float[]> ets = new ArrayList<>();
         private int counter;
         private float[] curModelOutput;
         private float[] curSample;
 
-        Run(int steps, long[] prk) {
+        Run(int steps, long[] prk, int evaluations) {
             this.steps = steps;
             this.prk = prk;
+            this.evaluations = evaluations;
         }
 
         NDArray step(NDManager m, NDArray modelOutput, long t, NDArray sample) {

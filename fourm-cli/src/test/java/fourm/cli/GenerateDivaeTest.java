@@ -136,6 +136,20 @@ class GenerateDivaeTest {
         assertThat(Files.readAllBytes(other.resolve("rgb.npy"))).isNotEqualTo(Files.readAllBytes(out.resolve("rgb.npy")));
     }
 
+    @Test
+    void thePndmSamplerOnAnX0DivaeIsAUserErrorNamingTheKey() throws IOException {
+        Path divae = divaeDirectory();
+        Path model = model(config("divae", divae, 3));
+        Path conf = dir.resolve("pndm.conf");
+        Files.writeString(conf, "fourm.modality.rgb.tokens { vocab-size = 64, image-size = " + SIDE
+                + ", patch-size = 8, tokenizer { checkpoint = \"" + divae + "\", scheduler = pndm } }\n",
+                StandardCharsets.UTF_8);
+        Run r = generate(conf, model, dir.resolve("o"));
+        assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.err()).contains("tokenizer.scheduler", "predicts x0", "ddpm or ddim");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
     private static int distinctColours(BufferedImage image) {
         java.util.Set<Integer> colours = new java.util.HashSet<>();
         for (int y = 0; y < image.getHeight(); y++) {

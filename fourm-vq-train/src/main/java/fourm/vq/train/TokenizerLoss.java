@@ -50,6 +50,13 @@ public interface TokenizerLoss {
     /** Reconstructs a chunk of {@code n} images given flat, in model space. */
     @FunctionalInterface
     interface Reconstructor {
+        /**
+         * Reconstructs a chunk.
+         *
+         * @param values the chunk's images, flat, in model space
+         * @param n      how many images
+         * @param from   the index of the chunk's first image among all
+         */
         Reconstruction apply(float[] values, int n, int from);
     }
 

@@ -77,6 +77,7 @@ public final class TrainingRun {
     /** Saves a tokenizer being trained, with the run's provenance in its metadata. */
     @FunctionalInterface
     interface Saver {
+        /** Writes the tokenizer to {@code file} with {@code provenance} in its metadata. */
         void save(Path file, Map<String, String> provenance) throws IOException;
     }
 

@@ -306,6 +306,12 @@ public final class DivaeCheckpoints {
             boolean clip = kwargs.bool("clip_sample", false);
             boolean thresholding = kwargs.bool("thresholding", true);
             boolean zeroSnr = kwargs.bool("zero_terminal_snr", true);
+            if (kind == SchedulerConfig.Kind.PNDM) {
+                // the reference's DiVAE builds its DDPM scheduler for 'ddpm' and DDIM for any other name
+                kwargs.bad("scheduler", "'pndm' is not a DiVAE training scheduler (the reference's DiVAE would build"
+                        + " DDIM); write ddpm or ddim, and sample with PNDM through tokenizer.scheduler = pndm");
+                return null;
+            }
             if (kind == null || betas == null || prediction == null) {
                 return null;
             }

@@ -151,4 +151,25 @@ class PndmGoldenTest {
                 .hasMessageContaining("tokenizer.scheduler").hasMessageContaining("predicts x0")
                 .hasMessageContaining("ddpm or ddim");
     }
+
+    @Test
+    void aCheckpointNamingPndmAsItsSchedulerIsRefused() throws IOException {
+        Path d = java.nio.file.Files.createTempDirectory("pndm-config");
+        try {
+            java.nio.file.Files.writeString(d.resolve("config.json"), "{\"dec_type\": \"unet_patched\","
+                    + " \"enc_type\": \"vit_b_enc\", \"image_size\": 224, \"n_channels\": 3, \"latent_dim\": 32,"
+                    + " \"codebook_size\": 16384, \"patch_size\": 16, \"scheduler\": \"pndm\","
+                    + " \"prediction_type\": \"v_prediction\"}");
+            java.nio.file.Files.writeString(d.resolve("model.safetensors"), "unused");
+            assertThatThrownBy(() -> DivaeCheckpoints.describe(d, fourm.vq.values.ImageValueKit.rgb()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'scheduler': 'pndm' is not a DiVAE training scheduler");
+        } finally {
+            try (var s = java.nio.file.Files.walk(d)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
+    }
 }

@@ -76,8 +76,12 @@ public final class DivaeTraining {
                     u.hasPath("num-heads") ? u.getInt("num-heads") : 1,
                     u.hasPath("num-head-channels") ? u.getInt("num-head-channels") : -1);
             SchedulerConfig base = SchedulerConfig.releasedPredX0();
-            SchedulerConfig sc = new SchedulerConfig(
-                    SchedulerConfig.Kind.parse(s.hasPath("type") ? s.getString("type") : "ddpm"),
+            SchedulerConfig.Kind kind = SchedulerConfig.Kind.parse(s.hasPath("type") ? s.getString("type") : "ddpm");
+            if (kind == SchedulerConfig.Kind.PNDM) {
+                throw new IllegalArgumentException("scheduler.type = pndm: PNDM is a sampler only (its own schedule,"
+                        + " not the one trained); train with ddpm or ddim and decode with tokenizer.scheduler = pndm");
+            }
+            SchedulerConfig sc = new SchedulerConfig(kind,
                     s.hasPath("train-steps") ? s.getInt("train-steps") : base.trainSteps(),
                     s.hasPath("beta-schedule") ? SchedulerConfig.BetaSchedule.parse(s.getString("beta-schedule"))
                             : base.betaSchedule(), base.betaStart(), base.betaEnd(),

@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import fourm.api.Modality;
+import fourm.api.TokenizerInfo;
 import fourm.api.ValueFormat;
 import fourm.api.io.AtomicFiles;
 import fourm.core.generate.Step;
@@ -34,7 +35,8 @@ import javax.imageio.ImageIO;
  * bright, normals as RGB, semseg in class colours with a legend of class names and a {@code .json} of the classes,
  * boxes drawn on the input with a {@code .json} of them, text as text; other values through their format's
  * {@code show}), the inputs as the model saw them, {@value #GRID} with everything, and {@value #SUMMARY} (targets,
- * files, token ids, steps, timings). Every file is written under a temporary name and renamed.
+ * files, token ids, steps, timings, the tokenizer that decoded each target: its type, {@code divae} for a diffusion
+ * decoder, and checkpoint). Every file is written under a temporary name and renamed.
  */
 final class GenerateViews {
     /** The grid of every input and target. */
@@ -129,6 +131,14 @@ final class GenerateViews {
         o.addProperty("seconds", prediction.seconds().get(key));
         o.add("tokens", ints(prediction.tokens().get(key)));
         o.addProperty("value_type", value.getClass().getSimpleName());
+        if (m != null) {
+            // which tokenizer turned the ids into the value (an image's: vq-vae, or divae for a diffusion decoder)
+            TokenizerInfo info = m.tokenizerInfo();
+            JsonObject tok = new JsonObject();
+            tok.addProperty("type", info.type());
+            info.checkpoint().ifPresent(c -> tok.addProperty("checkpoint", c));
+            o.add("tokenizer", tok);
+        }
         JsonArray files = new JsonArray();
         if (format != null && format.valueType().isInstance(value)) {
             Path raw = dir.resolve(name + "." + format.extension());

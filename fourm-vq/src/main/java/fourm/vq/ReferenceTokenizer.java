@@ -2,17 +2,13 @@ package fourm.vq;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import fourm.vq.VqConfig.Arch;
 import fourm.vq.VqConfig.Network;
 import fourm.vq.VqConfig.QuantizerSpec;
 import fourm.vq.VqConfig.QuantizerType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +47,9 @@ import java.util.TreeSet;
  */
 public final class ReferenceTokenizer {
     /** The configuration file of a tokenizer directory. */
-    public static final String CONFIG_FILE = "config.json";
+    public static final String CONFIG_FILE = ReferenceKwargs.CONFIG_FILE;
     /** The weight files looked for, in this order. */
-    public static final List<String> WEIGHT_FILES = List.of("model.safetensors", "pytorch_model.bin", "model.pth",
-            "model.pt");
+    public static final List<String> WEIGHT_FILES = ReferenceKwargs.WEIGHT_FILES;
 
     /** The keys of the DiVAE constructor (its diffusion decoder), handed on by {@link #diffusionDecoderKwargs()}. */
     public static final Set<String> DIFFUSION_KEYS = Set.of("num_train_timesteps", "cls_free_guidance_dropout",
@@ -87,7 +82,7 @@ public final class ReferenceTokenizer {
 
     /** True when {@code path} is a directory holding a {@value #CONFIG_FILE}. */
     public static boolean isTokenizerDirectory(Path path) {
-        return Files.isDirectory(path) && Files.isRegularFile(path.resolve(CONFIG_FILE));
+        return ReferenceKwargs.isTokenizerDirectory(path);
     }
 
     /**
@@ -101,36 +96,10 @@ public final class ReferenceTokenizer {
      */
     public static ReferenceTokenizer read(Path directory, String name, ImageValues values, ReferencePresets presets)
             throws IOException {
-        if (!Files.isDirectory(directory)) {
-            throw new NoSuchFileException(directory.toString(), null, "no such tokenizer directory");
-        }
-        Path file = directory.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "a reference tokenizer directory holds "
-                    + CONFIG_FILE + " (the constructor arguments) and " + WEIGHT_FILES.get(0));
-        }
-        Path weights = null;
-        for (String w : WEIGHT_FILES) {
-            if (Files.isRegularFile(directory.resolve(w))) {
-                weights = directory.resolve(w);
-                break;
-            }
-        }
-        if (weights == null) {
-            throw new NoSuchFileException(directory.toString(), null, "the tokenizer directory holds no weights;"
-                    + " expected one of " + WEIGHT_FILES);
-        }
-        JsonObject o;
-        try {
-            JsonElement e = JsonParser.parseString(Files.readString(file));
-            if (!e.isJsonObject()) {
-                throw new IllegalArgumentException(file + ": expected a JSON object of constructor arguments");
-            }
-            o = e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
-        }
-        Fields f = new Fields(file, o);
+        ReferenceKwargs kwargs = ReferenceKwargs.readDirectory(directory);
+        Path weights = ReferenceKwargs.weightsIn(directory);
+        JsonObject o = kwargs.json();
+        Fields f = new Fields(kwargs);
         String decType = f.string("dec_type", null);
         boolean diffusion = (decType != null && decType.startsWith("unet"))
                 || o.keySet().stream().anyMatch(DIFFUSION_KEYS::contains);
@@ -216,93 +185,20 @@ public final class ReferenceTokenizer {
         return "ReferenceTokenizer[" + directory + ", " + weights.getFileName() + "]";
     }
 
-    /** Typed reads of the constructor arguments, every problem collected. */
+    /** The constructor arguments mapped onto a {@link VqConfig}, every problem collected ({@link ReferenceKwargs}). */
     private static final class Fields {
+        private final ReferenceKwargs args;
         private final Path file;
         private final JsonObject o;
-        private final List<String> problems = new ArrayList<>();
 
-        Fields(Path file, JsonObject o) {
-            this.file = file;
-            this.o = o;
+        Fields(ReferenceKwargs k) {
+            this.args = k;
+            this.file = k.file();
+            this.o = k.json();
         }
 
-        private JsonElement get(String k) {
-            JsonElement e = o.get(k);
-            return e == null || e.isJsonNull() ? null : e;
-        }
-
-        private void bad(String k, String expected, JsonElement got) {
-            problems.add("'" + k + "': expected " + expected + (got == null ? ", but it is missing"
-                    : ", got " + got));
-        }
-
-        /** An integer; {@code null} when absent and optional. */
-        Integer integer(String k, boolean required) {
-            JsonElement e = get(k);
-            if (e == null) {
-                if (required) {
-                    bad(k, "an integer", null);
-                }
-                return null;
-            }
-            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-                double d = e.getAsDouble();
-                if (d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE) {
-                    return (int) d;
-                }
-            }
-            // the reference's codebook_size may be written as a string of digits
-            if (k.equals("codebook_size") && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
-                    && e.getAsString().matches("\\d{1,9}")) {
-                return Integer.parseInt(e.getAsString());
-            }
-            bad(k, "an integer", e);
-            return null;
-        }
-
-        String string(String k, String fallback) {
-            JsonElement e = get(k);
-            if (e == null) {
-                return fallback;
-            }
-            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
-                return e.getAsString();
-            }
-            bad(k, "a string", e);
-            return fallback;
-        }
-
-        String requiredString(String k) {
-            String s = string(k, null);
-            if (s == null && get(k) == null) {
-                bad(k, "a string", null);
-            }
-            return s;
-        }
-
-        boolean bool(String k, boolean fallback) {
-            JsonElement e = get(k);
-            if (e == null) {
-                return fallback;
-            }
-            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
-                return e.getAsBoolean();
-            }
-            bad(k, "true or false", e);
-            return fallback;
-        }
-
-        double number(String k, double fallback) {
-            JsonElement e = get(k);
-            if (e == null) {
-                return fallback;
-            }
-            if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-                return e.getAsDouble();
-            }
-            bad(k, "a number", e);
-            return fallback;
+        String string(String key, String fallback) {
+            return args.string(key, fallback);
         }
 
         VqConfig toConfig(String name, ImageValues values, ReferencePresets presets, boolean diffusion) {
@@ -314,35 +210,35 @@ public final class ReferenceTokenizer {
                 }
             }
             if (!unknown.isEmpty()) {
-                problems.add("unknown key(s) " + unknown + ": the reference's VQVAE/DiVAE constructors take "
+                args.problem("unknown key(s) " + unknown + ": the reference's VQVAE/DiVAE constructors take "
                         + new TreeSet<>(union()));
             }
-            String encType = requiredString("enc_type");
-            String decType = requiredString("dec_type");
-            Integer imageSize = integer("image_size", true);
-            Integer channels = integer("n_channels", true);
-            Integer labels = integer("n_labels", false);
-            Integer patch = integer("patch_size", true);
-            Integer codebook = integer("codebook_size", true);
-            Integer latent = integer("latent_dim", true);
-            Integer codebooks = integer("num_codebooks", false);
-            String quantType = requiredString("quant_type");
-            boolean patchProj = bool("patch_proj", true);
-            boolean postMlp = bool("post_mlp", false);
-            boolean normCodes = bool("norm_codes", true);
-            boolean outConv = bool("out_conv", false);
-            double emaDecay = number("ema_decay", 0.99);
-            double commitment = number("commitment_weight", 1.0);
+            String encType = args.requiredString("enc_type");
+            String decType = args.requiredString("dec_type");
+            Integer imageSize = args.integer("image_size", true);
+            Integer channels = args.integer("n_channels", true);
+            Integer labels = args.integer("n_labels", false);
+            Integer patch = args.integer("patch_size", true);
+            Integer codebook = args.integer("codebook_size", true);
+            Integer latent = args.integer("latent_dim", true);
+            Integer codebooks = args.integer("num_codebooks", false);
+            String quantType = args.requiredString("quant_type");
+            boolean patchProj = args.bool("patch_proj", true);
+            boolean postMlp = args.bool("post_mlp", false);
+            boolean normCodes = args.bool("norm_codes", true);
+            boolean outConv = args.bool("out_conv", false);
+            double emaDecay = args.number("ema_decay", 0.99);
+            double commitment = args.number("commitment_weight", 1.0);
             for (String k : List.of("image_size_enc", "image_size_dec")) {
-                Integer v = integer(k, false);
+                Integer v = args.integer(k, false);
                 if (v != null && imageSize != null && !v.equals(imageSize)) {
-                    problems.add("'" + k + "': " + v + " differs from image_size " + imageSize + "; fourm-vq runs"
+                    args.problem("'" + k + "': " + v + " differs from image_size " + imageSize + "; fourm-vq runs"
                             + " encoder and decoder at image_size");
                 }
             }
-            Integer patchDec = integer("patch_size_dec", false);
+            Integer patchDec = args.integer("patch_size_dec", false);
             if (patchDec != null && patch != null && !patchDec.equals(patch)) {
-                problems.add("'patch_size_dec': " + patchDec + " differs from patch_size " + patch
+                args.problem("'patch_size_dec': " + patchDec + " differs from patch_size " + patch
                         + "; fourm-vq's decoders use patch_size");
             }
             Network enc = null;
@@ -361,21 +257,17 @@ public final class ReferenceTokenizer {
                 switch (quantType) {
                     case "lucid" -> qt = QuantizerType.LUCID;
                     case "memcodes" -> qt = QuantizerType.MEMCODES;
-                    default -> problems.add("'quant_type': expected lucid or memcodes, got \"" + quantType + "\"");
+                    default -> args.problem("'quant_type': expected lucid or memcodes, got \"" + quantType + "\"");
                 }
             }
             int heads = codebooks == null ? 1 : codebooks;
             if (qt == QuantizerType.LUCID) {
                 if (!normCodes) {
-                    problems.add("'norm_codes': false (a Euclidean codebook) is not supported; fourm-vq's lucid"
+                    args.problem("'norm_codes': false (a Euclidean codebook) is not supported; fourm-vq's lucid"
                             + " quantizer is the cosine-similarity codebook (norm_codes = true)");
                 }
             }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(file + ": " + problems.size() + " problem"
-                        + (problems.size() == 1 ? "" : "s") + " in the tokenizer config:\n  "
-                        + String.join("\n  ", problems));
-            }
+            args.check();
             boolean mlp = enc.arch() == Arch.BOTTLENECK_MLP;
             int size;
             int p;
@@ -417,7 +309,7 @@ public final class ReferenceTokenizer {
             try {
                 return presets.resolve(preset);
             } catch (IllegalArgumentException e) {
-                problems.add("'" + key + "': " + e.getMessage());
+                args.problem("'" + key + "': " + e.getMessage());
                 return null;
             }
         }

@@ -6,7 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * The reference's DDPM and DDIM schedulers ({@code fourm/vq/scheduling/scheduling_ddpm.py}, {@code scheduling_ddim.py})
- * for sampling: the alpha-bar table, the inference timesteps and one denoising step.
+ * for sampling: the alpha-bar table, the inference timesteps and one denoising step; a PNDM configuration samples
+ * through {@link PndmScheduler}.
  *
  * <p>The table is computed in float32 in the reference's order: betas (linear: {@code torch.linspace} in float32;
  * squared cosine in double, then float32), optionally rescaled to zero terminal SNR, {@code alphas = 1 - betas} and
@@ -16,11 +17,23 @@ import ai.djl.ndarray.index.NDIndex;
 public final class DiffusionScheduler {
     private final SchedulerConfig config;
     private final float[] alphasCumprod;
+    private final PndmScheduler pndm;
 
-    /** The scheduler of {@code config}. */
+    /** The scheduler of {@code config} (a PNDM one with the reference class's defaults). */
     public DiffusionScheduler(SchedulerConfig config) {
+        this(config, PndmScheduler.Options.defaults());
+    }
+
+    /**
+     * The scheduler of {@code config}; {@code pndm} are the PNDM sampler's own options ({@link PndmScheduler}, used
+     * when the kind is PNDM).
+     *
+     * @throws IllegalArgumentException for a PNDM sampler of an x0-predicting denoiser
+     */
+    public DiffusionScheduler(SchedulerConfig config, PndmScheduler.Options pndm) {
         this.config = config;
         this.alphasCumprod = cumprod(oneMinus(betas(config)));
+        this.pndm = config.kind() == SchedulerConfig.Kind.PNDM ? new PndmScheduler(config, pndm) : null;
     }
 
     /** The configuration. */
@@ -121,11 +134,15 @@ public final class DiffusionScheduler {
 
     /**
      * The timesteps of an {@code steps}-step decode, in the order they run. DDPM (the reference ignores the spacing
-     * mode): {@code (arange(n) * (T // n))[::-1]}; DDIM: the configured spacing.
+     * mode): {@code (arange(n) * (T // n))[::-1]}; DDIM: the configured spacing; PNDM: those of its denoiser
+     * evaluations ({@link PndmScheduler#timesteps}, which starts the calling thread's decode).
      *
      * @throws IllegalArgumentException if {@code steps} is not in [1, T]
      */
     public long[] timesteps(int steps) {
+        if (pndm != null) {
+            return pndm.timesteps(steps);
+        }
         int t = config.trainSteps();
         if (steps < 1 || steps > t) {
             throw new IllegalArgumentException("the number of decoding steps must be in [1, " + t + "], got " + steps);
@@ -162,6 +179,9 @@ public final class DiffusionScheduler {
      * @param sample      the current sample x_t
      */
     public NDArray step(NDManager m, NDArray modelOutput, long t, NDArray sample, int steps, GaussianNoise noise) {
+        if (pndm != null) {
+            return pndm.step(m, modelOutput, t, sample, steps);
+        }
         NDArray out = modelOutput.get(m, new NDIndex("..."));
         NDArray x = sample.get(m, new NDIndex("..."));
         long prev = t - config.trainSteps() / steps;

@@ -1,19 +1,17 @@
 package fourm.vq.diffusion;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import fourm.core.io.SafetensorsReader;
 import fourm.core.io.CheckpointException;
 import fourm.vq.ImageValues;
+import fourm.vq.ReferenceKwargs;
 import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +38,9 @@ import java.util.Optional;
  * {@code attention_resolutions}, {@code channel_mult}), {@code patch_size}, {@code post_mlp}, {@code quant_type}
  * ({@code lucid}), {@code codebook_size}, {@code latent_dim}, and the scheduler's {@code scheduler},
  * {@code num_train_timesteps}, {@code beta_schedule}, {@code prediction_type}, {@code clip_sample},
- * {@code thresholding}, {@code zero_terminal_snr}, each with the reference class's default when absent.
+ * {@code thresholding}, {@code zero_terminal_snr}, each with the reference class's default when absent. The files
+ * and arguments are read by fourm-vq's {@link ReferenceKwargs}, the reader of every reference tokenizer's
+ * {@code config.json}: every problem is reported at once, naming the file, the key and what was expected.
  */
 public final class DivaeCheckpoints {
     /** The {@code format} of fourm's own DiVAE checkpoints. */
@@ -70,12 +70,12 @@ public final class DivaeCheckpoints {
     public static boolean isDivae(Path path) {
         try {
             if (Files.isDirectory(path)) {
-                Path config = path.resolve("config.json");
-                return Files.isRegularFile(config) && isDivaeKwargs(readJson(config));
+                return ReferenceKwargs.isTokenizerDirectory(path)
+                        && isDivaeKwargs(ReferenceKwargs.readObject(path.resolve(ReferenceKwargs.CONFIG_FILE)));
             }
             Optional<Path> sidecar = sidecar(path);
             if (sidecar.isPresent()) {
-                JsonObject o = readJson(sidecar.get());
+                JsonObject o = ReferenceKwargs.readObject(sidecar.get());
                 return o.has("reference_class") && o.get("reference_class").getAsString().endsWith(REFERENCE_CLASS);
             }
             if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".safetensors")) {
@@ -107,21 +107,23 @@ public final class DivaeCheckpoints {
      * Reads what a DiVAE checkpoint describes; {@code values} are what the images are (the reference's files do not
      * say; fourm's own record it and must agree).
      *
-     * @throws CheckpointException naming the file and the key for a missing or invalid argument
+     * @throws java.nio.file.NoSuchFileException a directory without config.json or weights
+     * @throws IllegalArgumentException           naming the file and every missing or invalid argument (read by
+     *                                            fourm-vq's {@link ReferenceKwargs}, as every reference tokenizer's)
+     * @throws CheckpointException                a file that is none of the three forms, or of other values
      */
     public static Description describe(Path path, ImageValues values) throws IOException {
         if (Files.isDirectory(path)) {
-            Path config = path.resolve("config.json");
-            Path weights = weightsIn(path);
-            return fromKwargs(config, readJson(config), null, weights, values);
+            ReferenceKwargs kwargs = ReferenceKwargs.readDirectory(path);
+            return fromKwargs(kwargs, kwargs, ReferenceKwargs.weightsIn(path), values);
         }
         Optional<Path> sidecar = sidecar(path);
         if (sidecar.isPresent()) {
-            JsonObject o = readJson(sidecar.get());
-            if (!o.has("constructor_kwargs") || !o.get("constructor_kwargs").isJsonObject()) {
-                throw new CheckpointException(sidecar.get(), List.of("no 'constructor_kwargs' object"));
-            }
-            return fromKwargs(sidecar.get(), o.getAsJsonObject("constructor_kwargs"), o, path, values);
+            ReferenceKwargs outer = ReferenceKwargs.read(sidecar.get());
+            Optional<ReferenceKwargs> kwargs = outer.node("constructor_kwargs", true, "the DiVAE constructor's"
+                    + " arguments");
+            outer.check();
+            return fromKwargs(kwargs.orElseThrow(), outer, path, values);
         }
         try (SafetensorsReader r = SafetensorsReader.open(path)) {
             Map<String, String> meta = r.metadata();
@@ -135,20 +137,20 @@ public final class DivaeCheckpoints {
                 throw new CheckpointException(path, List.of("was trained on " + encoder.values().name()
                         + " values; expected " + values.name()));
             }
-            JsonObject kwargs;
+            JsonObject o;
             try {
-                kwargs = JsonParser.parseString(meta.get(DIVAE_KEY)).getAsJsonObject();
+                o = JsonParser.parseString(meta.get(DIVAE_KEY)).getAsJsonObject();
             } catch (JsonParseException | IllegalStateException e) {
                 throw new CheckpointException(path, List.of("metadata '" + DIVAE_KEY + "' is not a JSON object: "
                         + e.getMessage()));
             }
-            Args a = new Args(path, kwargs, kwargs);
-            try {
-                return new Description(path, encoder, a.unet(a.integer("image_size_dec", encoder.imageSize()),
-                        encoder.channels(), encoder.quantizer().latentDim()), a.scheduler());
-            } catch (IllegalArgumentException e) {
-                throw new CheckpointException(path, List.of(DIVAE_KEY + "." + e.getMessage()));
-            }
+            ReferenceKwargs kwargs = ReferenceKwargs.of(path, o, DIVAE_KEY + ".");
+            Args a = new Args(kwargs, kwargs);
+            UNetConfig unet = a.unet(kwargs.integer("image_size_dec", encoder.imageSize()), encoder.channels(),
+                    encoder.quantizer().latentDim());
+            SchedulerConfig scheduler = a.scheduler();
+            kwargs.check();
+            return new Description(path, encoder, unet, scheduler);
         }
     }
 
@@ -199,154 +201,137 @@ public final class DivaeCheckpoints {
         return o;
     }
 
-    private static Path weightsIn(Path dir) throws CheckpointException {
-        for (String name : List.of("model.safetensors", "pytorch_model.bin", "model.pth", "model.pt")) {
-            Path p = dir.resolve(name);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
+    private static Description fromKwargs(ReferenceKwargs kwargs, ReferenceKwargs outer, Path weights,
+                                          ImageValues values) {
+        Args a = new Args(kwargs, outer);
+        String quant = kwargs.string("quant_type", "lucid");
+        if (!quant.equals("lucid")) {
+            kwargs.bad("quant_type", "'" + quant + "': a DiVAE tokenizer here has the lucid (cosine) codebook");
         }
-        throw new CheckpointException(dir, List.of("no weights: expected model.safetensors (or pytorch_model.bin,"
-                + " model.pth) beside config.json"));
-    }
-
-    private static JsonObject readJson(Path file) throws IOException {
+        Integer image = kwargs.integer("image_size", true);
+        Integer channels = kwargs.integer("n_channels", true);
+        Integer latent = kwargs.integer("latent_dim", true);
+        Integer codebook = kwargs.integer("codebook_size", true);
+        Integer patch = kwargs.integer("patch_size", true);
+        boolean postMlp = kwargs.bool("post_mlp", false);
+        VqConfig.Network enc = a.vit(kwargs.string("enc_type", "vit_b_enc"));
+        Integer decSide = kwargs.has("image_size_dec") ? kwargs.integer("image_size_dec", true) : image;
+        UNetConfig unet = a.unet(decSide, channels, latent);
+        SchedulerConfig scheduler = a.scheduler();
+        kwargs.check();
+        VqConfig encoder;
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-            if (!e.isJsonObject()) {
-                throw new CheckpointException(file, List.of("expected a JSON object"));
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new CheckpointException(file, List.of("not valid JSON: " + e.getMessage()));
-        }
-    }
-
-    private static Description fromKwargs(Path source, JsonObject kwargs, JsonObject outer, Path weights,
-                                          ImageValues values) throws CheckpointException {
-        Args a = new Args(source, kwargs, outer == null ? kwargs : outer);
-        try {
-            String quant = a.string("quant_type", "lucid");
-            if (!quant.equals("lucid")) {
-                throw a.bad("quant_type", "'" + quant + "': a DiVAE tokenizer here has the lucid (cosine) codebook");
-            }
-            int image = a.integer("image_size", null);
-            int channels = a.integer("n_channels", null);
-            int latent = a.integer("latent_dim", null);
-            VqConfig.Network enc = a.vit(a.string("enc_type", "vit_b_enc"));
-            VqConfig.QuantizerSpec q = new VqConfig.QuantizerSpec(VqConfig.QuantizerType.LUCID,
-                    a.integer("codebook_size", null), latent, 1, 0.99, 1.0, 1.0);
-            VqConfig encoder = new VqConfig(source.getFileName().toString(), values, image, channels, 0,
-                    values.defaultIgnoreId(), a.integer("patch_size", null), a.bool("post_mlp", false), enc, enc, q,
-                    values.defaultLoss());
-            int decSide = kwargs.has("image_size_dec") && !kwargs.get("image_size_dec").isJsonNull()
-                    ? a.integer("image_size_dec", null) : image;
-            return new Description(weights, encoder, a.unet(decSide, channels, latent), a.scheduler());
+            VqConfig.QuantizerSpec q = new VqConfig.QuantizerSpec(VqConfig.QuantizerType.LUCID, codebook, latent, 1,
+                    0.99, 1.0, 1.0);
+            encoder = new VqConfig(kwargs.file().getFileName().toString(), values, image, channels, 0,
+                    values.defaultIgnoreId(), patch, postMlp, enc, enc, q, values.defaultLoss());
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(source, List.of(e.getMessage()));
+            throw new IllegalArgumentException(kwargs.file() + ": the tokenizer config does not fit: "
+                    + e.getMessage(), e);
         }
+        return new Description(weights, encoder, unet, scheduler);
     }
 
-    /** The reference's arguments, read with its defaults; every error names the key. */
-    private record Args(Path source, JsonObject kwargs, JsonObject outer) {
-        IllegalArgumentException bad(String key, String what) {
-            return new IllegalArgumentException(key + ": " + what);
-        }
-
-        private JsonElement get(JsonObject o, String key) {
-            JsonElement e = o.get(key);
-            return e == null || e.isJsonNull() ? null : e;
-        }
-
-        int integer(String key, Integer fallback) {
-            return integer(kwargs, key, fallback);
-        }
-
-        int integer(JsonObject o, String key, Integer fallback) {
-            JsonElement e = get(o, key);
-            if (e == null) {
-                if (fallback == null) {
-                    throw bad(key, "missing (an integer is required)");
-                }
-                return fallback;
-            }
-            try {
-                return e.getAsInt();
-            } catch (RuntimeException ex) {
-                throw bad(key, "expected an integer, got " + e);
-            }
-        }
-
-        String string(String key, String fallback) {
-            JsonElement e = get(kwargs, key);
-            return e == null ? fallback : e.getAsString();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            JsonElement e = get(kwargs, key);
-            if (e == null) {
-                return fallback;
-            }
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
-                throw bad(key, "expected true or false, got " + e);
-            }
-            return e.getAsBoolean();
-        }
-
-        List<Integer> ints(JsonObject o, String key) {
-            JsonElement e = get(o, key);
-            if (e == null || !e.isJsonArray()) {
-                throw bad(key, "expected a list of integers");
-            }
-            List<Integer> out = new ArrayList<>();
-            e.getAsJsonArray().forEach(x -> out.add(x.getAsInt()));
-            return out;
-        }
-
+    /**
+     * The DiVAE's own arguments ({@code enc_type}'s sizes, the UNet, the sampler), read with the reference's defaults;
+     * every problem is recorded in the readers ({@link ReferenceKwargs}).
+     *
+     * @param kwargs the constructor's arguments
+     * @param outer  where the {@code vit_tiny} and {@code unet_tiny} nodes of non-preset sizes are
+     */
+    private record Args(ReferenceKwargs kwargs, ReferenceKwargs outer) {
         VqConfig.Network vit(String type) {
             return switch (type) {
                 case "vit_s_enc" -> new VqConfig.Network(VqConfig.Arch.VIT, 512, 8, 8, 4);
                 case "vit_b_enc" -> new VqConfig.Network(VqConfig.Arch.VIT, 768, 12, 12, 4);
                 case "vit_l_enc" -> new VqConfig.Network(VqConfig.Arch.VIT, 1024, 24, 16, 4);
                 default -> {
-                    JsonElement t = get(outer, "vit_tiny");
-                    if (t == null || !t.isJsonObject()) {
-                        throw bad("enc_type", "'" + type + "' is not a reference preset (vit_s_enc, vit_b_enc,"
-                                + " vit_l_enc) and no 'vit_tiny' node describes it");
+                    Optional<ReferenceKwargs> t = outer.node("vit_tiny", true, "enc_type '" + type + "' is not a"
+                            + " reference preset (vit_s_enc, vit_b_enc, vit_l_enc); a 'vit_tiny' node gives its sizes");
+                    if (t.isEmpty()) {
+                        yield null;
                     }
-                    JsonObject v = t.getAsJsonObject();
-                    yield new VqConfig.Network(VqConfig.Arch.VIT, integer(v, "dim_tokens", null),
-                            integer(v, "depth", null), integer(v, "num_heads", null), integer(v, "mlp_ratio", 4));
+                    ReferenceKwargs v = t.get();
+                    Integer dim = v.integer("dim_tokens", true);
+                    Integer depth = v.integer("depth", true);
+                    Integer heads = v.integer("num_heads", true);
+                    int ratio = v.integer("mlp_ratio", 4);
+                    yield dim == null || depth == null || heads == null ? null
+                            : new VqConfig.Network(VqConfig.Arch.VIT, dim, depth, heads, ratio);
                 }
             };
         }
 
-        UNetConfig unet(int side, int channels, int latent) {
-            String type = string("dec_type", "unet_patched");
+        /** The UNet; null (with the problems recorded) when it or the sizes it needs ({@code null} here) are bad. */
+        UNetConfig unet(Integer side, Integer channels, Integer latent) {
+            String type = kwargs.string("dec_type", "unet_patched");
+            boolean sized = side != null && channels != null && latent != null;
             if (type.equals("unet_patched")) {
-                return UNetConfig.unetPatched(side, channels, latent);
+                return sized ? UNetConfig.unetPatched(side, channels, latent) : null;
             }
-            JsonElement t = get(outer, "unet_tiny");
-            if (t == null || !t.isJsonObject()) {
-                throw bad("dec_type", "'" + type + "' is not a reference preset (unet_patched) and no 'unet_tiny'"
-                        + " node describes it");
+            Optional<ReferenceKwargs> t = outer.node("unet_tiny", true, "dec_type '" + type + "' is not a reference"
+                    + " preset (unet_patched); a 'unet_tiny' node gives its sizes");
+            if (t.isEmpty()) {
+                return null;
             }
-            JsonObject u = t.getAsJsonObject();
-            return new UNetConfig(side, channels, channels, latent, integer(u, "patch_size", null),
-                    integer(u, "model_channels", null), integer(u, "num_res_blocks", null),
-                    ints(u, "attention_resolutions"), ints(u, "channel_mult"), integer(u, "num_heads", 1),
-                    integer(u, "num_head_channels", -1));
+            ReferenceKwargs u = t.get();
+            Integer patch = u.integer("patch_size", true);
+            Integer width = u.integer("model_channels", true);
+            Integer blocks = u.integer("num_res_blocks", true);
+            List<Integer> attention = u.ints("attention_resolutions");
+            List<Integer> mult = u.ints("channel_mult");
+            int heads = u.integer("num_heads", 1);
+            int headChannels = u.integer("num_head_channels", -1);
+            if (!sized || patch == null || width == null || blocks == null || mult.isEmpty()) {
+                return null;
+            }
+            try {
+                return new UNetConfig(side, channels, channels, latent, patch, width, blocks, attention, mult, heads,
+                        headChannels);
+            } catch (IllegalArgumentException e) {
+                kwargs.problem(e.getMessage());
+                return null;
+            }
         }
 
         /** The sampler with the DiVAE class's defaults. */
         SchedulerConfig scheduler() {
             SchedulerConfig d = SchedulerConfig.classDefaults();
-            return new SchedulerConfig(SchedulerConfig.Kind.parse(string("scheduler", "ddpm")),
-                    integer("num_train_timesteps", d.trainSteps()),
-                    SchedulerConfig.BetaSchedule.parse(string("beta_schedule", "squaredcos_cap_v2")), d.betaStart(),
-                    d.betaEnd(), SchedulerConfig.Prediction.parse(string("prediction_type", "v_prediction")),
-                    bool("clip_sample", false), bool("thresholding", true), bool("zero_terminal_snr", true),
-                    d.spacing(), d.eta());
+            SchedulerConfig.Kind kind = parse("scheduler", "ddpm", SchedulerConfig.Kind::parse);
+            SchedulerConfig.BetaSchedule betas = parse("beta_schedule", "squaredcos_cap_v2",
+                    SchedulerConfig.BetaSchedule::parse);
+            SchedulerConfig.Prediction prediction = parse("prediction_type", "v_prediction",
+                    SchedulerConfig.Prediction::parse);
+            int trainSteps = kwargs.integer("num_train_timesteps", d.trainSteps());
+            boolean clip = kwargs.bool("clip_sample", false);
+            boolean thresholding = kwargs.bool("thresholding", true);
+            boolean zeroSnr = kwargs.bool("zero_terminal_snr", true);
+            if (kind == SchedulerConfig.Kind.PNDM) {
+                // the reference's DiVAE builds its DDPM scheduler for 'ddpm' and DDIM for any other name
+                kwargs.bad("scheduler", "'pndm' is not a DiVAE training scheduler (the reference's DiVAE would build"
+                        + " DDIM); write ddpm or ddim, and sample with PNDM through tokenizer.scheduler = pndm");
+                return null;
+            }
+            if (kind == null || betas == null || prediction == null) {
+                return null;
+            }
+            try {
+                return new SchedulerConfig(kind, trainSteps, betas, d.betaStart(), d.betaEnd(), prediction, clip,
+                        thresholding, zeroSnr, d.spacing(), d.eta());
+            } catch (IllegalArgumentException e) {
+                kwargs.problem(e.getMessage());
+                return null;
+            }
+        }
+
+        private <T> T parse(String key, String fallback, java.util.function.Function<String, T> parser) {
+            String s = kwargs.string(key, fallback);
+            try {
+                return parser.apply(s);
+            } catch (IllegalArgumentException e) {
+                kwargs.bad(key, e.getMessage());
+                return null;
+            }
         }
     }
 }

@@ -48,8 +48,8 @@ public final class DivaeModalityHook {
     }
 
     /**
-     * Reads {@code steps} (default {@value #DEFAULT_STEPS}), {@code scheduler} ({@code ddpm}, {@code ddim} or empty)
-     * and {@code seed} (default 0) of a {@code tokenizer} node.
+     * Reads {@code steps} (default {@value #DEFAULT_STEPS}), {@code scheduler} ({@code ddpm}, {@code ddim},
+     * {@code pndm} or empty) and {@code seed} (default 0) of a {@code tokenizer} node.
      *
      * @throws ConfigException naming the key for a bad value
      */
@@ -83,13 +83,20 @@ public final class DivaeModalityHook {
      */
     public static DivaeModalityHook describe(Config tokenizer, String key, Path checkpoint, ImageValues values,
                                              Settings settings) {
+        DivaeCheckpoints.Description d;
         try {
-            return new DivaeModalityHook(key, checkpoint, values, DivaeCheckpoints.describe(checkpoint, values),
-                    settings);
+            d = DivaeCheckpoints.describe(checkpoint, values);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException.BadValue(tokenizer.origin(), "tokenizer.checkpoint", key + ": " + checkpoint
                     + " is not a usable DiVAE checkpoint: " + e.getMessage(), e);
         }
+        if (settings.scheduler().orElse(d.scheduler().kind()) == SchedulerConfig.Kind.PNDM
+                && d.scheduler().prediction() == SchedulerConfig.Prediction.SAMPLE) {
+            throw new ConfigException.BadValue(tokenizer.origin(), "tokenizer.scheduler", key + ": " + checkpoint
+                    + " predicts x0 (prediction_type sample); the PNDM sampler takes epsilon or v_prediction, as the"
+                    + " reference's PNDMScheduler: set tokenizer.scheduler to ddpm or ddim");
+        }
+        return new DivaeModalityHook(key, checkpoint, values, d, settings);
     }
 
     /** The encoder side's architecture. */

@@ -6,7 +6,7 @@ import java.util.Locale;
  * A diffusion noise scheduler as the reference's DiVAE builds one ({@code fourm/vq/scheduling}): the sampler (DDPM or
  * DDIM), the training noise schedule and what the denoiser predicts.
  *
- * @param kind             DDPM (ancestral sampling, {@code variance_type = fixed_small}) or DDIM
+ * @param kind             DDPM (ancestral sampling, {@code variance_type = fixed_small}), DDIM or PNDM
  * @param trainSteps       diffusion steps of training (1000 in every released tokenizer)
  * @param betaSchedule     the betas over the training steps
  * @param betaStart        first beta of the linear schedules (1e-4)
@@ -29,14 +29,18 @@ public record SchedulerConfig(Kind kind, int trainSteps, BetaSchedule betaSchedu
         /** {@code DDPMScheduler}. */
         DDPM,
         /** {@code DDIMScheduler} ({@code set_alpha_to_one = True}, {@code steps_offset = 0}). */
-        DDIM;
+        DDIM,
+        /** {@code PNDMScheduler} ({@link PndmScheduler}: epsilon or v-prediction only, its own unrescaled betas). */
+        PNDM;
 
-        /** Parses {@code ddpm} or {@code ddim}. */
+        /** Parses {@code ddpm}, {@code ddim} or {@code pndm}. */
         public static Kind parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "ddpm" -> DDPM;
                 case "ddim" -> DDIM;
-                default -> throw new IllegalArgumentException("unknown scheduler '" + s + "'; expected ddpm or ddim");
+                case "pndm" -> PNDM;
+                default -> throw new IllegalArgumentException("unknown scheduler '" + s + "'; expected ddpm, ddim or"
+                        + " pndm");
             };
         }
     }

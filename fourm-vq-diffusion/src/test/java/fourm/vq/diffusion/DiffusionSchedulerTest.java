@@ -55,7 +55,8 @@ class DiffusionSchedulerTest {
 
     @Test
     void aPerfectX0PredictionAtTheLastStepGivesX0() {
-        for (Kind k : Kind.values()) {
+        // PNDM takes epsilon or v-prediction only (PndmGoldenTest)
+        for (Kind k : new Kind[] {Kind.DDPM, Kind.DDIM}) {
             DiffusionScheduler s = new DiffusionScheduler(SchedulerConfig.releasedPredX0().withKind(k));
             try (NDManager m = NDManager.newBaseManager()) {
                 NDArray x0 = m.randomUniform(-1, 1, new Shape(1, 3, 4, 4));

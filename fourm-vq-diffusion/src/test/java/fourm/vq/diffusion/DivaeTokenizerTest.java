@@ -128,6 +128,25 @@ class DivaeTokenizerTest {
         Files.writeString(d.resolve("config.json"), "{\"dec_type\": \"unet_patched\", \"image_size\": 224}");
         assertThat(DivaeCheckpoints.isDivae(d)).isTrue();
         assertThatThrownBy(() -> DivaeCheckpoints.describe(d, ImageValueKit.rgb()))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("model.safetensors");
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining(d.toString())
+                .hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void aReferenceDirectorysBadArgumentsAreAllNamedAtOnce() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("bad"));
+        Files.writeString(d.resolve("config.json"), "{\"dec_type\": \"unet_small\", \"enc_type\": \"vit_x\","
+                + " \"image_size\": \"48\", \"n_channels\": 3, \"latent_dim\": 16, \"patch_size\": 8,"
+                + " \"scheduler\": \"euler\", \"thresholding\": \"yes\"}");
+        Files.writeString(d.resolve("model.safetensors"), "unused");
+        assertThatThrownBy(() -> DivaeCheckpoints.describe(d, ImageValueKit.rgb()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(d.resolve("config.json") + ": 6 problems in the tokenizer config")
+                .hasMessageContaining("'image_size': expected an integer, got \"48\"")
+                .hasMessageContaining("'codebook_size': expected an integer, but it is missing")
+                .hasMessageContaining("'vit_tiny': expected an object (enc_type 'vit_x' is not a reference preset")
+                .hasMessageContaining("'unet_tiny': expected an object (dec_type 'unet_small'")
+                .hasMessageContaining("'scheduler': unknown scheduler 'euler'")
+                .hasMessageContaining("'thresholding': expected true or false, got \"yes\"");
     }
 }

@@ -37,7 +37,7 @@ import java.util.TreeSet;
  *                          # reference's layout (config.json + model.safetensors / .pth / .bin); empty: none
  *   reference-presets {}   # architecture names such a config.json may use beyond the reference's own
  *   steps = 25             # DiVAE only: sampling steps of a decode (the reference's 25; 10 for edges)
- *   scheduler = ""         # DiVAE only: ddpm or ddim; empty: the checkpoint's own
+ *   scheduler = ""         # DiVAE only: ddpm, ddim or pndm; empty: the checkpoint's own
  *   seed = 0               # DiVAE only: seed of the sampler's noise (the same tokens and seed give the same image)
  * }
  * </pre>

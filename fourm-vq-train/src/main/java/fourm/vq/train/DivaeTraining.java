@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -77,8 +76,12 @@ public final class DivaeTraining {
                     u.hasPath("num-heads") ? u.getInt("num-heads") : 1,
                     u.hasPath("num-head-channels") ? u.getInt("num-head-channels") : -1);
             SchedulerConfig base = SchedulerConfig.releasedPredX0();
-            SchedulerConfig sc = new SchedulerConfig(
-                    SchedulerConfig.Kind.parse(s.hasPath("type") ? s.getString("type") : "ddpm"),
+            SchedulerConfig.Kind kind = SchedulerConfig.Kind.parse(s.hasPath("type") ? s.getString("type") : "ddpm");
+            if (kind == SchedulerConfig.Kind.PNDM) {
+                throw new IllegalArgumentException("scheduler.type = pndm: PNDM is a sampler only (its own schedule,"
+                        + " not the one trained); train with ddpm or ddim and decode with tokenizer.scheduler = pndm");
+            }
+            SchedulerConfig sc = new SchedulerConfig(kind,
                     s.hasPath("train-steps") ? s.getInt("train-steps") : base.trainSteps(),
                     s.hasPath("beta-schedule") ? SchedulerConfig.BetaSchedule.parse(s.getString("beta-schedule"))
                             : base.betaSchedule(), base.betaStart(), base.betaEnd(),
@@ -118,62 +121,15 @@ public final class DivaeTraining {
                 throw new IllegalArgumentException(latest.orElseThrow() + " holds a tokenizer of another architecture"
                         + " than preset " + s.preset() + "; use another output-dir or set resume = false");
             }
-            DivaeTrainer trainer = new DivaeTrainer(model, s, spec.evalSteps());
-            return new TrainingRun.Session() {
-                @Override
-                public String describe() {
-                    return String.format(Locale.ROOT, "DiVAE %s (%s): %,d encoder and %,d UNet parameters, %d tokens"
-                            + " per image, %d codes, %s %s prediction, held-out decodes in %d steps", s.preset(),
-                            values.name(), model.encoder().parameterCount(), model.unet().parameterCount(),
-                            s.model().tokensPerImage(), s.model().vocabSize(),
-                            spec.scheduler().kind().name().toLowerCase(Locale.ROOT),
-                            spec.scheduler().prediction().name().toLowerCase(Locale.ROOT), spec.evalSteps());
-                }
-
-                @Override
-                public VqTrainer.StepResult step(long step) {
-                    return trainer.step(data, s.batchSize(), s.seed(), step);
-                }
-
-                @Override
-                public Map<String, Double> evaluate() {
-                    return trainer.evaluate(data, s.batchSize());
-                }
-
-                @Override
-                public void save(Path file, Map<String, String> provenance) throws IOException {
-                    DivaeCheckpoints.save(model, file, provenance);
-                }
-
-                @Override
-                public Map<String, ai.djl.ndarray.NDArray> firstMoments() {
-                    return trainer.firstMoments();
-                }
-
-                @Override
-                public Map<String, ai.djl.ndarray.NDArray> secondMoments() {
-                    return trainer.secondMoments();
-                }
-
-                @Override
-                public long updates() {
-                    return trainer.updates();
-                }
-
-                @Override
-                public void restore(Map<String, float[]> avg, Map<String, float[]> avgSq, long count) {
-                    trainer.restore(avg, avgSq, count);
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        trainer.close();
-                    } finally {
-                        model.close();
-                    }
-                }
-            };
+            String description = String.format(Locale.ROOT, "DiVAE %s (%s): %,d encoder and %,d UNet parameters,"
+                    + " %d tokens per image, %d codes, %s %s prediction, held-out decodes in %d steps", s.preset(),
+                    values.name(), model.encoder().parameterCount(), model.unet().parameterCount(),
+                    s.model().tokensPerImage(), s.model().vocabSize(),
+                    spec.scheduler().kind().name().toLowerCase(Locale.ROOT),
+                    spec.scheduler().prediction().name().toLowerCase(Locale.ROOT), spec.evalSteps());
+            return TrainingRun.Session.of(description, model::close,
+                    () -> new DivaeTrainer(model, s, spec.evalSteps()),
+                    (file, provenance) -> DivaeCheckpoints.save(model, file, provenance));
         });
     }
 }

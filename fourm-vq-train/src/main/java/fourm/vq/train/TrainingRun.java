@@ -22,13 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * A whole tokenizer training run, what {@code fourm tokenizer-train} does: reads the data, creates the tokenizer or
- * resumes it, trains with {@link VqTrainer}, logs, checkpoints, evaluates and saves. The output folder holds
+ * resumes it, trains with {@link VqTrainer} (a ViT/MLP tokenizer here; a DiVAE through {@link DivaeTraining}, the
+ * same loop with the diffusion loss), logs, checkpoints, evaluates and saves. The output folder holds
  *
  * <ul>
  *   <li>{@code run.conf}: the resolved training settings and the architecture;</li>
@@ -72,37 +74,58 @@ public final class TrainingRun {
                          double seconds) {
     }
 
-    /**
-     * One tokenizer being trained, as the run loop sees it: a ViT/MLP tokenizer ({@link VqTrainer}) or a DiVAE
-     * ({@link DivaeTrainer}).
-     */
-    interface Session extends AutoCloseable {
-        /** The first console line (what is trained). */
-        String describe();
-
-        /** One optimizer step. */
-        VqTrainer.StepResult step(long step);
-
-        /** Metrics of the held-out images. */
-        Map<String, Double> evaluate();
-
-        /** Saves the tokenizer. */
+    /** Saves a tokenizer being trained, with the run's provenance in its metadata. */
+    @FunctionalInterface
+    interface Saver {
+        /** Writes the tokenizer to {@code file} with {@code provenance} in its metadata. */
         void save(Path file, Map<String, String> provenance) throws IOException;
+    }
 
-        /** AdamW's first moments (live arrays). */
-        Map<String, NDArray> firstMoments();
+    /**
+     * One tokenizer being trained, as the run loop sees it: the model, its trainer (whatever its loss: a ViT/MLP
+     * tokenizer's reconstruction or a DiVAE's diffusion loss) and how it is saved. Closing it frees the trainer, then
+     * the model.
+     */
+    static final class Session implements AutoCloseable {
+        private final String description;
+        private final VqTrainer trainer;
+        private final Saver saver;
+        private final Runnable closeModel;
 
-        /** AdamW's second moments (live arrays). */
-        Map<String, NDArray> secondMoments();
+        private Session(String description, VqTrainer trainer, Saver saver, Runnable closeModel) {
+            this.description = description;
+            this.trainer = trainer;
+            this.saver = saver;
+            this.closeModel = closeModel;
+        }
 
-        /** Optimizer updates so far. */
-        long updates();
-
-        /** Restores the optimizer state. */
-        void restore(Map<String, float[]> avg, Map<String, float[]> avgSq, long count);
+        /**
+         * A session over an open model; the model is closed if the trainer cannot be made.
+         *
+         * @param description the first console line (what is trained)
+         * @param closeModel  closes the model (with the session)
+         * @param trainer     makes the trainer of the model
+         * @param saver       saves the model
+         */
+        static Session of(String description, Runnable closeModel, Supplier<VqTrainer> trainer, Saver saver) {
+            VqTrainer t;
+            try {
+                t = trainer.get();
+            } catch (RuntimeException e) {
+                closeModel.run();
+                throw e;
+            }
+            return new Session(description, t, saver, closeModel);
+        }
 
         @Override
-        void close();
+        public void close() {
+            try {
+                trainer.close();
+            } finally {
+                closeModel.run();
+            }
+        }
     }
 
     /** Opens a session: a new tokenizer, or the one of a checkpoint's model file. */
@@ -120,59 +143,11 @@ public final class TrainingRun {
                 throw new IllegalArgumentException(latest.orElseThrow() + " holds a tokenizer of another architecture"
                         + " than preset " + s.preset() + "; use another output-dir or set resume = false");
             }
-            VqTrainer trainer = VqTrainer.of(model, s);
-            return new Session() {
-                @Override
-                public String describe() {
-                    return String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image, %d"
-                            + " codes", s.preset(), s.model().values().name(), model.parameterCount(),
-                            s.model().tokensPerImage(), s.model().vocabSize());
-                }
-
-                @Override
-                public VqTrainer.StepResult step(long step) {
-                    return trainer.step(data, s.batchSize(), s.seed(), step);
-                }
-
-                @Override
-                public Map<String, Double> evaluate() {
-                    return trainer.evaluate(data, s.batchSize());
-                }
-
-                @Override
-                public void save(Path file, Map<String, String> provenance) throws IOException {
-                    VqCheckpoints.save(model, file, provenance);
-                }
-
-                @Override
-                public Map<String, NDArray> firstMoments() {
-                    return trainer.firstMoments();
-                }
-
-                @Override
-                public Map<String, NDArray> secondMoments() {
-                    return trainer.secondMoments();
-                }
-
-                @Override
-                public long updates() {
-                    return trainer.updates();
-                }
-
-                @Override
-                public void restore(Map<String, float[]> avg, Map<String, float[]> avgSq, long count) {
-                    trainer.restore(avg, avgSq, count);
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        trainer.close();
-                    } finally {
-                        model.close();
-                    }
-                }
-            };
+            String description = String.format(Locale.ROOT, "tokenizer %s (%s): %,d parameters, %d tokens per image,"
+                    + " %d codes", s.preset(), s.model().values().name(), model.parameterCount(),
+                    s.model().tokensPerImage(), s.model().vocabSize());
+            return Session.of(description, model::close, () -> VqTrainer.of(model, s),
+                    (file, provenance) -> VqCheckpoints.save(model, file, provenance));
         });
     }
 
@@ -195,13 +170,13 @@ public final class TrainingRun {
             long sessionStart = start;
             long sessionNanos = System.nanoTime();
             progress.message(String.format(Locale.ROOT, "%s; %d training and %d held-out images%s",
-                    session.describe(), data.trainSize(), data.evalSize(),
+                    session.description, data.trainSize(), data.evalSize(),
                     start > 0 ? "; resuming at step " + start : ""));
             long step = start;
             long deadline = s.timeLimitMinutes() > 0 ? t0 + (long) (s.timeLimitMinutes() * 60e9) : Long.MAX_VALUE;
             try (TrainLog log = TrainLog.open(out, start)) {
                 while (step < s.steps() && System.nanoTime() < deadline) {
-                    VqTrainer.StepResult r = session.step(step);
+                    VqTrainer.StepResult r = session.trainer.step(data, s.batchSize(), s.seed(), step);
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("the loss became " + r.loss() + " at step " + step
                                 + "; lower optimizer.lr or raise optimizer.warmup-steps");
@@ -216,7 +191,7 @@ public final class TrainingRun {
                         log.write(trainRecord(r, (System.nanoTime() - t0) / 1e9));
                     }
                     if (s.evalEvery() > 0 && step % s.evalEvery() == 0 && step < s.steps() && data.evalSize() > 0) {
-                        Map<String, Double> m = session.evaluate();
+                        Map<String, Double> m = session.trainer.evaluate(data, s.batchSize());
                         log.write(evalRecord(step, m));
                         progress.message("step " + step + ": " + format(m));
                     }
@@ -228,10 +203,11 @@ public final class TrainingRun {
                 if (step > start) {
                     log.write(checkpointRecord(step, checkpoint(out, session, s, step)));
                 }
-                Map<String, Double> metrics = data.evalSize() > 0 ? session.evaluate() : Map.of();
+                Map<String, Double> metrics = data.evalSize() > 0 ? session.trainer.evaluate(data, s.batchSize())
+                        : Map.of();
                 log.write(evalRecord(step, metrics));
                 Path fin = out.resolve(FINAL_FILE);
-                session.save(fin, provenance(s, step));
+                session.saver.save(fin, provenance(s, step));
                 writeMetrics(out.resolve(METRICS_FILE), s, step, metrics);
                 progress.finish();
                 progress.message((finished ? "finished" : "stopped by the time limit") + " at step " + step + " of "
@@ -283,14 +259,15 @@ public final class TrainingRun {
         }
     }
 
-    private static Path checkpoint(Path out, Session trainer, VqTrainSettings s, long step) throws IOException {
+    private static Path checkpoint(Path out, Session session, VqTrainSettings s, long step) throws IOException {
         Path dir = out.resolve("checkpoints");
         Files.createDirectories(dir);
         String name = String.format(Locale.ROOT, "step-%08d", step);
         Path tmp = dir.resolve("." + name + ".tmp");
         deleteTree(tmp);
         Files.createDirectories(tmp);
-        trainer.save(tmp.resolve(MODEL_FILE), provenance(s, step));
+        session.saver.save(tmp.resolve(MODEL_FILE), provenance(s, step));
+        VqTrainer trainer = session.trainer;
         SafetensorsWriter w = new SafetensorsWriter();
         for (Map.Entry<String, NDArray> e : trainer.firstMoments().entrySet()) {
             w.add("exp_avg." + e.getKey(), e.getValue());
@@ -319,7 +296,7 @@ public final class TrainingRun {
         }
     }
 
-    private static long restore(Session trainer, Path stateFile) throws IOException {
+    private static long restore(Session session, Path stateFile) throws IOException {
         try (SafetensorsReader r = SafetensorsReader.open(stateFile)) {
             Map<String, float[]> avg = new LinkedHashMap<>();
             Map<String, float[]> avgSq = new LinkedHashMap<>();
@@ -337,7 +314,7 @@ public final class TrainingRun {
             long step = parse(md, "fourm.step", stateFile);
             long updates = parse(md, "fourm.updates", stateFile);
             try {
-                trainer.restore(avg, avgSq, updates);
+                session.trainer.restore(avg, avgSq, updates);
             } catch (IllegalArgumentException e) {
                 throw new IOException(stateFile + ": " + e.getMessage(), e);
             }

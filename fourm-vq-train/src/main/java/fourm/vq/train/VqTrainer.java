@@ -6,25 +6,25 @@ import ai.djl.training.GradientCollector;
 import fourm.core.optim.AdamW;
 import fourm.core.optim.LrSchedule;
 import fourm.vq.ReconstructionMetrics;
-import fourm.vq.VqConfig;
 import fourm.vq.VqModel;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Optimizer steps and evaluation of one tokenizer: the loss of spec-4m.md §6.1 ({@code reconstruction +
- * codebook-weight * code loss}, the reconstruction loss of the family: MSE, smooth L1, cross-entropy or cosine),
- * fourm-core's {@link AdamW} (global-norm clipping; its decay rule exempts biases and rank-1 tensors, as the reference's
- * optimizer factory does) with a {@link LrSchedule} cosine after a linear warm-up, then the quantizer's codebook update
- * (EMA and dead-code replacement, for the VQ codebook).
+ * Optimizer steps and evaluation of one tokenizer, whatever its loss ({@link TokenizerLoss}): the loss of spec-4m.md
+ * §6.1 ({@code reconstruction + codebook-weight * code loss}; the reconstruction term of a ViT/MLP tokenizer,
+ * {@link ReconstructionLoss}, is its family's: MSE, smooth L1, cross-entropy or cosine; a DiVAE's is the diffusion loss,
+ * {@link DiffusionLoss}), fourm-core's {@link AdamW} (global-norm clipping; its decay rule exempts biases and rank-1
+ * tensors, as the reference's optimizer factory does) with a {@link LrSchedule} cosine after a linear warm-up, then
+ * the quantizer's codebook update (EMA and dead-code replacement, for the VQ codebook) when the loss trains it.
  *
- * <p>Step {@code s} draws everything (batch, crops, Gumbel noise, replacement codes) from a stream made from
- * {@code (seed, s)} ({@link #rngFor}), so a run resumed at step {@code s} continues as an uninterrupted one would.
- * The trainer does not own the model; close it to free the optimizer state.
+ * <p>Step {@code s} draws everything (batch, crops, Gumbel noise, diffusion noise and timesteps, replacement codes)
+ * from a stream made from {@code (seed, s)} ({@link #rngFor}), so a run resumed at step {@code s} continues as an
+ * uninterrupted one would. The trainer does not own the model; close it to free the optimizer state.
  */
-public final class VqTrainer implements AutoCloseable {
-    private final VqModel model;
+public class VqTrainer implements AutoCloseable {
+    private final TokenizerLoss objective;
     private final LrSchedule schedule;
     private final double codebookWeight;
     private final double deadCodeThreshold;
@@ -36,7 +36,7 @@ public final class VqTrainer implements AutoCloseable {
      * @param step          the step index (0-based)
      * @param lr            its learning rate
      * @param loss          total loss
-     * @param reconLoss     reconstruction loss
+     * @param reconLoss     reconstruction loss (for a DiVAE: the diffusion loss)
      * @param codeLoss      weighted code loss
      * @param gradNorm      global gradient norm before clipping (not finite: the step was skipped)
      * @param replacedCodes dead codes replaced after the step
@@ -46,6 +46,8 @@ public final class VqTrainer implements AutoCloseable {
     }
 
     /**
+     * A trainer of a ViT/MLP tokenizer ({@link ReconstructionLoss}).
+     *
      * @param model             the tokenizer to train (gradients are attached to its parameters)
      * @param optimizer         AdamW and schedule settings
      * @param totalSteps        length of the schedule
@@ -54,20 +56,44 @@ public final class VqTrainer implements AutoCloseable {
      */
     public VqTrainer(VqModel model, VqTrainSettings.Optimizer optimizer, long totalSteps, double codebookWeight,
                      double deadCodeThreshold) {
-        this.model = model;
+        this(new ReconstructionLoss(model), optimizer, totalSteps, codebookWeight, deadCodeThreshold);
+    }
+
+    /**
+     * A trainer of any loss.
+     *
+     * @param objective         the loss (its parameters get gradients attached)
+     * @param optimizer         AdamW and schedule settings
+     * @param totalSteps        length of the schedule
+     * @param codebookWeight    weight of the code loss
+     * @param deadCodeThreshold EMA usage below which a code is replaced (0 = never)
+     */
+    public VqTrainer(TokenizerLoss objective, VqTrainSettings.Optimizer optimizer, long totalSteps,
+                     double codebookWeight, double deadCodeThreshold) {
+        this.objective = objective;
         this.schedule = new LrSchedule(LrSchedule.Type.COSINE, optimizer.lr(), optimizer.minLr(), totalSteps,
                 Math.min(optimizer.warmupSteps(), totalSteps), 1, 0);
         this.codebookWeight = codebookWeight;
         this.deadCodeThreshold = deadCodeThreshold;
-        Map<String, NDArray> params = model.trainableParameters();
+        Map<String, NDArray> params = objective.trainableParameters();
         AdamW.attachGradients(params);
         this.adam = new AdamW(params, new AdamW.Hyper(optimizer.beta1(), optimizer.beta2(), optimizer.eps(),
                 optimizer.weightDecay(), optimizer.clipGrad()));
     }
 
-    /** A trainer with the settings of a run. */
+    /** A trainer of a ViT/MLP tokenizer with the settings of a run. */
     public static VqTrainer of(VqModel model, VqTrainSettings s) {
-        return new VqTrainer(model, s.optimizer(), s.steps(), s.codebookWeight(), s.deadCodeThreshold());
+        return of(new ReconstructionLoss(model), s);
+    }
+
+    /** A trainer of any loss with the settings of a run. */
+    public static VqTrainer of(TokenizerLoss objective, VqTrainSettings s) {
+        return new VqTrainer(objective, s.optimizer(), s.steps(), s.codebookWeight(), s.deadCodeThreshold());
+    }
+
+    /** The loss trained. */
+    public TokenizerLoss objective() {
+        return objective;
     }
 
     /** The random stream of step {@code step} of a run seeded {@code seed}. */
@@ -106,11 +132,11 @@ public final class VqTrainer implements AutoCloseable {
         double loss;
         double recon;
         double code;
-        try (NDManager m = model.manager().newSubManager();
+        try (NDManager m = objective.tokenizer().manager().newSubManager();
              GradientCollector gc = m.getEngine().newGradientCollector()) {
-            NDArray x = model.input(m, batch, batchSize, height, width);
-            f = model.forward(m, x, true, rng);
-            NDArray r = Losses.of(model.config().loss(), f.output(), x);
+            TokenizerLoss.Terms terms = objective.terms(m, batch, batchSize, height, width, rng);
+            f = terms.forward();
+            NDArray r = terms.reconstruction();
             NDArray codeLoss = f.codeLoss();
             NDArray c = codeLoss.mul(codeLoss.getManager().create((float) codebookWeight));
             NDArray total = r.add(c);
@@ -121,47 +147,23 @@ public final class VqTrainer implements AutoCloseable {
             gc.backward(total);
         }
         AdamW.StepStats stats = adam.step(lr, 1.0);
-        int replaced = stats.skipped() ? 0 : model.applyCodebookUpdate(f, deadCodeThreshold, rng);
+        int replaced = stats.skipped() || !objective.updatesCodebook() ? 0
+                : objective.tokenizer().applyCodebookUpdate(f, deadCodeThreshold, rng);
         return new StepResult(step, lr, loss, recon, code, stats.skipped() ? Double.NaN : stats.gradNorm(), replaced);
     }
 
     /**
-     * Reconstruction metrics of the held-out images ({@link ReconstructionMetrics}), computed on the inference path
-     * (arg-max codes), {@code batchSize} images at a time.
+     * Reconstruction metrics of the held-out images ({@link ReconstructionMetrics}) as the loss evaluates them (a
+     * ViT/MLP tokenizer on the inference path, arg-max codes; a DiVAE through its sampling loop), {@code batchSize}
+     * images at a time.
      */
     public Map<String, Double> evaluate(TrainingData data, int batchSize) {
-        return evaluate(model, data.evalInputs(), data.side(), batchSize);
+        return objective.evaluate(data.evalInputs(), data.side(), batchSize);
     }
 
     /** Reconstruction metrics of images in model space on the inference path. */
     public static Map<String, Double> evaluate(VqModel model, List<float[]> inputs, int side, int batchSize) {
-        VqConfig c = model.config();
-        ReconstructionMetrics metrics = new ReconstructionMetrics(c);
-        for (int from = 0; from < inputs.size(); from += batchSize) {
-            List<float[]> chunk = inputs.subList(from, Math.min(inputs.size(), from + batchSize));
-            int per = chunk.get(0).length;
-            float[] values = new float[per * chunk.size()];
-            for (int i = 0; i < chunk.size(); i++) {
-                System.arraycopy(chunk.get(i), 0, values, i * per, per);
-            }
-            float[] out;
-            long[] ids;
-            try (NDManager m = model.manager().newSubManager()) {
-                VqModel.Forward f = model.forward(m, model.input(m, values, chunk.size(), side, side), false, null);
-                out = f.output().toFloatArray();
-                ids = f.ids();
-            }
-            int outPer = out.length / chunk.size();
-            int idsPer = ids.length / chunk.size();
-            for (int i = 0; i < chunk.size(); i++) {
-                float[] o = new float[outPer];
-                System.arraycopy(out, i * outPer, o, 0, outPer);
-                long[] t = new long[idsPer];
-                System.arraycopy(ids, i * idsPer, t, 0, idsPer);
-                metrics.add(chunk.get(i), o, t);
-            }
-        }
-        return metrics.result();
+        return ReconstructionLoss.evaluate(model, inputs, side, batchSize);
     }
 
     /** Optimizer updates applied so far. */

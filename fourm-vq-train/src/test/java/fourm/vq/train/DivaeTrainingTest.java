@@ -84,4 +84,14 @@ class DivaeTrainingTest {
             assertThat(last).isLessThan(first * 0.7);
         }
     }
+
+    @Test
+    void pndmIsASamplerNotATrainingScheduler() {
+        Config c = TrainingRunTest.config(dir.resolve("data"), dir.resolve("out"), DIFFUSION
+                + "fourm.vq.presets.tiny.diffusion.scheduler { type = pndm, prediction = v_prediction }\n");
+        VqTrainSettings s = VqTrainSettings.fromConfig(c, "tiny");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DivaeTraining.fromConfig(c, s))
+                .isInstanceOf(com.typesafe.config.ConfigException.class)
+                .hasMessageContaining("sampler only").hasMessageContaining("tokenizer.scheduler = pndm");
+    }
 }

@@ -187,7 +187,10 @@ public final class DivaeCheckpoints {
         t.addProperty("num_heads", u.numHeads());
         t.addProperty("num_head_channels", u.numHeadChannels());
         o.add("unet_tiny", t);
-        o.addProperty("scheduler", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+        // PNDM is a sampler, not a training scheduler: a decoder switched to it is saved as the DDIM the reference's
+        // DiVAE builds for any name but 'ddpm' (and which this class reads back), with the same betas and prediction
+        o.addProperty("scheduler", s.kind() == SchedulerConfig.Kind.PNDM
+                ? "ddim" : s.kind().name().toLowerCase(java.util.Locale.ROOT));
         o.addProperty("num_train_timesteps", s.trainSteps());
         o.addProperty("beta_schedule", s.betaSchedule().name().toLowerCase(java.util.Locale.ROOT));
         o.addProperty("prediction_type", switch (s.prediction()) {

@@ -11,6 +11,15 @@ import fourm.vq.diffusion.SchedulerConfig.Spacing;
 import org.junit.jupiter.api.Test;
 
 class DiffusionSchedulerTest {
+    @Test
+    void aDecoderSwitchedToPndmIsSavedAsTheDdimThatReadsBack() {
+        UNetConfig u = UNetConfig.unetPatched(32, 32, 4);
+        SchedulerConfig pndm = SchedulerConfig.classDefaults().withKind(Kind.PNDM);
+        assertThat(DivaeCheckpoints.kwargs(u, pndm).get("scheduler").getAsString()).isEqualTo("ddim");
+        assertThat(DivaeCheckpoints.kwargs(u, pndm.withKind(Kind.DDPM)).get("scheduler").getAsString())
+                .isEqualTo("ddpm");
+    }
+
     private static DiffusionScheduler ddim(Spacing s) {
         return new DiffusionScheduler(SchedulerConfig.releasedPredX0().withKind(Kind.DDIM).withSpacing(s));
     }

@@ -8,6 +8,8 @@
 module fourm.vq.diffusion {
     requires transitive fourm.vq;
     requires fourm.vq.modality;
+    requires fourm.torchscript;
+    requires ai.djl.pytorch_engine;
 
     exports fourm.vq.diffusion;
 

@@ -8,12 +8,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import fourm.core.bench.GemmRate;
+import fourm.core.io.CheckpointException;
 import fourm.vq.diffusion.DiffusionDecoder;
+import fourm.vq.diffusion.DivaeCheckpoints;
+import fourm.vq.diffusion.DivaeModel;
 import fourm.vq.diffusion.DiffusionScheduler;
 import fourm.vq.diffusion.GaussianNoise;
 import fourm.vq.diffusion.PatchedUNet;
 import fourm.vq.diffusion.SchedulerConfig;
 import fourm.vq.diffusion.UNetConfig;
+import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,6 +100,24 @@ final class DivaeBenchCommand implements Callable<Integer> {
                     + "bench README).")
     Path referenceBlas;
 
+    @Option(names = "--compare-steps", split = ",", paramLabel = "N",
+            description = "Instead of the timings: decode one conditioning map with the released DDPM scheduler at "
+                    + "--compare-base steps and at each N steps with DDPM and with DDIM (trailing spacing), from the "
+                    + "same noise seed, and print each decode's mean squared error and PSNR against the --compare-base "
+                    + "one, and its time.")
+    int[] compareSteps;
+
+    @Option(names = "--compare-base", defaultValue = "50", paramLabel = "N",
+            description = "Steps of the decode the --compare-steps ones are measured against (default: "
+                    + "${DEFAULT-VALUE}, the most the reference's demo uses).")
+    int compareBase;
+
+    @Option(names = "--compare-checkpoint", paramLabel = "FILE",
+            description = "A DiVAE checkpoint of RGB images (fourm's own file, or the reference's layout) for "
+                    + "--compare-steps: random token ids of its codebook decoded at its own image size with its own "
+                    + "prediction type (default: the benchmark's random-weight network on a random conditioning map).")
+    Path compareCheckpoint;
+
     private PrintWriter out;
     private PrintWriter err;
 
@@ -116,6 +139,12 @@ final class DivaeBenchCommand implements Callable<Integer> {
         }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
+        if (compareSteps != null && compareSteps.length > 0) {
+            if (compareBase < 1 || compareBase > 1000 || Arrays.stream(compareSteps).anyMatch(n -> n < 1 || n > 1000)) {
+                throw new UserError("--compare-steps and --compare-base must be in [1, 1000]");
+            }
+            return compare();
+        }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
         double load = loadAverage();
         GemmRate.Measurement gemmBefore = GemmRate.measure(GemmRate.DEFAULT_SIZE, 1, 3);
@@ -147,6 +176,77 @@ final class DivaeBenchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** {@code --compare-steps}: fewer-step decodes against the {@code --compare-base}-step one. */
+    private int compare() throws IOException {
+        if (compareCheckpoint != null) {
+            if (!Files.exists(compareCheckpoint)) {
+                throw new UserError("--compare-checkpoint " + compareCheckpoint + ": no such file or directory");
+            }
+            DivaeModel model;
+            try {
+                model = DivaeCheckpoints.load(compareCheckpoint, ImageValueKit.rgb(), Optional.empty());
+            } catch (CheckpointException e) {
+                throw new UserError("--compare-checkpoint " + e.getMessage());
+            }
+            try (model; NDManager m = NDManager.newBaseManager()) {
+                int grid = model.encoder().config().imageSize() / model.encoder().config().patchSize();
+                int codes = model.encoder().config().quantizer().codebookSize();
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+                long[] ids = new long[grid * grid];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = rnd.nextInt(codes);
+                }
+                NDArray cond = model.embedTokens(m, ids, 1, grid, grid);
+                out.printf(Locale.ROOT, "fourm bench divae --compare-steps: %s, %d random token ids, %d px%n",
+                        compareCheckpoint, ids.length, model.unet().config().imageSize());
+                compare(model.unet(), model.decoder().scheduler().config(), cond, model.unet().config().imageSize());
+            }
+            return Main.OK;
+        }
+        int grid = side / 16;
+        try (PatchedUNet unet = PatchedUNet.create(UNetConfig.unetPatched(side, 3, 32), 1, false);
+             NDManager m = NDManager.newBaseManager()) {
+            out.printf(Locale.ROOT, "fourm bench divae --compare-steps: unet_patched, random weights, %d px, a random "
+                    + "32 x %d x %d conditioning map%n", side, grid, grid);
+            compare(unet, SchedulerConfig.releasedPredX0(), GaussianNoise.seeded(4).next(m, new Shape(1, 32, grid,
+                    grid)), side);
+        }
+        return Main.OK;
+    }
+
+    private void compare(PatchedUNet unet, SchedulerConfig base, NDArray cond, int px) {
+        SchedulerConfig ddpm = base.withKind(SchedulerConfig.Kind.DDPM);
+        long t0 = System.nanoTime();
+        float[] want = decodeOnce(unet, ddpm, cond, compareBase, px);
+        double baseSeconds = (System.nanoTime() - t0) / 1e9;
+        out.printf(Locale.ROOT, "DDPM %d steps (the base): %.1f s%n", compareBase, baseSeconds);
+        out.flush();
+        for (int n : compareSteps) {
+            for (SchedulerConfig.Kind kind : List.of(SchedulerConfig.Kind.DDPM, SchedulerConfig.Kind.DDIM)) {
+                SchedulerConfig c = base.withKind(kind).withSpacing(SchedulerConfig.Spacing.TRAILING);
+                long t1 = System.nanoTime();
+                float[] got = decodeOnce(unet, c, cond, n, px);
+                double s = (System.nanoTime() - t1) / 1e9;
+                double sq = 0;
+                for (int i = 0; i < got.length; i++) {
+                    double d = got[i] - want[i];
+                    sq += d * d;
+                }
+                double mse = sq / got.length;
+                out.printf(Locale.ROOT, "%s %d steps vs DDPM %d: MSE %.5f, PSNR %.2f dB (values in [-1, 1]), %.1f s "
+                        + "(%.1fx faster)%n", kind, n, compareBase, mse, 10 * Math.log10(4 / mse), s, baseSeconds / s);
+                out.flush();
+            }
+        }
+    }
+
+    private static float[] decodeOnce(PatchedUNet unet, SchedulerConfig c, NDArray cond, int n, int px) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return new DiffusionDecoder(unet, new DiffusionScheduler(c)).decode(m, cond, n, px,
+                    GaussianNoise.seeded(9), null).toFloatArray();
+        }
+    }
+
     /** Best times of one round of fourm's measurements. */
     private record Round(Map<Integer, Double> unetSeconds, Map<Integer, Double> decodeSeconds) {
     }
@@ -155,24 +255,18 @@ final class DivaeBenchCommand implements Callable<Integer> {
         Map<Integer, Double> u = new LinkedHashMap<>();
         Map<Integer, Double> d = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int b : batches) {
-                GaussianNoise noise = GaussianNoise.seeded(3);
-                NDArray x = noise.next(m, new Shape(b, 3, side, side));
-                NDArray cond = noise.next(m, new Shape(b, 32, grid, grid));
-                double best = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < warmup + repeats; i++) {
-                    try (NDManager sm = m.newSubManager()) {
-                        long t0 = System.nanoTime();
-                        unet.forward(sm, x, new float[] {500}, cond).toFloatArray();
-                        double s = (System.nanoTime() - t0) / 1e9;
-                        if (i >= warmup) {
-                            best = Math.min(best, s);
-                        }
-                    }
+            long p0 = System.nanoTime();
+            try (PatchedUNet.Inference net = unet.inference()) {
+                try (NDManager sm = m.newSubManager()) {
+                    // packs every convolution weight (the first evaluation does it; a decode does it once)
+                    net.forward(sm, GaussianNoise.seeded(2).next(sm, new Shape(1, 3, side, side)), new float[] {500},
+                            GaussianNoise.seeded(2).next(sm, new Shape(1, 32, grid, grid))).toFloatArray();
                 }
-                u.put(b, best);
-                err.printf(Locale.ROOT, "fourm unet batch %d: %.3f s%n", b, best);
+                err.printf(Locale.ROOT, "fourm inference path: %s; first evaluation at batch 1 (packing included):"
+                        + " %.2f s%n", net.packed() ? "convolution weights packed once (oneDNN)" : "not packed (-D"
+                        + PatchedUNet.PACKED_PROPERTY + "=false or no oneDNN)", (System.nanoTime() - p0) / 1e9);
                 err.flush();
+                unetRound(net, m, grid, u);
             }
             for (int b : decodeBatches) {
                 if (b == 0) {
@@ -190,6 +284,29 @@ final class DivaeBenchCommand implements Callable<Integer> {
             }
         }
         return new Round(u, d);
+    }
+
+    /** One UNet evaluation per batch size, through the inference path, best of the repeats after the warm-up. */
+    private void unetRound(PatchedUNet.Inference net, NDManager m, int grid, Map<Integer, Double> u) {
+        for (int b : batches) {
+            GaussianNoise noise = GaussianNoise.seeded(3);
+            NDArray x = noise.next(m, new Shape(b, 3, side, side));
+            NDArray cond = noise.next(m, new Shape(b, 32, grid, grid));
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < warmup + repeats; i++) {
+                try (NDManager sm = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    net.forward(sm, x, new float[] {500}, cond).toFloatArray();
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    if (i >= warmup) {
+                        best = Math.min(best, s);
+                    }
+                }
+            }
+            u.put(b, best);
+            err.printf(Locale.ROOT, "fourm unet batch %d: %.3f s%n", b, best);
+            err.flush();
+        }
     }
 
     private void report(PatchedUNet unet, Round first, Round second, JsonObject ref, double gemm,

@@ -10,7 +10,8 @@ import ai.djl.ndarray.types.Shape;
  * from Gaussian noise at the image size, set the scheduler's timesteps, and at each one evaluate the patched UNet on
  * the current sample and the conditioning and let the scheduler step back.
  *
- * <p>Memory: each step runs in its own sub-manager of the caller's, closed at the end of the step; only the new sample
+ * <p>The UNet runs through {@link PatchedUNet#inference()} (its convolution weights packed once per decode, freed when
+ * the decode returns). Memory: each step runs in its own sub-manager of the caller's, closed at the end of the step; only the new sample
  * survives it (and the previous one is freed), so a long decode holds two samples and one step's intermediates.
  */
 public final class DiffusionDecoder {
@@ -63,19 +64,21 @@ public final class DiffusionDecoder {
         long[] ts = scheduler.timesteps(steps);
         long b = cond.getShape().get(0);
         NDArray x = noise.next(m, new Shape(b, unet.config().inChannels(), side, side));
-        for (int i = 0; i < ts.length; i++) {
-            NDArray next;
-            try (NDManager sm = m.newSubManager()) {
-                NDArray xs = x.get(sm, new NDIndex("..."));
-                NDArray c = cond.get(sm, new NDIndex("..."));
-                NDArray out = unet.forward(sm, xs, new float[] {ts[i]}, c);
-                next = scheduler.step(sm, out, ts[i], xs, steps, noise);
-                next.attach(m);
-            }
-            x.close();
-            x = next;
-            if (listener != null) {
-                listener.stepDone(i, ts.length, ts[i]);
+        try (PatchedUNet.Inference net = unet.inference()) {
+            for (int i = 0; i < ts.length; i++) {
+                NDArray next;
+                try (NDManager sm = m.newSubManager()) {
+                    NDArray xs = x.get(sm, new NDIndex("..."));
+                    NDArray c = cond.get(sm, new NDIndex("..."));
+                    NDArray out = net.forward(sm, xs, new float[] {ts[i]}, c);
+                    next = scheduler.step(sm, out, ts[i], xs, steps, noise);
+                    next.attach(m);
+                }
+                x.close();
+                x = next;
+                if (listener != null) {
+                    listener.stepDone(i, ts.length, ts[i]);
+                }
             }
         }
         return x;

@@ -310,6 +310,74 @@ public final class PatchedUNet implements AutoCloseable {
      * @throws IllegalArgumentException for shapes that do not fit the network
      */
     public NDArray forward(NDManager m, NDArray sample, float[] timesteps, NDArray cond) {
+        return forward(m, sample, timesteps, cond, null);
+    }
+
+    /**
+     * The network prepared for inference ({@link Inference}): its convolution weights packed once for the engine's
+     * convolution kernels, while the returned object is open. Close it before the weights change (a training step).
+     */
+    public Inference inference() {
+        return new Inference();
+    }
+
+    /**
+     * The network's inference path: the same evaluation as {@link PatchedUNet#forward} (within float rounding: the
+     * convolutions give the same values bit for bit, GroupNorm is libtorch's own), with every convolution weight
+     * reordered once into oneDNN's blocked layout instead of on every call, and GroupNorm + SiLU as two libtorch
+     * operations instead of five. Holds a copy of the convolution weights (as much memory as they take) until closed;
+     * not differentiable. Where the engine has no such kernels (not PyTorch, no oneDNN) it is {@link PatchedUNet#forward}
+     * itself. Not for use from several threads at once.
+     */
+    public final class Inference implements AutoCloseable {
+        private final UNetKernels kernels;
+        private final NDManager packedManager;
+        private final Map<String, NDArray> packed = new HashMap<>();
+
+        private Inference() {
+            this.kernels = Boolean.parseBoolean(System.getProperty(PACKED_PROPERTY, "true")) ? UNetKernels.open()
+                    : null;
+            this.packedManager = kernels == null ? null : weights.manager().newSubManager();
+        }
+
+        /** Whether the packed kernels are in use (false: {@link PatchedUNet#forward}). */
+        public boolean packed() {
+            return kernels != null;
+        }
+
+        /** One denoiser evaluation, as {@link PatchedUNet#forward}. The result belongs to {@code m}. */
+        public NDArray forward(NDManager m, NDArray sample, float[] timesteps, NDArray cond) {
+            return PatchedUNet.this.forward(m, sample, timesteps, cond, kernels == null ? null : this);
+        }
+
+        /** The packed weight of the convolution {@code key} (packed on first use). */
+        NDArray packedWeight(Ctx ctx, String key, int stride, int pad) {
+            NDArray w = packed.get(key);
+            if (w == null) {
+                w = kernels.pack(packedManager, ctx.get(key + ".weight"), stride, pad);
+                packed.put(key, w);
+            }
+            return w;
+        }
+
+        /** Frees the packed weights and the kernels. */
+        @Override
+        public void close() {
+            if (kernels != null) {
+                packedManager.close();
+                packed.clear();
+                kernels.close();
+            }
+        }
+    }
+
+    /**
+     * System property that turns the packed inference path off ({@code -Dfourm.divae.packed=false}): {@link #inference()}
+     * then evaluates with {@link #forward} (for comparisons).
+     */
+    public static final String PACKED_PROPERTY = "fourm.divae.packed";
+
+    private NDArray forward(NDManager m, NDArray sample, float[] timesteps, NDArray cond, Inference inf) {
         Shape s = sample.getShape();
         int p = config.patchSize();
         if (s.dimension() != 4 || s.get(1) != config.inChannels() || s.get(2) % p != 0 || s.get(3) % p != 0) {
@@ -336,7 +404,7 @@ public final class PatchedUNet implements AutoCloseable {
         }
         sample = sample.get(m, new NDIndex("..."));
         cond = cond.get(m, new NDIndex("..."));
-        Ctx ctx = new Ctx(m, weights.view(m), new HashMap<>(), null);
+        Ctx ctx = new Ctx(m, weights.view(m), new HashMap<>(), null, inf);
         NDArray x = sample.reshape(b, config.inChannels(), nh, p, nw, p).transpose(0, 1, 3, 5, 2, 4)
                 .reshape(b, (long) config.inChannels() * p * p, nh, nw);
         x = NDArrays.concat(new NDList(x, nearest(m, cond, nh, nw)), 1);
@@ -357,7 +425,7 @@ public final class PatchedUNet implements AutoCloseable {
             h = apply(m, ctx, block, in);
             in.close();
         }
-        h = conv(ctx, "out.2", silu(groupNorm(ctx, "out.0", h)), 1, 1);
+        h = conv(ctx, "out.2", normSilu(ctx, "out.0", h), 1, 1);
         int c = config.outChannels();
         return h.reshape(b, c, p, p, nh, nw).transpose(0, 1, 4, 2, 5, 3).reshape(b, c, (long) nh * p, (long) nw * p);
     }
@@ -372,18 +440,27 @@ public final class PatchedUNet implements AutoCloseable {
         final NDManager root;
         final Params.View w;
         final Map<Long, NDArray[]> normAffine;
+        final Inference inf;
+        final NDManager local;
         NDArray embAct;
 
-        Ctx(NDManager root, Params.View w, Map<Long, NDArray[]> normAffine, NDArray embAct) {
+        Ctx(NDManager root, Params.View w, Map<Long, NDArray[]> normAffine, NDArray embAct, Inference inf) {
+            this(root, w, normAffine, embAct, inf, root);
+        }
+
+        private Ctx(NDManager root, Params.View w, Map<Long, NDArray[]> normAffine, NDArray embAct, Inference inf,
+                    NDManager local) {
             this.root = root;
             this.w = w;
             this.normAffine = normAffine;
             this.embAct = embAct;
+            this.inf = inf;
+            this.local = local;
         }
 
         /** The same context with every view in {@code lm}. */
         Ctx scoped(NDManager lm, Params weights) {
-            return new Ctx(root, weights.view(lm), normAffine, embAct == null ? null : embAct.get(lm, ALL));
+            return new Ctx(root, weights.view(lm), normAffine, embAct == null ? null : embAct.get(lm, ALL), inf, lm);
         }
 
         NDArray get(String key) {
@@ -449,6 +526,26 @@ public final class PatchedUNet implements AutoCloseable {
      */
     private NDArray resBlock(Ctx ctx, Res r, NDArray x) {
         String k = r.key();
+        if (ctx.inf != null) {
+            boolean skip = r.in() != r.out();
+            NDArray[] a = new NDArray[skip ? 13 : 11];
+            a[0] = ctx.embAct;
+            a[1] = ctx.get(k + ".in_layers.0.weight");
+            a[2] = ctx.get(k + ".in_layers.0.bias");
+            a[3] = ctx.inf.packedWeight(ctx, k + ".in_layers.2", 1, 1);
+            a[4] = ctx.get(k + ".in_layers.2.bias");
+            a[5] = ctx.get(k + ".emb_layers.1.weight");
+            a[6] = ctx.get(k + ".emb_layers.1.bias");
+            a[7] = ctx.get(k + ".out_layers.0.weight");
+            a[8] = ctx.get(k + ".out_layers.0.bias");
+            a[9] = ctx.inf.packedWeight(ctx, k + ".out_layers.3", 1, 1);
+            a[10] = ctx.get(k + ".out_layers.3.bias");
+            if (skip) {
+                a[11] = ctx.inf.packedWeight(ctx, k + ".skip_connection", 1, 0);
+                a[12] = ctx.get(k + ".skip_connection.bias");
+            }
+            return ctx.inf.kernels.resBlock(ctx.local, x, a, 1e-5);
+        }
         NDArray a = normSilu(ctx, k + ".in_layers.0", x);
         NDArray h = conv(ctx, k + ".in_layers.2", a, 1, 1);
         a.close();
@@ -470,6 +567,10 @@ public final class PatchedUNet implements AutoCloseable {
 
     /** {@code SiLU(GroupNorm(x))} in one new array. */
     private static NDArray normSilu(Ctx ctx, String key, NDArray x) {
+        if (ctx.inf != null) {
+            return ctx.inf.kernels.groupNormSilu(ctx.local, x, ctx.get(key + ".weight"), ctx.get(key + ".bias"),
+                    UNetConfig.GROUPS, 1e-5);
+        }
         NDArray y = groupNorm(ctx, key, x);
         try (NDArray sig = Activation.sigmoid(y)) {
             return y.muli(sig);
@@ -501,6 +602,10 @@ public final class PatchedUNet implements AutoCloseable {
     }
 
     private static NDArray conv(Ctx ctx, String key, NDArray x, int stride, int pad) {
+        if (ctx.inf != null) {
+            return ctx.inf.kernels.conv(ctx.local, x, ctx.inf.packedWeight(ctx, key, stride, pad),
+                    ctx.get(key + ".bias"), stride, pad);
+        }
         return Conv2d.conv2d(x, ctx.get(key + ".weight"), ctx.get(key + ".bias"), new Shape(stride, stride),
                 new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
     }
@@ -510,6 +615,10 @@ public final class PatchedUNet implements AutoCloseable {
      * group followed by the per-channel affine map.
      */
     private static NDArray groupNorm(Ctx ctx, String key, NDArray x) {
+        if (ctx.inf != null) {
+            return ctx.inf.kernels.groupNorm(ctx.local, x, ctx.get(key + ".weight"), ctx.get(key + ".bias"),
+                    UNetConfig.GROUPS, 1e-5);
+        }
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);

@@ -127,4 +127,30 @@ class PatchedUNetTest {
             }
         }
     }
+
+    @Test
+    void theInferencePathIsTheForwardPassAndFreesWhatItPacked() {
+        try (PatchedUNet u = PatchedUNet.create(small(), 4, false); NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
+            NDArray cond = m.randomNormal(new Shape(2, 8, 4, 4));
+            float[] want = u.forward(m, x, new float[] {10, 700}, cond).toFloatArray();
+            int before = u.weights().manager().getManagedArrays().size();
+            try (PatchedUNet.Inference inf = u.inference()) {
+                // the build machines run DJL's PyTorch engine on x86-64, whose libtorch has oneDNN
+                assertThat(inf.packed()).isTrue();
+                for (int pass = 0; pass < 2; pass++) {
+                    try (NDManager sm = m.newSubManager()) {
+                        float[] got = inf.forward(sm, x, new float[] {10, 700}, cond).toFloatArray();
+                        float worst = 0;
+                        for (int i = 0; i < want.length; i++) {
+                            worst = Math.max(worst, Math.abs(got[i] - want[i]));
+                        }
+                        assertThat(worst).isLessThan(1e-5f);
+                        assertThat(got).isNotEqualTo(new float[got.length]);
+                    }
+                }
+            }
+            assertThat(u.weights().manager().getManagedArrays()).hasSize(before);
+        }
+    }
 }

@@ -136,7 +136,9 @@ public final class Sampling {
             });
             return new Samples(ids, chosen);
         }
-        NDArray probs = filter(logits, topK, topP).div((float) temperature).softmax(-1);
+        NDArray filtered = filter(logits, topK, topP);
+        // x / 1 is x: at temperature 1 the division (a pass over every logit) is left out
+        NDArray probs = (temperature == 1.0 ? filtered : filtered.div((float) temperature)).softmax(-1);
         float[] p = probs.toType(DataType.FLOAT32, false).toFloatArray();
         forEachRow(rows, vocab, r -> {
             double[] w = new double[vocab];

@@ -403,7 +403,9 @@ public final class FourMModel implements AutoCloseable {
      */
     public EncoderOutput encode(EncoderInput in) {
         NDArray x = in.tokens().add(in.emb());
-        NDArray bias = Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()));
+        // without a padded slot the bias is all zeros: adding it changes no score, so it is left out
+        NDArray bias = anyPadding(in.modIds()) ? Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()))
+                : null;
         for (int i = 0; i < config.encoderDepth(); i++) {
             String pre = "encoder." + i + ".";
             x = scoped(x, h -> {
@@ -418,6 +420,16 @@ public final class FourMModel implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------ decoder
+
+    /** True when some slot is padding (modality id -1). */
+    static boolean anyPadding(int[] modIds) {
+        for (int id : modIds) {
+            if (id == -1) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Embeds the decoder side of {@code batch} with the modalities of {@code order} concatenated in that order (the

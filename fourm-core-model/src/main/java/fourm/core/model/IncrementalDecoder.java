@@ -1,6 +1,7 @@
 package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
@@ -14,6 +15,10 @@ import ai.djl.ndarray.index.NDIndex;
  * needs (no cross-attention mask when the encoder has no padded slot, no transposes of a single query). The result
  * equals the last row of {@code decode} over the whole prefix with a causal mask (the new token attends to every
  * earlier token and itself), up to float rounding.
+ *
+ * <p>Each decoder also prepares, once, the weights a step multiplies with: the attention scale folded into the query
+ * weights when that is exact, and the gated MLP's fc1 and fc3 stacked into one weight (one product per step instead of
+ * two). {@link #logits} applies an output head to a step's result.
  *
  * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or
  * with that manager). Each step's temporaries live in the manager the caller passes.
@@ -180,7 +185,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                 a = Layers.gelu(Layers.linear(h2, w.fc1W(), w.fc1B()));
             } else {
                 NDArray both = Layers.linear(h2, pw.fc13W(), pw.fc13B());
-                ai.djl.ndarray.NDList gateUp = both.split(2, 2);
+                NDList gateUp = both.split(2, 2);
                 a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
             }
             x = x.add(Layers.linear(a, w.fc2W(), w.fc2B()));
@@ -204,8 +209,8 @@ public final class IncrementalDecoder implements AutoCloseable {
 
     /**
      * Attention of one query per head: softmax(q k^T * Dh^-0.5) v with q [B, H, 1, Dh], kT [B, H, Dh, M] and
-     * v [B, H, M, Dh] (q already scaled when {@link #scaleFolded}); masked scores ({@code mask} true) set to -FLT_MAX. Returns [B, 1, H*Dh] (with one query the
-     * reference's transpose before the reshape moves nothing).
+     * v [B, H, M, Dh] (q already scaled when {@link #scaleFolded}); masked scores ({@code mask} true) set to -FLT_MAX.
+     * Returns [B, 1, H*Dh] (with one query the reference's transpose before the reshape moves nothing).
      */
     private NDArray attendOne(NDArray q, NDArray kT, NDArray v, NDArray mask) {
         NDArray scores = scaleFolded ? q.matMul(kT) : q.matMul(kT).mul(scale);

@@ -916,12 +916,18 @@ public final class FourMModel implements AutoCloseable {
     /**
      * The MLP: {@code fc2(gelu(fc1(h)))}, or gated {@code fc2(silu(fc1(h)) * fc3(h))}. The gated form runs fc1 and fc3
      * as one projection of twice the width (their weights concatenated for the pass, the result split into views):
-     * one larger matrix product instead of two, forward and backward.
+     * one larger matrix product instead of two, forward and backward. Without gradients (generation, evaluation) they
+     * run as two products of the parameters as they are, which saves copying both weights into the concatenation on
+     * every pass.
      */
     private NDArray mlp(NDArray h, String pre) {
         NDArray a;
         if (config.mlp() == MlpKind.GELU) {
             a = Layers.gelu(Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias")));
+        } else if (!GradMode.recording()) {
+            // without a backward pass the single product gains nothing over two: no concatenated weight copy per pass
+            a = Layers.silu(Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias")))
+                    .mul(Layers.linear(h, p(pre + "fc3.weight"), opt(pre + "fc3.bias")));
         } else {
             NDManager m = h.getManager();
             NDArray w = Layers.concat(m, p(pre + "fc1.weight"), p(pre + "fc3.weight"));

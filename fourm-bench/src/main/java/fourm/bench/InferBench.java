@@ -8,7 +8,9 @@ import fourm.core.batch.ModalityTensors;
 import fourm.core.generate.GenerationInputs;
 import fourm.core.generate.GenerationPlan;
 import fourm.core.generate.GenerationSampler;
+import fourm.core.generate.ScheduledStep;
 import fourm.core.generate.Step;
+import fourm.core.model.FlopCounter;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import java.util.ArrayList;
@@ -132,6 +134,62 @@ public final class InferBench {
             }
         }
         return out;
+    }
+
+    /**
+     * The matrix-product FLOPs of one generation of {@code task} at batch {@code batch} on the tiny model, counted as
+     * {@link FlopCounter} counts a forward pass (every linear layer, the attention products, the head on the queried
+     * rows), to set a timing against the GEMM rate:
+     *
+     * <ul>
+     *   <li>{@code roar1}: one pass, 196 encoder tokens, 196 decoder queries, the head on all 196 (with more steps,
+     *       each step queries its own tokens);</li>
+     *   <li>{@code maskgit8}: per step of the plan's schedule, the encoder over the condition and the tokens decoded so
+     *       far, the decoder and the head over the positions still masked;</li>
+     *   <li>{@code caption32}: the encoder and the decoder blocks' cross-attention keys and values once, then 32 cached
+     *       steps of one query (step i attends to i + 1 keys and the 196 context tokens) and the 30000-token head.</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException for an unknown task or a batch below 1
+     */
+    public static long flops(String task, int batch) {
+        if (!TASKS.contains(task) || batch < 1) {
+            throw new IllegalArgumentException("unknown task '" + task + "' or batch " + batch + " below 1");
+        }
+        FourMConfig c = TrainBench.tiny().model();
+        int grid = c.modality(CONDITION).layout().length();
+        long b = batch;
+        if (task.equals("caption32")) {
+            long d = c.dim();
+            long f = c.mlpHidden();
+            long mlpMats = c.mlp() == fourm.core.model.MlpKind.SWIGLU ? 3 : 2;
+            long total = FlopCounter.forward(c, new FlopCounter.StepShape(batch, grid, 0,
+                    Map.of(CONDITION, b * grid), Map.of())).encoder();
+            total += c.decoderDepth() * 2 * b * grid * d * 2 * d;    // cross kv over the context, once
+            for (int i = 0; i < CAPTION_TOKENS; i++) {
+                long block = 2 * b * d * 3 * d + 2 * 2 * b * (i + 1) * d     // self qkv, attention over i + 1 keys
+                        + 2 * b * d * d * 3                                  // self proj, cross q, cross proj
+                        + 2 * 2 * b * grid * d                               // cross attention over the context
+                        + 2 * b * d * f * mlpMats;                           // MLP
+                total += c.decoderDepth() * block + 2 * b * d * c.vocabSize(CAPTION);
+            }
+            return total;
+        }
+        int target = c.modality(IMAGE_TARGET).layout().length();
+        List<ScheduledStep> schedule = plan(task).schedule(t -> target);
+        long total = 0;
+        long decoded = 0;
+        for (ScheduledStep s : schedule) {
+            long left = target - decoded;
+            Map<String, Long> enc = decoded == 0 ? Map.of(CONDITION, b * grid)
+                    : Map.of(CONDITION, b * grid, IMAGE_TARGET, b * decoded);
+            // MaskGIT queries every position still masked, ROAR only the step's tokens
+            long queried = s.scheme() == fourm.api.GenerationScheme.ROAR ? Math.min(s.tokens(), left) : left;
+            total += FlopCounter.forward(c, new FlopCounter.StepShape(batch, (int) (grid + decoded), (int) queried,
+                    enc, Map.of(IMAGE_TARGET, b * queried))).total();
+            decoded += s.tokens();
+        }
+        return total;
     }
 
     private static GenerationPlan plan(String task) {

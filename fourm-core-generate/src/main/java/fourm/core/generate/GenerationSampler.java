@@ -1,8 +1,8 @@
 package fourm.core.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -408,14 +408,15 @@ public final class GenerationSampler {
                     decs.add(IncrementalDecoder.start(model, eo, steps));
                 }
             }
-            NDArray posTable = null;
+            NDList posRows = null;
             if (kvCache && !done) {
-                // position + modality embeddings of every step, once: [1, steps, D]
+                // position + modality embeddings of every step, once: [1, steps, D], split into one [1, 1, D] per step
                 long[] allPos = new long[steps];
                 for (int j = 0; j < steps; j++) {
                     allPos[j] = position(mm, j);
                 }
-                posTable = model.decoderQuery(sm, target, 1, allPos, new long[steps]).emb();
+                NDArray posTable = model.decoderQuery(sm, target, 1, allPos, new long[steps]).emb();
+                posRows = steps == 1 ? new NDList(posTable) : posTable.split(steps, 1);
             }
             NDArray tokenTable = model.parameters().get("decoder_embeddings." + target + ".token_emb.weight");
             for (int i = 0; i < steps && !done; i++) {
@@ -430,11 +431,11 @@ public final class GenerationSampler {
                         }
                         tokens = Embedding.embedding(tm.create(ids), tokenTable, SparseFormat.DENSE)
                                 .singletonOrThrow().reshape(bsz, 1, config.dim());
-                        emb = posTable.get(tm, new NDIndex(":, {}:{}, :", i, i + 1));
+                        emb = posRows.get(i);
                     }
                     for (int c = 0; c < passes.size(); c++) {
                         last.add(kvCache
-                                ? model.logits(target, decs.get(c).step(tm, tokens, emb).reshape(bsz, config.dim()))
+                                ? decs.get(c).logits(tm, target, decs.get(c).step(tm, tokens, emb))
                                 : prefixLogits(tm, encs.get(c), target, mm, out, i));
                     }
                     NDArray logits = combine(last, s);

@@ -28,6 +28,8 @@ public final class Sampling {
     public static final double GREEDY_TEMPERATURE = 1e-10;
     /** Rows x vocabulary up to which sampling runs on the host. */
     public static final int HOST_LIMIT = 1 << 20;
+    /** Rows x vocabulary from which rows are sampled on several threads. */
+    private static final long PARALLEL_WORK = 1 << 16;
 
     private Sampling() {
     }
@@ -107,10 +109,15 @@ public final class Sampling {
         }
         long[] ids = new long[rows];
         float[] chosen = new float[rows];
+        // the row draws, in row order, before any row is computed: rows are then independent (and may run in parallel)
+        double[] u = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            u[r] = rng.nextDouble();
+        }
         if (onHost) {
             float[] l = logits.toType(DataType.FLOAT32, false).toFloatArray();
-            double[] w = new double[vocab];
-            for (int r = 0; r < rows; r++) {
+            forEachRow(rows, vocab, r -> {
+                double[] w = new double[vocab];
                 boolean[] keep = hostKeep(l, r * vocab, vocab, topK, topP);
                 double max = Double.NEGATIVE_INFINITY;
                 for (int v = 0; v < vocab; v++) {
@@ -123,26 +130,44 @@ public final class Sampling {
                     w[v] = keep[v] ? Math.exp((l[r * vocab + v] - max) / temperature) : 0;
                     sum += w[v];
                 }
-                int pick = draw(w, 0, vocab, sum, rng.nextDouble(), r);
+                int pick = draw(w, 0, vocab, sum, u[r], r);
                 ids[r] = pick;
                 chosen[r] = (float) (w[pick] / sum);
-            }
+            });
             return new Samples(ids, chosen);
         }
-        NDArray probs = filter(logits, topK, topP).div((float) temperature).softmax(-1);
+        NDArray filtered = filter(logits, topK, topP);
+        // x / 1 is x: at temperature 1 the division (a pass over every logit) is left out
+        NDArray probs = (temperature == 1.0 ? filtered : filtered.div((float) temperature)).softmax(-1);
         float[] p = probs.toType(DataType.FLOAT32, false).toFloatArray();
-        double[] w = new double[vocab];
-        for (int r = 0; r < rows; r++) {
+        forEachRow(rows, vocab, r -> {
+            double[] w = new double[vocab];
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
                 w[v] = p[r * vocab + v];
                 sum += w[v];
             }
-            int pick = draw(w, 0, vocab, sum, rng.nextDouble(), r);
+            int pick = draw(w, 0, vocab, sum, u[r], r);
             ids[r] = pick;
             chosen[r] = p[r * vocab + pick];
-        }
+        });
         return new Samples(ids, chosen);
+    }
+
+    /**
+     * Runs {@code row} for every row: on the calling thread for a single row or little work, otherwise on the common
+     * fork-join pool as well (each row writes only its own results, so the order does not matter). The engine is idle
+     * while the host samples, so its cores are free: at batch 8, a caption step's eight rows of 30000 exponentials
+     * take about half the time on two cores.
+     */
+    private static void forEachRow(int rows, int vocab, java.util.function.IntConsumer row) {
+        if (rows < 2 || (long) rows * vocab < PARALLEL_WORK) {
+            for (int r = 0; r < rows; r++) {
+                row.accept(r);
+            }
+        } else {
+            java.util.stream.IntStream.range(0, rows).parallel().forEach(row);
+        }
     }
 
     /** The first index whose cumulative weight exceeds {@code u * sum} (skipping zero weights). */

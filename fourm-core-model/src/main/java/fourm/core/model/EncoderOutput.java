@@ -53,9 +53,12 @@ public final class EncoderOutput {
         return crossMask;
     }
 
-    /** The cross-attention mask in additive form ({@link Layers#maskBias}), [B, 1, 1, M], built on first use. */
+    /**
+     * The cross-attention mask in additive form ({@link Layers#maskBias}), [B, 1, 1, M], built on first use; null when
+     * no encoder slot is padded (the bias would be all zeros, and adding it changes no score).
+     */
     NDArray crossBias() {
-        if (crossBias == null) {
+        if (crossBias == null && FourMModel.anyPadding(input.modIds())) {
             crossBias = Layers.maskBias(crossMask);
         }
         return crossBias;

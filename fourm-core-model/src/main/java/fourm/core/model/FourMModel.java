@@ -403,7 +403,9 @@ public final class FourMModel implements AutoCloseable {
      */
     public EncoderOutput encode(EncoderInput in) {
         NDArray x = in.tokens().add(in.emb());
-        NDArray bias = Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()));
+        // without a padded slot the bias is all zeros: adding it changes no score, so it is left out
+        NDArray bias = anyPadding(in.modIds()) ? Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()))
+                : null;
         for (int i = 0; i < config.encoderDepth(); i++) {
             String pre = "encoder." + i + ".";
             x = scoped(x, h -> {
@@ -418,6 +420,16 @@ public final class FourMModel implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------ decoder
+
+    /** True when some slot is padding (modality id -1). */
+    static boolean anyPadding(int[] modIds) {
+        for (int id : modIds) {
+            if (id == -1) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Embeds the decoder side of {@code batch} with the modalities of {@code order} concatenated in that order (the
@@ -904,12 +916,18 @@ public final class FourMModel implements AutoCloseable {
     /**
      * The MLP: {@code fc2(gelu(fc1(h)))}, or gated {@code fc2(silu(fc1(h)) * fc3(h))}. The gated form runs fc1 and fc3
      * as one projection of twice the width (their weights concatenated for the pass, the result split into views):
-     * one larger matrix product instead of two, forward and backward.
+     * one larger matrix product instead of two, forward and backward. Without gradients (generation, evaluation) they
+     * run as two products of the parameters as they are, which saves copying both weights into the concatenation on
+     * every pass.
      */
     private NDArray mlp(NDArray h, String pre) {
         NDArray a;
         if (config.mlp() == MlpKind.GELU) {
             a = Layers.gelu(Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias")));
+        } else if (!GradMode.recording()) {
+            // without a backward pass the single product gains nothing over two: no concatenated weight copy per pass
+            a = Layers.silu(Layers.linear(h, p(pre + "fc1.weight"), opt(pre + "fc1.bias")))
+                    .mul(Layers.linear(h, p(pre + "fc3.weight"), opt(pre + "fc3.bias")));
         } else {
             NDManager m = h.getManager();
             NDArray w = Layers.concat(m, p(pre + "fc1.weight"), p(pre + "fc3.weight"));

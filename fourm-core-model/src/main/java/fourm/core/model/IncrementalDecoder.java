@@ -1,6 +1,7 @@
 package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
@@ -14,6 +15,10 @@ import ai.djl.ndarray.index.NDIndex;
  * needs (no cross-attention mask when the encoder has no padded slot, no transposes of a single query). The result
  * equals the last row of {@code decode} over the whole prefix with a causal mask (the new token attends to every
  * earlier token and itself), up to float rounding.
+ *
+ * <p>Each decoder also prepares, once, the weights a step multiplies with: the attention scale folded into the query
+ * weights when that is exact, and the gated MLP's fc1 and fc3 stacked into one weight (one product per step instead of
+ * two). {@link #logits} applies an output head to a step's result.
  *
  * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or
  * with that manager). Each step's temporaries live in the manager the caller passes.
@@ -37,9 +42,11 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final int capacity;
     private final long batch;
     private final NDArray scale;
+    private final boolean scaleFolded;
     private final Block[] blocks;
     private final NDArray finalNormWeight;
     private final NDArray finalNormBias;
+    private final Prepared[] prepared;
     private int length;
 
     /** One decoder block's tensors, looked up once. */
@@ -67,6 +74,15 @@ public final class IncrementalDecoder implements AutoCloseable {
         }
     }
 
+    /**
+     * One block's weights as a decode step uses them, prepared once per decoder in its cache manager: the attention
+     * scale folded into the query rows of the qkv weight and into the cross-attention query weight (when it is exact,
+     * see {@link #scaleFolded}), and the gated MLP's fc1 and fc3 stacked into one weight.
+     */
+    private record Prepared(NDArray qkvW, NDArray qkvB, NDArray crossQW, NDArray crossQB, NDArray fc13W,
+                            NDArray fc13B) {
+    }
+
     private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity) {
         this.model = model;
         this.config = model.config();
@@ -74,7 +90,9 @@ public final class IncrementalDecoder implements AutoCloseable {
         this.capacity = capacity;
         this.batch = enc.context().getShape().get(0);
         this.cache = enc.context().getManager().newSubManager();
-        this.scale = cache.create((float) Math.pow(config.headDim(), -0.5));
+        float s = (float) Math.pow(config.headDim(), -0.5);
+        this.scale = cache.create(s);
+        this.scaleFolded = !config.qkNorm() && s == Math.scalb(1f, Math.getExponent(s));
         int depth = config.decoderDepth();
         ParameterStore params = model.parameters();
         this.blocks = new Block[depth];
@@ -92,9 +110,11 @@ public final class IncrementalDecoder implements AutoCloseable {
             padded |= id == -1;
         }
         this.crossMasked = padded;
+        this.prepared = new Prepared[depth];
         try {
             for (int i = 0; i < depth; i++) {
                 crossKeys(i);
+                prepared[i] = prepare(blocks[i]);
             }
         } catch (RuntimeException e) {
             cache.close();
@@ -137,9 +157,10 @@ public final class IncrementalDecoder implements AutoCloseable {
         NDArray x = tokens.add(emb);
         for (int i = 0; i < blocks.length; i++) {
             Block w = blocks[i];
+            Prepared pw = prepared[i];
             NDArray h = Layers.layerNorm(x, w.norm1W(), w.norm1B());
             // one token: [B, 1, 3D] viewed as [B, 3, H, 1, Dh] is the reference's (3, B, H, N, Dh) split, transposed
-            NDArray qkv = Layers.linear(h, w.qkvW(), w.qkvB()).reshape(batch, 3, heads, 1, hd);
+            NDArray qkv = Layers.linear(h, pw.qkvW(), pw.qkvB()).reshape(batch, 3, heads, 1, hd);
             NDArray q = qkv.get(Q);
             NDArray k = qkv.get(K);
             NDArray v = qkv.get(V);
@@ -151,19 +172,21 @@ public final class IncrementalDecoder implements AutoCloseable {
             values[i] = append(values[i], v, 2);
             NDArray o = attendOne(q, keysT[i], values[i], null);
             x = x.add(Layers.linear(o, w.projW(), w.projB()));
-            NDArray cq = Layers.linear(Layers.layerNorm(x, w.queryNormW(), w.queryNormB()), w.crossQW(), w.crossQB())
-                    .reshape(batch, heads, 1, hd);
+            NDArray cq = Layers.linear(Layers.layerNorm(x, w.queryNormW(), w.queryNormB()), pw.crossQW(),
+                    pw.crossQB()).reshape(batch, heads, 1, hd);
             if (config.qkNorm()) {
                 cq = Layers.layerNorm(cq, w.crossQNormW(), w.crossQNormB());
             }
             NDArray co = attendOne(cq, crossKeysT[i], crossValues[i], crossMasked ? enc.crossMask() : null);
             x = x.add(Layers.linear(co, w.crossProjW(), w.crossProjB()));
             NDArray h2 = Layers.layerNorm(x, w.norm2W(), w.norm2B());
-            NDArray a = Layers.linear(h2, w.fc1W(), w.fc1B());
+            NDArray a;
             if (config.mlp() == MlpKind.GELU) {
-                a = Layers.gelu(a);
+                a = Layers.gelu(Layers.linear(h2, w.fc1W(), w.fc1B()));
             } else {
-                a = Layers.silu(a).mul(Layers.linear(h2, w.fc3W(), w.fc3B()));
+                NDArray both = Layers.linear(h2, pw.fc13W(), pw.fc13B());
+                NDList gateUp = both.split(2, 2);
+                a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
             }
             x = x.add(Layers.linear(a, w.fc2W(), w.fc2B()));
         }
@@ -186,16 +209,68 @@ public final class IncrementalDecoder implements AutoCloseable {
 
     /**
      * Attention of one query per head: softmax(q k^T * Dh^-0.5) v with q [B, H, 1, Dh], kT [B, H, Dh, M] and
-     * v [B, H, M, Dh]; masked scores ({@code mask} true) set to -FLT_MAX. Returns [B, 1, H*Dh] (with one query the
-     * reference's transpose before the reshape moves nothing).
+     * v [B, H, M, Dh] (q already scaled when {@link #scaleFolded}); masked scores ({@code mask} true) set to -FLT_MAX.
+     * Returns [B, 1, H*Dh] (with one query the reference's transpose before the reshape moves nothing).
      */
     private NDArray attendOne(NDArray q, NDArray kT, NDArray v, NDArray mask) {
-        NDArray scores = q.matMul(kT).mul(scale);
+        NDArray scores = scaleFolded ? q.matMul(kT) : q.matMul(kT).mul(scale);
         if (mask != null) {
             NDArray negMax = q.getManager().create(-Float.MAX_VALUE);
             scores = ai.djl.ndarray.NDArrays.where(mask.logicalNot().broadcast(scores.getShape()), scores, negMax);
         }
         return scores.softmax(-1).matMul(v).reshape(batch, 1, config.dim());
+    }
+
+    /**
+     * The prepared weights of one block, in the cache manager. Folding the scale into the query weights (and biases) is
+     * exact when it is a power of two, as it is for head widths 4, 16, 64, 256 (the released models use 64): scaling
+     * by a power of two commutes with every rounding of the products and sums, so {@code (x W^T) s} and
+     * {@code x (s W)^T} are the same floats. Otherwise (and with QK norm, which comes between the projection and the
+     * scaling) the scores are scaled as before.
+     */
+    private Prepared prepare(Block w) {
+        int d = config.dim();
+        NDArray qkvW = w.qkvW();
+        NDArray qkvB = w.qkvB();
+        NDArray crossQW = w.crossQW();
+        NDArray crossQB = w.crossQB();
+        if (scaleFolded) {
+            float s = scale.getFloat();
+            NDArray all = Layers.in(cache, qkvW);
+            qkvW = all.get(new NDIndex("0:{}", d)).mul(s).concat(all.get(new NDIndex("{}:", d)), 0);
+            if (qkvB != null) {
+                NDArray b = Layers.in(cache, qkvB);
+                qkvB = b.get(new NDIndex("0:{}", d)).mul(s).concat(b.get(new NDIndex("{}:", d)), 0);
+            }
+            crossQW = Layers.in(cache, crossQW).mul(s);
+            crossQB = crossQB == null ? null : Layers.in(cache, crossQB).mul(s);
+        }
+        NDArray fc13W = null;
+        NDArray fc13B = null;
+        if (config.mlp() != MlpKind.GELU) {
+            fc13W = Layers.concat(cache, w.fc1W(), w.fc3W());
+            fc13B = w.fc1B() == null ? null : Layers.concat(cache, w.fc1B(), w.fc3B());
+        }
+        return new Prepared(qkvW, qkvB, crossQW, crossQB, fc13W, fc13B);
+    }
+
+    /**
+     * The head of output modality {@code modality} applied to a step's result: [B, 1, D] or [B, D] to [B, V], the same
+     * values as {@link FourMModel#logits} up to float rounding. Computed as {@code W h^T} ([V, D] times [D, B], then
+     * viewed transposed): with a few rows the library streams the large weight once instead of packing it for a
+     * product with few rows, which at batch 8 takes about twice as long for the 30000-token caption head.
+     *
+     * @param m manager of the result
+     * @throws IllegalArgumentException if {@code modality} is not an output of the model
+     */
+    public NDArray logits(NDManager m, String modality, NDArray out) {
+        if (!config.isOutput(modality)) {
+            throw new IllegalArgumentException("'" + modality + "' is not an output modality of the model "
+                    + config.domainsOut());
+        }
+        NDArray h = out.reshape(batch, config.dim());
+        NDArray w = Layers.in(m, model.parameters().get("decoder_embeddings." + modality + ".to_logits.weight"));
+        return w.matMul(h.transpose()).transpose();
     }
 
     /** Computes (or takes from the encoder output) block {@code i}'s cross-attention keys and values. */

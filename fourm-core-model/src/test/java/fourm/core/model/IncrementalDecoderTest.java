@@ -1,6 +1,7 @@
 package fourm.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import ai.djl.ndarray.NDArray;
@@ -23,12 +24,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 class IncrementalDecoderTest {
 
     enum Family {
-        GELU, SWIGLU, SWIGLU_QKNORM
+        GELU, SWIGLU, SWIGLU_QKNORM,
+        /** Head width 16: the attention scale 1/4 is a power of two, so the decoder folds it into the query weights. */
+        SWIGLU_FOLDED_SCALE
     }
 
     static FourMConfig config(Family f) {
         boolean bias = f == Family.GELU;
-        return FourMConfig.builder().dim(32).encoderDepth(2).decoderDepth(3).numHeads(4)
+        return FourMConfig.builder().dim(32).encoderDepth(2).decoderDepth(3)
+                .numHeads(f == Family.SWIGLU_FOLDED_SCALE ? 2 : 4)
                 .mlp(bias ? MlpKind.GELU : MlpKind.SWIGLU).qkvBias(bias).projBias(bias).mlpBias(bias).normBias(bias)
                 .qkNorm(f == Family.SWIGLU_QKNORM)
                 .modality(TestModalities.imageTokens("grid", 20, 3), true, false)
@@ -94,8 +98,19 @@ class IncrementalDecoderTest {
                         worst = Math.max(worst, Math.abs(a[i] - c[i]));
                     }
                     assertThat(worst).as("%s, step %d", family, n).isLessThanOrEqualTo(1e-5);
+                    float[] headFull = model.logits("seq", full).toFloatArray();
+                    float[] headStep = dec.logits(m, "seq", step).toFloatArray();
+                    assertThat(headStep).hasSize(headFull.length);
+                    double worstLogit = 0;
+                    for (int i = 0; i < headFull.length; i++) {
+                        worstLogit = Math.max(worstLogit, Math.abs(headFull[i] - headStep[i]));
+                    }
+                    assertThat(worstLogit).as("%s, logits of step %d", family, n).isLessThanOrEqualTo(1e-5);
                 }
                 assertThat(dec.length()).isEqualTo(steps);
+                NDArray anyOutput = m.zeros(new ai.djl.ndarray.types.Shape(2, 32));
+                assertThatIllegalArgumentException().isThrownBy(() -> dec.logits(m, "grid", anyOutput))
+                        .withMessageContaining("not an output modality");
                 DecoderQuery more = model.decoderQuery(m, "seq", 2, new long[] {0, 0}, new long[] {1, 1});
                 assertThatIllegalStateException().isThrownBy(() -> dec.step(m, more.tokens(), more.emb()))
                         .withMessageContaining("full");

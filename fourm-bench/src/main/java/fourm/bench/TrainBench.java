@@ -276,7 +276,7 @@ public final class TrainBench {
     private static double step(FourMModel model, AdamW adamw, Map.Entry<MaskedBatch, List<String>> batch, Settings s,
                                double[] phases) {
         ForwardOptions options = ForwardOptions.defaults().withNumEncoderTokens(s.tokens())
-                .withNumDecoderTokens(s.tokens()).withDecoderOrder(batch.getValue());
+                .withNumDecoderTokens(s.tokens()).withDecoderOrder(batch.getValue()).withSparseTableGradients(true);
         double flops;
         long t0 = System.nanoTime();
         long t1;

@@ -78,7 +78,7 @@ public class TrainStepBenchmark {
         float loss;
         try (NDManager m = model.newStepManager();
              GradientCollector gc = model.manager().getEngine().newGradientCollector()) {
-            ForwardOutput out = model.forward(m, b.batch(), Steps.options(cfg, b));
+            ForwardOutput out = model.forward(m, b.batch(), Steps.options(cfg, b).withSparseTableGradients(true));
             NDArray l = out.loss(LossType.MOD);
             gc.backward(l);
             loss = l.getFloat();

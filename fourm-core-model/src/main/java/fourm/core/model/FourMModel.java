@@ -271,6 +271,10 @@ public final class FourMModel implements AutoCloseable {
      * @throws IllegalArgumentException if the batch does not fit the model or N exceeds the batch's positions
      */
     public EncoderInput embedEncoder(NDManager m, MaskedBatch batch, int numEncoderTokens) {
+        return embedEncoder(m, batch, numEncoderTokens, false);
+    }
+
+    private EncoderInput embedEncoder(NDManager m, MaskedBatch batch, int numEncoderTokens, boolean sparse) {
         List<String> keys = encoderModalities(batch);
         int bsz = batch.batchSize();
         int n = numEncoderTokens;
@@ -331,7 +335,7 @@ public final class FourMModel implements AutoCloseable {
             for (int r = 0; r < s.size(); r++) {
                 rowOf[s.slot(r)] = offset + r;
             }
-            xs.add(encoderContent(m, t, l, prefix, s));
+            xs.add(encoderContent(m, t, l, prefix, s, sparse));
             es.add(embRows(m, prefix, s.positions()));
             offset += s.size();
         }
@@ -345,14 +349,15 @@ public final class FourMModel implements AutoCloseable {
         return new EncoderInput(tokens, emb, mask, modIds, bsz, n);
     }
 
-    private NDArray encoderContent(NDManager m, ModalityTensors t, TokenLayout l, String prefix, Selection s) {
+    private NDArray encoderContent(NDManager m, ModalityTensors t, TokenLayout l, String prefix, Selection s,
+                                   boolean sparse) {
         int k = s.size();
         if (l.discrete()) {
             long[] ids = new long[k];
             for (int r = 0; r < k; r++) {
                 ids[r] = tokenId(t, s.source(r), "input");
             }
-            return tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding());
+            return tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding(), sparse);
         }
         int width = l.tokenWidth();
         int per = t.values().length / t.batchSize();
@@ -372,9 +377,13 @@ public final class FourMModel implements AutoCloseable {
                 l.inputBias().map(bias -> params.get(prefix + bias)).orElse(null));
     }
 
-    /** Token-table rows; with {@code paddingIdx} row 0 receives no gradient (torch's {@code padding_idx=0}). */
-    private static NDArray tokenRows(NDManager m, NDArray table, long[] ids, boolean paddingIdx) {
-        NDArray rows = Layers.rows(m.create(ids), table);
+    /**
+     * Token-table rows; with {@code paddingIdx} row 0 receives no gradient (torch's {@code padding_idx=0}); with
+     * {@code sparse} the backward pass adds the rows' gradients into the table's gradient (see
+     * {@link ForwardOptions#sparseTableGradients()}).
+     */
+    private static NDArray tokenRows(NDManager m, NDArray table, long[] ids, boolean paddingIdx, boolean sparse) {
+        NDArray rows = sparse ? Layers.sparseRows(m.create(ids), table) : Layers.rows(m.create(ids), table);
         if (paddingIdx) {
             boolean[] zero = new boolean[ids.length];
             boolean any = false;
@@ -444,6 +453,11 @@ public final class FourMModel implements AutoCloseable {
      *                                  batch's decoder positions
      */
     public DecoderInput embedDecoder(NDManager m, MaskedBatch batch, List<String> order, int numDecoderTokens) {
+        return embedDecoder(m, batch, order, numDecoderTokens, false);
+    }
+
+    private DecoderInput embedDecoder(NDManager m, MaskedBatch batch, List<String> order, int numDecoderTokens,
+                                      boolean sparse) {
         List<String> present = decoderModalities(batch);
         if (order.isEmpty() || new java.util.HashSet<>(order).size() != order.size()
                 || !present.containsAll(order)) {
@@ -529,7 +543,7 @@ public final class FourMModel implements AutoCloseable {
                 for (int r = 0; r < s.size(); r++) {
                     ids[r] = tokenId(t, s.source(r), "decoder input");
                 }
-                xs.add(tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding()));
+                xs.add(tokenRows(m, params.get(prefix + l.inputWeight()), ids, l.zeroIdIsPadding(), sparse));
             } else {
                 NDArray maskToken = Layers.first(m, p("mask_token"));
                 xs.add(Layers.rows(m.zeros(new Shape(s.size()), DataType.INT64), maskToken));
@@ -640,7 +654,7 @@ public final class FourMModel implements AutoCloseable {
                             + vocab + ")");
                 }
             }
-            tokens = tokenRows(m, params.get(prefix + l.inputWeight()), inputIds, l.zeroIdIsPadding());
+            tokens = tokenRows(m, params.get(prefix + l.inputWeight()), inputIds, l.zeroIdIsPadding(), false);
         } else {
             tokens = Layers.rows(m.zeros(new Shape(positions.length), DataType.INT64),
                     Layers.first(m, p("mask_token")));
@@ -722,9 +736,9 @@ public final class FourMModel implements AutoCloseable {
         }
         int nEnc = options.numEncoderTokens().orElseGet(() -> maxValidEncoderTokens(batch));
         int nDec = options.numDecoderTokens().orElseGet(() -> maxValidDecoderTokens(batch));
-        EncoderInput ei = embedEncoder(m, batch, nEnc);
+        EncoderInput ei = embedEncoder(m, batch, nEnc, options.sparseTableGradients());
         EncoderOutput eo = encode(ei);
-        DecoderInput di = embedDecoder(m, batch, order, nDec);
+        DecoderInput di = embedDecoder(m, batch, order, nDec, options.sparseTableGradients());
         NDArray y = decode(eo, di.tokens(), di.emb(), di.attentionMask());
         int bsz = di.batch();
         int n = di.length();

@@ -42,6 +42,18 @@ final class Layers {
     }
 
     /**
+     * As {@link #rows}, with a sparse gradient: the backward pass hands the table one gradient row per looked-up row
+     * (torch's {@code embedding(..., sparse=True)}) instead of a dense table-size gradient that is zero almost
+     * everywhere. Accumulated into a table gradient that is already defined and dense, the rows are added in place
+     * (in lookup order, the order the dense backward sums them in), so the table's gradient stays dense; no
+     * [R, D] zero tensor is written, read and added per pass. A table whose gradient is not yet defined would get a
+     * sparse gradient: callers must define the gradients first.
+     */
+    static NDArray sparseRows(NDArray index, NDArray table) {
+        return Embedding.embedding(index, table, SparseFormat.COO).singletonOrThrow();
+    }
+
+    /**
      * {@code param[0]} as an array of {@code m}: [1, R, D] to [R, D]. A view (gradients flow to the parameter) that is
      * created directly in {@code m}, so the parameter's manager is never touched (it may even be capped).
      */

@@ -296,6 +296,51 @@ class FourMModelTest {
         }
     }
 
+    @Test
+    void sparseTableGradientsEqualDenseOnes() {
+        Map<String, float[]> dense = gradientsAfterOnePass(false);
+        Map<String, float[]> sparse = gradientsAfterOnePass(true);
+        assertThat(sparse.keySet()).isEqualTo(dense.keySet());
+        for (String name : dense.keySet()) {
+            assertThat(sparse.get(name)).as("gradient of %s", name).containsExactly(dense.get(name));
+        }
+        float[] cap = sparse.get("encoder_embeddings.cap.token_emb.weight");
+        assertThat(maxAbs(Arrays.copyOfRange(cap, 0, 16))).as("padding row 0").isZero();
+        assertThat(maxAbs(cap)).isPositive();
+        assertThat(maxAbs(sparse.get("decoder_embeddings.cap.token_emb.weight"))).isPositive();
+    }
+
+    /** Every trainable gradient after one backward pass, the gradients defined (as zeros) beforehand. */
+    private static Map<String, float[]> gradientsAfterOnePass(boolean sparse) {
+        try (FourMModel model = FourMModel.create(smallConfig(MlpKind.SWIGLU, false), 6)) {
+            Map<String, NDArray> trainable = model.parameters().trainable();
+            try (NDManager m = model.newStepManager()) {
+                trainable.values().forEach(p -> p.setRequiresGradient(true));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray total = null;
+                    for (NDArray p : trainable.values()) {
+                        NDArray sum = p.sum();
+                        sum.attach(m);
+                        total = total == null ? sum : total.add(sum);
+                    }
+                    gc.backward(total.mul(m.create(0f)));
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ForwardOutput out = model.forward(m, smallBatch(1, false),
+                            ForwardOptions.defaults().withDecoderOrder(ORDER).withSparseTableGradients(sparse));
+                    gc.backward(out.lossMod());
+                }
+            }
+            Map<String, float[]> out = new java.util.TreeMap<>();
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                try (NDArray g = e.getValue().getGradient()) {
+                    out.put(e.getKey(), g.toFloatArray());
+                }
+            }
+            return out;
+        }
+    }
+
     private static double maxAbs(float[] v) {
         double m = 0;
         for (float x : v) {

@@ -277,7 +277,8 @@ public final class Trainer {
                     long microIndex = step * s.accumIter() + micro;
                     ForwardOptions options = ForwardOptions.defaults().withNumEncoderTokens(nIn)
                             .withNumDecoderTokens(nTgt)
-                            .withShuffleSeed(SampleSeeds.forSample(s.seed() ^ SHUFFLE_STREAM, microIndex).nextLong());
+                            .withShuffleSeed(SampleSeeds.forSample(s.seed() ^ SHUFFLE_STREAM, microIndex).nextLong())
+                            .withSparseTableGradients(true);
                     try (NDManager sm = model.newStepManager()) {
                         ForwardOutput fo;
                         NDArray loss;

@@ -48,10 +48,10 @@ import picocli.CommandLine.Spec;
     "With --out FILE instead, an image-like modality's sequences are decoded into one tensor file: "
         + ".safetensors (tensor 'decoded') or .npy of shape [N, C, H, W], in natural units, or with --units model "
         + "the network's output (RGB in [-1, 1], standardised depth, class logits), as the reference's "
-        + "decode_tokens gives it. For human_poses and sam_instance (with their pose or mask tokenizer checkpoint, or "
-        + "--tokenizer) each sequence is one item's ids (8 for a body pose, 16 for a mask), decoded to [N, 207] body "
-        + "poses or [N, 64, 64] masks of 0 and 1, or with --units model the network's output [N, C, S, S] (mask "
-        + "logits)."
+        + "decode_tokens gives it. For a modality whose plugin tokenizes arrays (body poses, SAM instance masks; "
+        + "`fourm modalities` lists them), with its tokenizer checkpoint or --tokenizer, each sequence is one item's "
+        + "ids (8 for a body pose, 16 for a mask), decoded to [N, 207] body poses or [N, 64, 64] masks of 0 and 1, "
+        + "or with --units model the network's output [N, C, S, S] (mask logits)."
 })
 final class DetokenizeCommand implements Callable<Integer> {
     @ParentCommand
@@ -96,7 +96,7 @@ final class DetokenizeCommand implements Callable<Integer> {
             var arrays = ValueArrays.find(main.config, tokenizer.modality, tokenizer.tokenizer);
             if (arrays.isEmpty()) {
                 throw new UserError("--out FILE writes the decoded tensors of a modality whose plugin owns a"
-                        + " tokenizer checkpoint (an image-like modality, human_poses, sam_instance); "
+                        + " tokenizer checkpoint (an image-like modality or one that tokenizes arrays: body poses, masks); "
                         + (tokenizer.modality == null ? "name it with --modality" : "'" + tokenizer.modality
                         + "' is not one"));
             }

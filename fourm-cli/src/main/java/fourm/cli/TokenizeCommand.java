@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
         + "them, one line of ids per image. --units model takes the tensors the tokenizer network sees (RGB in "
         + "[-1, 1], depth standardised, class ids + 1 with 0 = no class), as the reference's tokenizers take them.",
     "--input FILE (.npy or .safetensors, repeatable) gives values as arrays: for a modality whose plugin tokenizes "
-        + "arrays with a tokenizer checkpoint (human_poses: body poses [N, 207], 8 ids each; sam_instance: binary "
-        + "masks [N, 64, 64], 16 ids each) the ids of that tokenizer, one line per item; for an image-like modality "
+        + "arrays with a tokenizer checkpoint (body poses [N, 207], 8 ids each; SAM instance binary "
+        + "masks [N, 64, 64], 16 ids each; `fourm modalities` lists them) the ids of that tokenizer, one line per item; for an image-like modality "
         + "the same as a FILE argument. --tokenizer then names the checkpoint (a directory in the reference's layout "
         + "or a fourm-vq .safetensors) instead of the plugin's setting; for an image-like modality it is read on its "
         + "own, so a tokenizer with several lucid codebooks (codebooks x grid ids per image) works too."
@@ -67,7 +67,7 @@ final class TokenizeCommand implements Callable<Integer> {
     String tensor;
 
     @Option(names = "--input", paramLabel = "FILE", description = "Values as arrays (.npy, .safetensors) for the"
-            + " modality's tokenizer checkpoint (human_poses, sam_instance, image-like modalities); repeatable.")
+            + " modality's tokenizer checkpoint (body poses, masks, image-like modalities); repeatable.")
     List<Path> inputs = new ArrayList<>();
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "The texts (or, for an image-like modality, the"
@@ -92,7 +92,7 @@ final class TokenizeCommand implements Callable<Integer> {
             var arrays = ValueArrays.find(main.config, tokenizer.modality, tokenizer.tokenizer);
             if (arrays.isEmpty()) {
                 throw new UserError("--input FILE gives arrays of values to a modality whose plugin tokenizes them"
-                        + " (human_poses, sam_instance, image-like modalities); "
+                        + " (body poses, masks, image-like modalities); "
                         + (tokenizer.modality == null ? "name it with --modality" : "'" + tokenizer.modality
                         + "' does not"));
             }

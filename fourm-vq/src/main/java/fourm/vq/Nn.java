@@ -102,7 +102,9 @@ final class Nn {
 
     /** L2-normalises the last axis (norm clamped below at 1e-12, as F.normalize). */
     static NDArray l2norm(NDArray x) {
-        NDArray n = x.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f);
+        // the floor as an array of x's manager, not maximum(Number), whose temporary array over a JVM direct buffer is
+        // closed before a backward pass that would read it
+        NDArray n = x.square().sum(new int[] {-1}, true).sqrt().maximum(x.getManager().create(1e-12f));
         return x.div(n);
     }
 }

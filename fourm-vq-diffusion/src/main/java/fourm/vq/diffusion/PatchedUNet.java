@@ -590,7 +590,11 @@ public final class PatchedUNet implements AutoCloseable {
         long heads = a.heads();
         long ch = c / heads;
         qkv = qkv.reshape(b * heads, 3 * ch, t);
-        float scale = (float) (1 / Math.sqrt(Math.sqrt(ch)));
+        // the scale as an array of the pass's own manager (open until after the backward pass), not mul(Number): DJL
+        // wraps a Java number in a temporary array over a JVM direct buffer and closes it at once, while autograd
+        // keeps that tensor for the backward pass, which reads freed memory once the garbage collector has released
+        // the buffer (garbage gradients, then NaN weights)
+        NDArray scale = ctx.root.create((float) (1 / Math.sqrt(Math.sqrt(ch))));
         NDArray q = qkv.get(new NDIndex(":, 0:{}, :", ch)).mul(scale);
         NDArray k = qkv.get(new NDIndex(":, {}:{}, :", ch, 2 * ch)).mul(scale);
         NDArray v = qkv.get(new NDIndex(":, {}:, :", 2 * ch));

@@ -72,8 +72,11 @@ public final class Losses {
      */
     public static NDArray cosine(NDArray output, NDArray target) {
         NDArray dot = output.mul(target).sum(new int[] {1});
-        NDArray no = output.square().sum(new int[] {1}).sqrt().maximum(1e-8f);
-        NDArray nt = target.square().sum(new int[] {1}).sqrt().maximum(1e-8f);
+        // the floor as an array of the step's manager, not maximum(Number): autograd keeps the operand for the backward
+        // pass, and DJL's temporary array over a JVM direct buffer is closed (and may be collected) before it runs
+        NDArray floor = output.getManager().create(1e-8f);
+        NDArray no = output.square().sum(new int[] {1}).sqrt().maximum(floor);
+        NDArray nt = target.square().sum(new int[] {1}).sqrt().maximum(floor);
         return dot.div(no.mul(nt)).mean().neg().add(1f);
     }
 }

@@ -33,6 +33,46 @@ class LossesTest {
         }
     }
 
+    /**
+     * The cosine loss's gradient does not depend on the garbage collector (its norm floor used to be a temporary
+     * array over a JVM direct buffer that autograd kept after it was closed).
+     */
+    @Test
+    void theCosineGradientSurvivesACollectionBeforeTheBackwardPass() {
+        float[] quiet = cosineGradient(false);
+        assertThat(quiet).isNotEqualTo(new float[quiet.length]);
+        for (int rep = 0; rep < 2; rep++) {
+            assertThat(cosineGradient(true)).as("repeat %d", rep).containsExactly(quiet);
+        }
+    }
+
+    private static float[] cosineGradient(boolean collect) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray out = m.create(new float[] {1, 2, -1, 0.5f, 3, -2, 0.25f, 1}, new Shape(2, 2, 1, 2));
+            NDArray target = m.create(new float[] {0.5f, 0, -1, 3, 1, 1, -2, 0.5f}, new Shape(2, 2, 1, 2));
+            out.setRequiresGradient(true);
+            try (NDManager sm = m.newSubManager();
+                 ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray loss = Losses.cosine(out.get(sm, new ai.djl.ndarray.index.NDIndex("...")), target);
+                if (collect) {
+                    System.gc();
+                    System.gc();
+                    java.util.List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
+                    for (int i = 0; i < 256; i++) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 + i % 16);
+                        while (b.hasRemaining()) {
+                            b.put((byte) 0x7f);
+                        }
+                        reuse.add(b);
+                    }
+                    assertThat(reuse).hasSize(256);
+                }
+                gc.backward(loss);
+            }
+            return out.getGradient().toFloatArray();
+        }
+    }
+
     @Test
     void theLossIsTheReferencesSoftmaxOverSigmoidAndItsComplement() {
         // by hand: logit 0, target 1: p = q = 0.5, loss = log(2 e^0.5) - 0.5 = ln 2 = 0.693147;

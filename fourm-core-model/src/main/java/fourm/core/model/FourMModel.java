@@ -717,21 +717,6 @@ public final class FourMModel implements AutoCloseable {
         return Layers.linear(decoderOutput, p("decoder_embeddings." + modality + ".to_logits.weight"), null);
     }
 
-    /**
-     * Vocabulary rows per matrix product of a head in the training forward: a product of the few target rows of a
-     * modality with a whole 16384- or 30000-row head runs at half the engine's matrix-multiply rate on two cores, the
-     * same product in slices of this many rows at about its full rate.
-     */
-    static final int HEAD_SLICE = 4096;
-
-    /**
-     * {@link #logits} of the target rows {@code x} [K, D] of {@code modality} for the loss: [K, V], the head applied
-     * in vocabulary slices of {@value #HEAD_SLICE} rows (see {@link Layers#slicedLinear}).
-     */
-    private NDArray lossLogits(NDManager m, String modality, NDArray x) {
-        return Layers.slicedLinear(m, x, p("decoder_embeddings." + modality + ".to_logits.weight"), HEAD_SLICE);
-    }
-
     // ------------------------------------------------------------------------------------------------ full pass
 
     /**
@@ -788,7 +773,7 @@ public final class FourMModel implements AutoCloseable {
                 lossTargets.put(key, m.zeros(new Shape(0), DataType.INT64));
                 ce = m.zeros(new Shape());
             } else {
-                NDArray lg = lossLogits(m, key, Layers.rows(m.create(rows), flat));
+                NDArray lg = logits(key, Layers.rows(m.create(rows), flat));
                 NDArray targets = m.create(tgt);
                 NDArray nll = lg.logSoftmax(1).gather(targets.reshape(k, 1), 1).neg();
                 ce = nll.mean();

@@ -30,32 +30,6 @@ final class Layers {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
-    /**
-     * {@code x W^T} (no bias) as products with row slices of {@code w} of at most {@code slice} rows, their results
-     * concatenated along the last axis: the same [..., out] values (every one the same dot product), differentiable in
-     * both. The slices are views taken with one split, whose backward concatenates the slices' gradients (no zero
-     * tensor of {@code w}'s size per slice). Pays where {@code x} has few rows and {@code w} many.
-     *
-     * @param m     manager of the result and the slice views
-     * @param slice rows of {@code w} per product, positive
-     */
-    static NDArray slicedLinear(NDManager m, NDArray x, NDArray w, int slice) {
-        long rows = w.getShape().get(0);
-        if (rows <= slice) {
-            return linear(x, w, null);
-        }
-        long[] at = new long[(int) ((rows - 1) / slice)];
-        for (int i = 0; i < at.length; i++) {
-            at[i] = (long) (i + 1) * slice;
-        }
-        NDList parts = in(m, w).split(at, 0);
-        NDList out = new NDList(parts.size());
-        for (NDArray part : parts) {
-            out.add(linear(x, part, null));
-        }
-        return NDArrays.concat(out, x.getShape().dimension() - 1);
-    }
-
     /** LayerNorm over the last axis with eps 1e-6 (torch's layer_norm kernel). */
     static NDArray layerNorm(NDArray x, NDArray w, NDArray b) {
         long width = x.getShape().get(x.getShape().dimension() - 1);

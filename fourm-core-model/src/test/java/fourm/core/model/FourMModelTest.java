@@ -310,49 +310,6 @@ class FourMModelTest {
         assertThat(maxAbs(sparse.get("decoder_embeddings.cap.token_emb.weight"))).isPositive();
     }
 
-    @Test
-    void aHeadInRowSlicesGivesTheLogitsAndGradientsOfOneProduct() {
-        for (int slice : new int[] {3, 5, 10, 16}) {
-            float[][] one = slicedHeadPass(10);
-            float[][] sliced = slicedHeadPass(slice);
-            for (int i = 0; i < one.length; i++) {
-                assertThat(sliced[i]).as("slice %d, result %d", slice, i).hasSameSizeAs(one[i]);
-                for (int j = 0; j < one[i].length; j++) {
-                    assertThat(sliced[i][j]).as("slice %d, result %d[%d]", slice, i, j)
-                            .isCloseTo(one[i][j], within(1e-6f));
-                }
-            }
-            assertThat(maxAbs(sliced[1])).isPositive();
-            assertThat(maxAbs(sliced[2])).isPositive();
-        }
-    }
-
-    /** Logits [5, 10] of a 10-row head in slices of {@code slice} rows, and the gradients of x and w of a loss. */
-    private static float[][] slicedHeadPass(int slice) {
-        SplittableRandom rng = new SplittableRandom(11);
-        float[] xv = new float[5 * 4];
-        float[] wv = new float[10 * 4];
-        float[] cv = new float[5 * 10];
-        for (float[] a : new float[][] {xv, wv, cv}) {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = (float) rng.nextGaussian();
-            }
-        }
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(xv, new ai.djl.ndarray.types.Shape(5, 4));
-            NDArray w = m.create(wv, new ai.djl.ndarray.types.Shape(10, 4));
-            x.setRequiresGradient(true);
-            w.setRequiresGradient(true);
-            float[] logits;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray lg = Layers.slicedLinear(m, x, w, slice);
-                logits = lg.toFloatArray();
-                gc.backward(lg.logSoftmax(1).mul(m.create(cv, new ai.djl.ndarray.types.Shape(5, 10))).sum());
-            }
-            return new float[][] {logits, x.getGradient().toFloatArray(), w.getGradient().toFloatArray()};
-        }
-    }
-
     /** Every trainable gradient after one backward pass, the gradients defined (as zeros) beforehand. */
     private static Map<String, float[]> gradientsAfterOnePass(boolean sparse) {
         try (FourMModel model = FourMModel.create(smallConfig(MlpKind.SWIGLU, false), 6)) {

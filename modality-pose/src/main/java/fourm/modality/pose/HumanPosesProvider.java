@@ -3,14 +3,12 @@ package fourm.modality.pose;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
-import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.CheckpointTokenizer;
-import fourm.vq.modality.ArrayTokens;
+import fourm.vq.modality.ArrayTokenModality;
 import fourm.vq.modality.ArrayTokensProvider;
 import fourm.vq.modality.CheckpointArrays;
 import fourm.vq.values.ImageValueKit;
@@ -65,31 +63,13 @@ public final class HumanPosesProvider implements ModalityProvider, ArrayTokensPr
             @SuppressWarnings("unchecked")
             SequenceTokenizer<HumanPoses> seq = (SequenceTokenizer<HumanPoses>) tok;
             PoseTokenizedHumans poses = new PoseTokenizedHumans(checkpoint.get(), seq);
-            return new PoseModality(text.spec(), poses, new CheckpointArrays(key(), checkpoint.get(),
+            return new ArrayTokenModality(text.spec(), poses, SmplHumansFormat.INSTANCE,
+                    new CheckpointArrays(key(), checkpoint.get(),
                     new int[] {SmplHuman.BODY_POSE}, "a body pose of " + SmplHuman.BODY_POSE + " values (23 rotation"
                     + " matrices, row-major)", CheckpointArrays.IDENTITY));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(node.origin(), key, "human_poses: pose tokenizer: " + e.getMessage()
                     + " (" + configPath() + "." + key + ")", e);
-        }
-    }
-
-    /** {@code human_poses} over body poses; arrays of body poses go through the pose tokenizer alone. */
-    private record PoseModality(ModalitySpec spec, PoseTokenizedHumans poses, CheckpointArrays arrays)
-            implements Modality, ArrayTokens.Delegating {
-        @Override
-        public String key() {
-            return spec.key();
-        }
-
-        @Override
-        public Optional<ModalityTokenizer<?>> tokenizer() {
-            return Optional.of(poses);
-        }
-
-        @Override
-        public Optional<ValueFormat<?>> format() {
-            return Optional.of(SmplHumansFormat.INSTANCE);
         }
     }
 }

@@ -3,14 +3,12 @@ package fourm.modality.sam.instance;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import fourm.api.Modality;
-import fourm.api.ModalitySpec;
 import fourm.api.ModalityTokenizer;
-import fourm.api.ValueFormat;
 import fourm.api.spi.ModalityProvider;
 import fourm.modality.text.SequenceModalities;
 import fourm.modality.text.SequenceTokenizer;
 import fourm.vq.CheckpointTokenizer;
-import fourm.vq.modality.ArrayTokens;
+import fourm.vq.modality.ArrayTokenModality;
 import fourm.vq.modality.ArrayTokensProvider;
 import fourm.vq.modality.CheckpointArrays;
 import fourm.vq.values.ImageValueKit;
@@ -88,30 +86,12 @@ public final class SamInstanceProvider implements ModalityProvider, ArrayTokensP
             SequenceTokenizer<SamInstances> seq = (SequenceTokenizer<SamInstances>) tok;
             MaskTokenizedInstances masks = new MaskTokenizedInstances(checkpoint.get(), seq);
             int side = masks.maskSize();
-            return new MaskModality(text.spec(), masks, new CheckpointArrays(key(), checkpoint.get(),
+            return new ArrayTokenModality(text.spec(), masks, SamMasksFormat.INSTANCE,
+                    new CheckpointArrays(key(), checkpoint.get(),
                     new int[] {side, side}, "a binary mask of " + side + " x " + side + " values 0 and 1", MASKS));
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(node.origin(), key, "sam_instance: mask tokenizer: " + e.getMessage()
                     + " (" + configPath() + "." + key + ")", e);
-        }
-    }
-
-    /** {@code sam_instance} over binary masks; arrays of masks go through the mask tokenizer alone. */
-    private record MaskModality(ModalitySpec spec, MaskTokenizedInstances masks, CheckpointArrays arrays)
-            implements Modality, ArrayTokens.Delegating {
-        @Override
-        public String key() {
-            return spec.key();
-        }
-
-        @Override
-        public Optional<ModalityTokenizer<?>> tokenizer() {
-            return Optional.of(masks);
-        }
-
-        @Override
-        public Optional<ValueFormat<?>> format() {
-            return Optional.of(SamMasksFormat.INSTANCE);
         }
     }
 }

@@ -37,6 +37,20 @@ final class BenchFiles {
         return -1;
     }
 
+    /**
+     * How MKL chooses its matrix-product kernels in this process: {@code "instruction sets"} when bin/fourm's
+     * {@code libfourm-mkl-cpu.so} is loaded (on AMD processors; see bin/fourm), otherwise {@code "vendor"} (MKL's own
+     * choice, which on AMD processors means its AVX2 kernels).
+     */
+    static String mklKernels() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("libfourm-mkl-cpu") ? "instruction sets"
+                    : "vendor";
+        } catch (IOException | RuntimeException e) {
+            return "vendor";
+        }
+    }
+
     /** Adds the time, the load averages, the peak resident memory and the thread settings to {@code root}. */
     static void addEnvironment(JsonObject root, double loadBefore, double loadAfter) {
         root.addProperty("date", Instant.now().toString());
@@ -44,6 +58,7 @@ final class BenchFiles {
         root.addProperty("loadavg_after", loadAfter);
         root.addProperty("peak_rss_bytes", peakResidentBytes());
         root.addProperty("omp_wait_policy", System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+        root.addProperty("mkl_kernels", mklKernels());
         root.addProperty("engine_threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
     }
 

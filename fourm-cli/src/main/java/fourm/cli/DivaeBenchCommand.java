@@ -408,6 +408,7 @@ final class DivaeBenchCommand implements Callable<Integer> {
                     Integer.toString(repeats), "--threads", Integer.toString(threads)));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("ML4M_REPO", reference.toAbsolutePath().toString());
+            pb.environment().remove("LD_PRELOAD"); // bin/fourm's MKL library is for fourm's libtorch only
             if (referenceBlas != null) {
                 pb.environment().put("LD_LIBRARY_PATH", referenceBlas.toAbsolutePath().toString());
                 pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));

@@ -81,6 +81,8 @@ final class DoctorCommand implements Callable<Integer> {
                 Path lib = Path.of(LibUtils.getLibtorchPath());
                 Path dir = Files.isDirectory(lib) || lib.getParent() == null ? lib : lib.getParent();
                 report(out, "native", dir + " (libtorch " + LibUtils.getVersion() + ")");
+                report(out, "mkl", "kernels chosen by " + BenchFiles.mklKernels()
+                        + " (bin/fourm, FOURM_MKL_CPU)");
             } else {
                 report(out, "threads", "reported by PyTorch only; engine is " + engine.getEngineName());
             }

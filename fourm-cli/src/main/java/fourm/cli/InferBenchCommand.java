@@ -90,8 +90,8 @@ final class InferBenchCommand implements Callable<Integer> {
         root.add("tasks", tasksJson);
         BenchFiles.addEnvironment(root, loadBefore, loadAfter);
         out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; peak resident %.2f GB; "
-                + "OMP_WAIT_POLICY %s", loadBefore, loadAfter, BenchFiles.peakResidentBytes() / 1e9,
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));
+                + "OMP_WAIT_POLICY %s; MKL kernels by %s", loadBefore, loadAfter, BenchFiles.peakResidentBytes() / 1e9,
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"), BenchFiles.mklKernels()));
         out.flush();
         if (json != null) {
             BenchFiles.writeJson(json, root);

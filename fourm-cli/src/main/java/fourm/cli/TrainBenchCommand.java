@@ -65,8 +65,9 @@ final class TrainBenchCommand implements Callable<Integer> {
                 + " over GEMM FLOPs per CPU second (%.1f GFLOP)", 100 * r.cpuRatio(), r.cpuSecondsPerStep(),
                 r.gemmFlopsPerCpuSecond() / 1e9));
         out.println(String.format(Locale.ROOT, "  load average %.2f before, %.2f after; engine threads %s;"
-                + " OMP_WAIT_POLICY %s", load[0], loadAfter, System.getProperty("ai.djl.pytorch.num_threads",
-                "default"), System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset")));
+                + " OMP_WAIT_POLICY %s; MKL kernels by %s", load[0], loadAfter,
+                System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"), BenchFiles.mklKernels()));
         out.println(String.format(Locale.ROOT, "  peak resident %.2f GB", BenchFiles.peakResidentBytes() / 1e9));
         out.flush();
         if (json != null) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +124,50 @@ class LauncherTest {
         ModulePathRun.Result r = launch(Map.of("FOURM_CLI_LIB", absent.toString()), "modalities");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
         assertThat(r.stderr()).contains(absent.toString(), "FOURM_CLI_LIB");
+    }
+
+    /**
+     * On an AMD x86-64 processor with a C compiler the launcher builds {@code libfourm-mkl-cpu.so} and preloads it (MKL
+     * then picks its kernels by instruction set), keeping a {@code LD_PRELOAD} already set; {@code FOURM_MKL_CPU=vendor}
+     * leaves MKL alone; any other value is refused. A real run reports the choice in {@code fourm doctor}.
+     */
+    @Test
+    void preloadsTheMklCpuLibraryOnAmdProcessors() throws Exception {
+        Assumptions.assumeTrue(amdWithCompiler(), "needs an AMD x86-64 processor and a C compiler (cc)");
+        Path javaHome = fakeJava("echo \"LD_PRELOAD=$LD_PRELOAD\"\n");
+        ModulePathRun.Result r = launch(Map.of("JAVA_HOME", javaHome.toString(), "LD_PRELOAD", "libc.so.6"),
+                "--quiet", "doctor");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        String preload = r.stdout().strip().substring("LD_PRELOAD=".length());
+        assertThat(preload).endsWith(":libc.so.6");
+        Path library = Path.of(preload.substring(0, preload.indexOf(':')));
+        assertThat(library.getFileName()).hasToString("libfourm-mkl-cpu.so");
+        assertThat(library).isRegularFile();
+
+        r = launch(Map.of("JAVA_HOME", javaHome.toString(), "FOURM_MKL_CPU", "vendor"), "--quiet", "doctor");
+        assertThat(r.stdout().strip()).isEqualTo("LD_PRELOAD=");
+        r = launch(Map.of("JAVA_HOME", javaHome.toString(), "FOURM_MKL_CPU", "fast"), "--quiet", "doctor");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(Main.USER_ERROR);
+        assertThat(r.stderr()).contains("FOURM_MKL_CPU is 'fast'", "isa", "vendor");
+
+        r = launch(Map.of(), "--quiet", "doctor");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("kernels chosen by instruction sets");
+        r = launch(Map.of("FOURM_MKL_CPU", "vendor"), "--quiet", "doctor");
+        assertThat(r.stdout()).contains("kernels chosen by vendor");
+    }
+
+    private static boolean amdWithCompiler() throws Exception {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!"amd64".equals(System.getProperty("os.arch")) || !Files.isReadable(cpuinfo)) {
+            return false;
+        }
+        try (var lines = Files.lines(cpuinfo)) {
+            if (lines.noneMatch(l -> l.matches("vendor_id\\s*:\\s*AuthenticAMD"))) {
+                return false;
+            }
+        }
+        return ModulePathRun.run(List.of("bash", "-c", "command -v cc"), Map.of(), TIMEOUT).exitCode() == 0;
     }
 
     /**

@@ -192,6 +192,15 @@ public final class TrainBench {
      * @param progress receives one line per phase (for a console)
      */
     public static Result run(Settings s, Consumer<String> progress) {
+        return run(s, progress, null);
+    }
+
+    /**
+     * As {@link #run(Settings, Consumer)}, with the timed steps recorded by libtorch's profiler into {@code profile}
+     * (a Chrome trace, JSON: every engine operation with its duration and input shapes) when it is not null. The
+     * profiler's own cost is in the timed steps then.
+     */
+    public static Result run(Settings s, Consumer<String> progress, java.nio.file.Path profile) {
         progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32, %d products ...", s.gemmSize(),
                 s.gemmRepeats()));
         double cpu0 = ProcessCpu.seconds();
@@ -222,6 +231,9 @@ public final class TrainBench {
                 progress.accept("timed: " + s.steps() + " steps ...");
                 double[] phases = new double[3];
                 stepCpu[0] = ProcessCpu.seconds();
+                if (profile != null) {
+                    ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                }
                 long t0 = System.nanoTime();
                 for (int i = 0; i < s.steps(); i++) {
                     var b = batches.get((s.warmup() + i) % batches.size());
@@ -235,6 +247,10 @@ public final class TrainBench {
                 }
                 total = (System.nanoTime() - t0) / 1e9;
                 stepCpu[0] = ProcessCpu.seconds() - stepCpu[0];
+                if (profile != null) {
+                    ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString());
+                    progress.accept("profile of the timed steps: " + profile);
+                }
                 forward[0] = phases[0] / s.steps();
                 backward[0] = phases[1] / s.steps();
                 optimizer[0] = phases[2] / s.steps();

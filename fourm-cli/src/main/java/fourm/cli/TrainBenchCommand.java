@@ -37,6 +37,11 @@ final class TrainBenchCommand implements Callable<Integer> {
             + "FILE (JSON).")
     java.nio.file.Path json;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "Record the timed steps with libtorch's profiler "
+            + "into FILE (a Chrome trace, JSON: every engine operation with its time and input shapes; open it in "
+            + "chrome://tracing or Perfetto). The profiler's own cost is then in the timed steps.")
+    java.nio.file.Path profile;
+
     @Override
     public Integer call() {
         if (steps < 1 || warmup < 0) {
@@ -45,10 +50,13 @@ final class TrainBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double[] load = new double[] {loadAverage()};
+        if (profile != null && profile.getParent() != null && !java.nio.file.Files.isDirectory(profile.getParent())) {
+            throw new UserError("--profile " + profile + ": the folder " + profile.getParent() + " does not exist");
+        }
         TrainBench.Result r = TrainBench.run(TrainBench.tiny().withSteps(warmup, steps), line -> {
             err.println(line);
             err.flush();
-        });
+        }, profile);
         double loadAfter = loadAverage();
         TrainBench.Settings s = r.settings();
         out.println("fourm bench train: fm_tiny_6e_6d_swiglu_nobias, batch " + s.batch() + ", " + s.tokens() + " + "

@@ -26,7 +26,10 @@ import java.util.Objects;
  *   p     = p - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * </pre>
  *
- * <p>where t counts applied updates. Every update is done in place on the parameter, its two moments and its gradient
+ * <p>where t counts applied updates. On DJL's PyTorch engine the update is libtorch's fused AdamW kernel (one
+ * vectorised, threaded pass over each parameter, its gradient and its moments; see {@code FusedAdamW});
+ * {@code -Dfourm.adamw.fused=false}, or another engine, runs it with DJL operations instead. There, every update is
+ * done in place on the parameter, its two moments and its gradient
  * (which serves as scratch space and is zeroed afterwards), segment by segment: each tensor is cut once, along its
  * first axis, into views of about {@value #SEGMENT_ELEMENTS} elements, and the whole update runs on one segment while it
  * is in the CPU's cache, so a step reads and writes each array about once instead of once per operation. The only
@@ -58,6 +61,8 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> grads = new LinkedHashMap<>();
     private final List<Segment> segments = new ArrayList<>();
     private final int segmentElements;
+    private final boolean fusedKernel;
+    private FusedAdamW fused;
     private long updates;
 
     /** Views of one stretch of a parameter, its moments and its gradient. */
@@ -113,11 +118,15 @@ public final class AdamW implements AutoCloseable {
      * @param hyper  hyper-parameters
      */
     public AdamW(Map<String, NDArray> params, Hyper hyper) {
-        this(params, hyper, SEGMENT_ELEMENTS);
+        this(params, hyper, SEGMENT_ELEMENTS, Boolean.parseBoolean(System.getProperty("fourm.adamw.fused", "true")));
     }
 
-    /** As {@link #AdamW(Map, Hyper)} with segments of about {@code segmentElements} elements. */
-    AdamW(Map<String, NDArray> params, Hyper hyper, int segmentElements) {
+    /**
+     * As {@link #AdamW(Map, Hyper)} with segments of about {@code segmentElements} elements, and libtorch's fused
+     * kernel only where {@code fusedKernel} allows it.
+     */
+    AdamW(Map<String, NDArray> params, Hyper hyper, int segmentElements, boolean fusedKernel) {
+        this.fusedKernel = fusedKernel;
         this.hyper = Objects.requireNonNull(hyper, "hyper");
         if (segmentElements < 1) {
             throw new IllegalArgumentException("segment size must be >= 1, got " + segmentElements);
@@ -313,6 +322,10 @@ public final class AdamW implements AutoCloseable {
         float c = (float) coef;
         float beta1 = (float) b1;
         float beta2 = (float) b2;
+        if (fused != null) {
+            fused.step(updates, lr, b1, b2, hyper.eps(), coef);
+            return new StepStats(norm, clip, false, List.of());
+        }
         for (Segment seg : segments) {
             NDArray g = seg.g();
             NDArray m = seg.m();
@@ -375,6 +388,14 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalStateException("no gradient attached to " + missing
                     + "; call setRequiresGradient(true) on every parameter the optimizer updates");
         }
+        List<NDArray[]> decaying = new ArrayList<>();
+        List<NDArray[]> plain = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            NDArray[] member = {e.getValue(), grads.get(name), expAvg.get(name), expAvgSq.get(name)};
+            (decay.get(name) ? decaying : plain).add(member);
+        }
+        fused = fusedKernel ? FusedAdamW.open(manager, decaying, plain, hyper.weightDecay()) : null;
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
             List<NDArray> ps = split(e.getValue());
@@ -408,9 +429,17 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
+    /** Whether the updates run as libtorch's fused kernel (known after the first step). */
+    boolean usesFusedKernel() {
+        return fused != null;
+    }
+
     /** Frees the moments (the gradient handles belong to the parameters' manager). */
     @Override
     public void close() {
+        if (fused != null) {
+            fused.close();
+        }
         manager.close();
     }
 }

@@ -67,8 +67,9 @@ class AdamWTest {
         }
     }
 
+    /** Segment sizes of the DJL-operation path; 0 stands for libtorch's fused kernel. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {AdamW.SEGMENT_ELEMENTS, 4, 1})
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, AdamW.SEGMENT_ELEMENTS, 4, 1})
     void matchesTheReferenceRuleWithDecayOnlyWhereTheRuleSays(int segment) {
         SplittableRandom rng = new SplittableRandom(11);
         double lr = 3e-3;
@@ -85,7 +86,8 @@ class AdamWTest {
             params.put("decoder.0.mlp.fc1.weight", m.create(random(rng, 35, 1), new Shape(7, 5)));
             params.forEach((k, v) -> ref.put(k, new Reference(v.toFloatArray())));
             AdamW.attachGradients(params);
-            try (AdamW opt = new AdamW(params, new AdamW.Hyper(b1, b2, eps, wd, 0), segment)) {
+            try (AdamW opt = new AdamW(params, new AdamW.Hyper(b1, b2, eps, wd, 0),
+                    segment == 0 ? AdamW.SEGMENT_ELEMENTS : segment, segment == 0)) {
                 for (int step = 0; step < 5; step++) {
                     Map<String, float[]> grads = new LinkedHashMap<>();
                     double scale = step == 2 ? 1e-6 : 0.5;
@@ -110,6 +112,7 @@ class AdamWTest {
                     }
                 }
                 assertThat(opt.updates()).isEqualTo(5);
+                assertThat(opt.usesFusedKernel()).as("libtorch's fused kernel in use").isEqualTo(segment == 0);
                 assertThat(opt.decaysParameter("encoder.0.attn.qkv.weight")).isTrue();
                 assertThat(opt.decaysParameter("encoder.0.norm1.weight")).isFalse();
                 assertThat(opt.decaysParameter("encoder_embeddings.caption.token_emb.weight")).isFalse();
@@ -117,14 +120,16 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void clipsByGlobalNormAndSkipsNonFiniteSteps() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "fused kernel {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void clipsByGlobalNormAndSkipsNonFiniteSteps(boolean fusedKernel) {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("a.weight", m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)));
             params.put("b.bias", m.create(new float[] {0, 0}, new Shape(2)));
             AdamW.attachGradients(params);
-            try (AdamW opt = new AdamW(params, new AdamW.Hyper(0.9, 0.95, 1e-8, 0, 1.0))) {
+            try (AdamW opt = new AdamW(params, new AdamW.Hyper(0.9, 0.95, 1e-8, 0, 1.0), AdamW.SEGMENT_ELEMENTS,
+                    fusedKernel)) {
                 // gradients 3,0,0,0 and 0,4: global norm 5, clipped to 1
                 Map<String, float[]> g = Map.of("a.weight", new float[] {3, 0, 0, 0}, "b.bias", new float[] {0, 4});
                 backward(params, g, m);
@@ -149,6 +154,7 @@ class AdamWTest {
                 backward(params, g, m);
                 assertThat(opt.step(0.1, 1.0).skipped()).isFalse();
                 assertThat(opt.updates()).isEqualTo(2);
+                assertThat(opt.usesFusedKernel()).isEqualTo(fusedKernel);
             }
         }
     }

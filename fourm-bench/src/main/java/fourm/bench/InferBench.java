@@ -79,6 +79,16 @@ public final class InferBench {
      */
     public static List<Timing> run(List<String> tasks, int[] batches, int warmup, int iters,
                                    Consumer<String> progress) {
+        return run(tasks, batches, warmup, iters, progress, null);
+    }
+
+    /**
+     * As {@link #run(List, int[], int, int, Consumer)}, with each task's timed generations at each batch size recorded
+     * by libtorch's profiler (a Chrome trace, JSON) into {@code <profile>-<task>-B<batch>.json} when {@code profile}
+     * (a path prefix) is not null. The profiler's own cost is then in the timings.
+     */
+    public static List<Timing> run(List<String> tasks, int[] batches, int warmup, int iters,
+                                   Consumer<String> progress, java.nio.file.Path profile) {
         for (String t : tasks) {
             if (!TASKS.contains(t)) {
                 throw new IllegalArgumentException("unknown task '" + t + "'; known: " + TASKS);
@@ -107,6 +117,9 @@ public final class InferBench {
                     long seed = 100;
                     for (int i = 0; i < warmup + iters; i++) {
                         double s;
+                        if (profile != null && i == warmup) {
+                            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                        }
                         while (true) {
                             MaskedBatch start = start(config, task, b, seed);
                             long t0 = System.nanoTime();
@@ -123,6 +136,12 @@ public final class InferBench {
                             }
                         }
                         boolean timed = i >= warmup;
+                        if (profile != null && i == warmup + iters - 1) {
+                            java.nio.file.Path trace = profile.resolveSibling(profile.getFileName() + "-" + task
+                                    + "-B" + b + ".json");
+                            ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toAbsolutePath().toString());
+                            progress.accept("profile of the timed generations: " + trace);
+                        }
                         progress.accept(String.format(Locale.ROOT, "%s B=%d %s %d: %.3f s", task, b,
                                 timed ? "timed" : "warm-up", i, s));
                         if (timed) {

@@ -49,6 +49,11 @@ final class InferBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every timing to FILE (JSON).")
     Path json;
 
+    @Option(names = "--profile", paramLabel = "PREFIX", description = "Record each task's timed generations with "
+            + "libtorch's profiler into PREFIX-<task>-B<batch>.json (Chrome traces; open them in chrome://tracing or "
+            + "Perfetto). The profiler's own cost is then in the timings.")
+    java.nio.file.Path profile;
+
     @Override
     public Integer call() throws java.io.IOException {
         for (String t : tasks) {
@@ -62,10 +67,13 @@ final class InferBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         double loadBefore = BenchFiles.loadAverage();
+        if (profile != null && profile.getParent() != null && !java.nio.file.Files.isDirectory(profile.getParent())) {
+            throw new UserError("--profile " + profile + ": the folder " + profile.getParent() + " does not exist");
+        }
         List<InferBench.Timing> timings = InferBench.run(tasks, batches, warmup, iters, line -> {
             err.println(line);
             err.flush();
-        });
+        }, profile);
         double loadAfter = BenchFiles.loadAverage();
         out.println("fourm bench infer: fm_tiny_6e_6d_swiglu_nobias, conditioned on 196 " + fourm.bench.InferBench.CONDITION + " tokens, "
                 + warmup + " warm-up + " + iters + " timed generations each");

@@ -76,7 +76,8 @@ final class TrainBenchCommand implements Callable<Integer> {
                 + " OMP_WAIT_POLICY %s; MKL kernels by %s", load[0], loadAfter,
                 System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"), BenchFiles.mklKernels()));
-        out.println(String.format(Locale.ROOT, "  peak resident %.2f GB", BenchFiles.peakResidentBytes() / 1e9));
+        out.println(String.format(Locale.ROOT, "  peak resident %.2f GB (at the end: %s)",
+                BenchFiles.peakResidentBytes() / 1e9, BenchFiles.residentNow()));
         out.flush();
         if (json != null) {
             com.google.gson.JsonObject root = new com.google.gson.JsonObject();

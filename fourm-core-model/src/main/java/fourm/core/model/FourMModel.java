@@ -105,18 +105,23 @@ public final class FourMModel implements AutoCloseable {
             key = key * 1_000_003L + b;
         }
         SplittableRandom rng = new SplittableRandom(key);
-        float[] v = new float[Math.toIntExact(s.numel())];
-        if (s.init() == ParameterLayout.Init.NORMAL) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (rng.nextGaussian() * 0.02);
-            }
-        } else {
-            double bound = s.xavierBound();
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-            }
+        boolean normal = s.init() == ParameterLayout.Init.NORMAL;
+        double bound = normal ? 0 : s.xavierBound();
+        // written in place into the engine's memory, a chunk at a time: no Java array or JVM buffer of the tensor's size
+        NDArray out = m.zeros(sh);
+        java.nio.FloatBuffer dst = out.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        if (dst.capacity() != s.numel()) {
+            throw new IllegalStateException("the engine gave no direct view of " + s.name());
         }
-        return engineOwned(m.create(v, sh));
+        float[] chunk = new float[(int) Math.min(s.numel(), 1 << 16)];
+        for (long done = 0; done < s.numel(); done += chunk.length) {
+            int n = (int) Math.min(chunk.length, s.numel() - done);
+            for (int i = 0; i < n; i++) {
+                chunk[i] = normal ? (float) (rng.nextGaussian() * 0.02) : (float) ((rng.nextDouble() * 2 - 1) * bound);
+            }
+            dst.put(chunk, 0, n);
+        }
+        return out;
     }
 
     /**
@@ -691,14 +696,13 @@ public final class FourMModel implements AutoCloseable {
      * Runs one block on {@code x} in a scope of its own: the block's intermediate arrays (normalised inputs, attention
      * scores, the fused MLP weight of the pass, ...) are released when it ends, and only its output joins the manager
      * of {@code x}. Without it every intermediate of every block stays allocated until the step's manager closes,
-     * which at the B size costs about a gigabyte for one forward pass. Only without gradients (inference): when
-     * autograd records the pass ({@code x} requires a gradient), arrays backed by JVM buffers that autograd saved must
-     * stay referenced until the backward pass, so they stay with the step's manager as before.
+     * which at the B size costs about a gigabyte for one forward pass. In training, autograd keeps what the backward
+     * pass needs by itself (the engine tensors it saved outlive their closed arrays), as PyTorch frees a forward
+     * pass's intermediates when nothing refers to them; so a block must create no array from Java data (backed by a
+     * JVM buffer, which the collector may free before the backward pass): its constants come from
+     * {@link Layers#scalar}. {@code GradientStabilityTest} holds gradients bit-identical across a collection.
      */
     private static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> block) {
-        if (GradMode.recording()) {
-            return block.apply(x);
-        }
         NDManager outer = x.getManager();
         try (NDManager scope = outer.newSubManager()) {
             x.tempAttach(scope);

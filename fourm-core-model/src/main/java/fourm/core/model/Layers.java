@@ -152,14 +152,15 @@ final class Layers {
     }
 
     /**
-     * {@code value} as a 0-d array of {@code like}'s manager, for arithmetic that autograd differentiates. DJL's
-     * {@code mul(Number)} and friends wrap the number in a temporary array backed by a JVM direct buffer and close it
-     * at once, while autograd keeps the engine tensor for the backward pass: once the garbage collector frees the buffer
-     * the backward pass reads freed memory (garbage gradients, at random). An array of the step's manager lives until
-     * the step ends, after the backward pass.
+     * {@code value} as a 0-d float32 array of {@code like}'s manager in engine memory, for arithmetic that autograd
+     * differentiates. DJL's {@code mul(Number)} and {@code create(float)} wrap the number in an array backed by a JVM
+     * direct buffer; autograd keeps the engine tensor for the backward pass, and once that array is closed and the
+     * garbage collector frees the buffer, the backward pass reads freed memory (garbage gradients, at random). The
+     * engine's own {@code full} owns its memory, so the array may be closed (a block's scope ends) before the backward
+     * pass.
      */
     static NDArray scalar(NDArray like, float value) {
-        return like.getManager().create(value);
+        return like.getManager().full(new Shape(), value, ai.djl.ndarray.types.DataType.FLOAT32);
     }
 
     /** Exact (erf) GELU. */

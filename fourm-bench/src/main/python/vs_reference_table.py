@@ -60,11 +60,13 @@ def main():
     work, command = sys.argv[1], sys.argv[2]
     lines = []
     nproc = os.cpu_count()
+    kernels = sorted({j.get('mkl_kernels', 'vendor') for j in load_all(work, 'fourm-*.json')})
     lines.append('Run %s on %s (%d cores), load average (1/5/15 min) %s at the start, %s at the end. '
                  'Reproduce: `%s` (reference: apple/ml-4m on Debian python3-torch with OpenBLAS 0.3.21 OpenMP, '
-                 '2 threads; fourm: `bin/fourm` defaults; both with OMP_WAIT_POLICY=%s).' % (
+                 '2 threads; fourm: `bin/fourm` defaults, libtorch\'s MKL choosing its kernels by %s; both with '
+                 'OMP_WAIT_POLICY=%s).' % (
                      read(work, 'date'), cpu_model(), nproc, read(work, 'load-start'), read(work, 'load-end'),
-                     command, os.environ.get('OMP_WAIT_POLICY', 'PASSIVE')))
+                     command, ' and '.join(kernels) or 'vendor', os.environ.get('OMP_WAIT_POLICY', 'PASSIVE')))
     lines.append('')
     lines.append('| figure | reference | fourm | reference / fourm (speed) | timed repeats (ref / fourm) |')
     lines.append('|---|---|---|---|---|')

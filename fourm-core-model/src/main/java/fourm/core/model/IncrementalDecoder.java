@@ -293,10 +293,16 @@ public final class IncrementalDecoder implements AutoCloseable {
             }
             enc.cache(i, k, v);
         }
-        NDArray kT = k.transpose(0, 1, 3, 2);
+        // Laid out once as the products of every step read them: the keys and values are strided views of the
+        // kv projection, which each step's product would otherwise copy into a contiguous block (for every block,
+        // every token: 6 of these copies a step were a quarter of a cached caption step at batch 8).
+        long mlen = k.getShape().get(2);
+        NDArray kT = k.transpose(0, 1, 3, 2).reshape(-1).reshape(batch, heads, hd, mlen);
+        NDArray vc = v.reshape(-1).reshape(batch, heads, mlen, hd);
         kT.attach(cache);
+        vc.attach(cache);
         crossKeysT[i] = kT;
-        crossValues[i] = v;
+        crossValues[i] = vc;
     }
 
     private static NDArray norm(ParameterStore params, NDArray x, String prefix) {

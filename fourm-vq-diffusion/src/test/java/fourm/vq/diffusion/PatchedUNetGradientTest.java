@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import fourm.vq.testing.FreedMemory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ class PatchedUNetGradientTest {
                 float[] t = {10f, 700f};
                 try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                     if (poison) {
-                        poisonFreedMemory();
+                        FreedMemory.poison();
                     }
                     NDArray out = net.forward(m, sample, t, cond);
                     output = out.toFloatArray();
@@ -94,12 +95,12 @@ class PatchedUNetGradientTest {
                         churnTheHeap();
                     }
                     if (poison) {
-                        poisonFreedMemory();
+                        FreedMemory.poison();
                     }
                     gc.backward(loss);
                 }
                 if (poison) {
-                    poisonFreedMemory();
+                    FreedMemory.poison();
                 }
                 try (PatchedUNet.Inference inf = net.inference(); NDManager im = m.newSubManager()) {
                     inference = inf.forward(im, sample, t, cond).toFloatArray();
@@ -136,19 +137,5 @@ class PatchedUNetGradientTest {
             reuse.add(b);
         }
         assertThat(reuse).hasSize(256);
-    }
-
-    /**
-     * Engine arrays of 1 Ki to 64 Ki floats (the sizes of this network's activations and convolution buffers) filled
-     * with NaN and freed: the allocator hands that memory out again to the next arrays of those sizes.
-     */
-    private static void poisonFreedMemory() {
-        for (int rep = 0; rep < 2; rep++) {
-            try (NDManager p = NDManager.newBaseManager()) {
-                for (int n = 1024; n <= 65536; n += 512) {
-                    p.full(new Shape(n), Float.NaN);
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,10 @@
 package fourm.vq;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -155,15 +158,34 @@ final class Networks {
      * the point-wise layers acting on each pixel's channel vector.
      */
     static NDArray convNext(Params.View p, String prefix, NDArray x) {
-        long c = x.getShape().get(1);
         int pad = CONVNEXT_KERNEL / 2;
-        NDArray y = Conv2d.conv2d(x, p.get(prefix + ".dwconv.weight"), p.get(prefix + ".dwconv.bias"),
-                new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), (int) c).singletonOrThrow();
+        NDArray y = depthwise(x, p.get(prefix + ".dwconv.weight"), p.get(prefix + ".dwconv.bias"), pad);
         y = y.transpose(0, 2, 3, 1);
         y = Nn.layerNorm(p, prefix + ".norm", y, Nn.VIT_LN_EPS);
         y = Activation.gelu(Nn.linear(p, prefix + ".pwconv1", y));
         y = Nn.linear(p, prefix + ".pwconv2", y).mul(p.get(prefix + ".gamma"));
         return x.add(y.transpose(0, 3, 1, 2));
+    }
+
+    /**
+     * The depthwise convolution of a ConvNeXt block over [B, C, H, W] (weight [C, 1, k, k]). One channel runs as
+     * channel 0 of a two-channel depthwise convolution whose second channel is zero: libtorch's CPU backward of a
+     * one-channel 7x7 convolution computes the input gradient from memory it does not initialise, so where that memory
+     * still held NaN bit patterns of a freed tensor every gradient turned NaN and the optimizer skipped the step (the
+     * single-channel families: binary masks, depth). The depthwise kernel of two or more channels has no such fault.
+     */
+    private static NDArray depthwise(NDArray x, NDArray w, NDArray b, int pad) {
+        long c = x.getShape().get(1);
+        Shape same = new Shape(1, 1);
+        if (c != 1) {
+            return Conv2d.conv2d(x, w, b, same, new Shape(pad, pad), same, (int) c).singletonOrThrow();
+        }
+        NDManager m = x.getManager();
+        NDArray x2 = NDArrays.concat(new NDList(x, m.zeros(x.getShape(), x.getDataType())), 1);
+        NDArray w2 = NDArrays.concat(new NDList(w, m.zeros(w.getShape(), w.getDataType())), 0);
+        NDArray b2 = NDArrays.concat(new NDList(b, m.zeros(b.getShape(), b.getDataType())), 0);
+        return Conv2d.conv2d(x2, w2, b2, same, new Shape(pad, pad), same, 2).singletonOrThrow()
+                .get(new NDIndex(":, 0:1"));
     }
 
     private static NDArray vitBlocksForward(Params.View p, String prefix, NDArray x, Network net, boolean postMlp) {

@@ -8,10 +8,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
+import fourm.vq.testing.FreedMemory;
 import fourm.vq.testing.TestScenes;
 import fourm.vq.testing.TinyConfigs;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -116,6 +118,53 @@ class OutConvAndCodebooksTest {
             }
             // EMA usage counts every head's choice: 2 images x 16 positions x 2 codebooks, times (1 - decay)
             assertThat((double) sum).isCloseTo(64 * 0.01, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    /**
+     * A one-channel {@code out_conv} (binary masks, depth) gives the same gradients whatever freed memory holds: the
+     * backward of libtorch's one-channel 7x7 convolution read memory it did not initialise, so NaN left there by a
+     * freed tensor turned every gradient into NaN (and the optimizer skipped the step).
+     */
+    @Test
+    void aOneChannelOutConvsGradientsDoNotDependOnFreedMemory() {
+        VqConfig c = TinyConfigs.vit("binary-mask", 32, 1, 8, "post-mlp = false, out-conv = true");
+        Map<String, float[]> quiet = gradients(c, false);
+        assertThat(quiet.get("decoder.out_proj.weight")).as("the gradient reaches the decoder")
+                .isNotEqualTo(new float[quiet.get("decoder.out_proj.weight").length]);
+        for (int rep = 0; rep < 2; rep++) {
+            Map<String, float[]> poisoned = gradients(c, true);
+            for (String k : quiet.keySet()) {
+                assertThat(poisoned.get(k)).as("gradient of %s (model %d)", k, rep).containsExactly(quiet.get(k));
+            }
+        }
+    }
+
+    private static Map<String, float[]> gradients(VqConfig c, boolean poison) {
+        try (VqModel m = VqModel.create(c, 5); NDManager step = m.manager().newSubManager()) {
+            Map<String, NDArray> params = m.trainableParameters();
+            params.values().forEach(p -> p.setRequiresGradient(true));
+            SplittableRandom r = new SplittableRandom(4);
+            float[] v = new float[2 * 32 * 32];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextBoolean() ? 1f : -1f;
+            }
+            NDArray x = step.create(v, new Shape(2, 1, 32, 32));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                VqModel.Forward f = m.forward(step, x, true, new SplittableRandom(1));
+                NDArray loss = f.output().sub(x).square().mean().add(f.codeLoss());
+                if (poison) {
+                    FreedMemory.poison();
+                }
+                gc.backward(loss);
+            }
+            Map<String, float[]> out = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> p : params.entrySet()) {
+                try (NDArray g = p.getValue().getGradient()) {
+                    out.put(p.getKey(), g.toFloatArray());
+                }
+            }
+            return out;
         }
     }
 }

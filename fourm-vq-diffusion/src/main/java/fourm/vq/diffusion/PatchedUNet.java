@@ -354,7 +354,7 @@ public final class PatchedUNet implements AutoCloseable {
         NDArray packedWeight(Ctx ctx, String key, int stride, int pad) {
             NDArray w = packed.get(key);
             if (w == null) {
-                w = kernels.pack(packedManager, ctx.get(key + ".weight"), stride, pad);
+                w = kernels.pack(packedManager, channelPadded(ctx.local, ctx.get(key + ".weight")), stride, pad);
                 packed.put(key, w);
             }
             return w;
@@ -606,12 +606,45 @@ public final class PatchedUNet implements AutoCloseable {
     }
 
     private static NDArray conv(Ctx ctx, String key, NDArray x, int stride, int pad) {
+        NDArray in = channelPadded(ctx.local, x);
         if (ctx.inf != null) {
-            return ctx.inf.kernels.conv(ctx.local, x, ctx.inf.packedWeight(ctx, key, stride, pad),
+            return ctx.inf.kernels.conv(ctx.local, in, ctx.inf.packedWeight(ctx, key, stride, pad),
                     ctx.get(key + ".bias"), stride, pad);
         }
-        return Conv2d.conv2d(x, ctx.get(key + ".weight"), ctx.get(key + ".bias"), new Shape(stride, stride),
-                new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
+        return Conv2d.conv2d(in, channelPadded(ctx.local, ctx.get(key + ".weight")), ctx.get(key + ".bias"),
+                new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    /** Channel blocks of libtorch's CPU convolution: see {@link #paddedChannels}. */
+    static final int CHANNEL_BLOCK = 16;
+
+    /**
+     * The input channels a convolution over {@code c} channels is run with: {@code c} up to 8 and for multiples of
+     * {@value #CHANNEL_BLOCK}, else the next multiple of {@value #CHANNEL_BLOCK}. libtorch's CPU convolution (oneDNN)
+     * works on blocks of 16 input channels (8 on AVX2); for a count that leaves a partial block it multiplies padding
+     * lanes of a buffer it does not clear by zero weights, so where that memory held NaN or Inf bit patterns of an
+     * earlier, freed tensor every output turned NaN (0 * NaN), forward and backward, now and then and only once memory
+     * was being reused (the UNet's first convolution: image patches and conditioning, 3 x 4 x 4 + 4 = 52 channels in
+     * the tiny DiVAE preset). Zero channels with zero weights leave no partial block and change no sum. Every other
+     * width of the UNet is a multiple of 32 ({@link UNetConfig#GROUPS}).
+     */
+    static long paddedChannels(long c) {
+        return c <= 8 || c % CHANNEL_BLOCK == 0 ? c : (c + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+    }
+
+    /**
+     * {@code a} (an input [B, C, H, W] or a weight [O, C, k, k]) with zero channels appended along axis 1 up to
+     * {@link #paddedChannels}, in {@code m} (differentiable in {@code a}); {@code a} itself when it needs none.
+     */
+    private static NDArray channelPadded(NDManager m, NDArray a) {
+        Shape s = a.getShape();
+        long c = paddedChannels(s.get(1));
+        if (c == s.get(1)) {
+            return a;
+        }
+        long[] zeros = s.getShape();
+        zeros[1] = c - s.get(1);
+        return NDArrays.concat(new NDList(a, m.zeros(new Shape(zeros), a.getDataType())), 1);
     }
 
     /**

@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
  * directory in the same layout itself and times only its own side.
  */
 @Command(name = "tokenizer", description = {
-    "The VQ-VAE image tokenizer (ViT-B encoder/decoder, patch 16, 224 px, 8192 codes; random weights): encode and "
-        + "decode per batch size, the median of the timed repeats.",
+    "The VQ-VAE image tokenizer (ViT-B, 224 px, 8192 codes, random weights): encode and decode times.",
+    "Encoder and decoder are ViT-B (patch 16, 224 px), the codebook has 8192 codes of dimension 32; per batch size the "
+        + "median of the timed encodes and decodes.",
     "With --reference, the reference's own VQVAE (Debian python3-torch) makes the weights and inputs and is timed "
         + "first; fourm loads the same weights, checks its token ids against the reference's and prints the ratios."})
 final class TokenizerBenchCommand implements Callable<Integer> {

@@ -134,9 +134,32 @@ def main():
             lines.append('| peak resident memory, load + one forward of a random 4M-21 B checkpoint (fourm forward) '
                          '| - | %.2f GB (file %.2f GB) | %.2fx the file size | 1 run |'
                          % (peak / 1e9, size / 1e9, peak / size))
-    lines.append('')
-    lines.append('Image tokenizer encode/decode: not compared (the reference\'s benchmark scripts do not time the '
-                 'tokenizers).')
+    tk = load_all(work, 'tokenizer-*.json')
+    tk = [j for j in tk if 'reference' in j]
+    if tk:
+        batches = []
+        for j in tk:
+            for b in j['fourm']['encode']:
+                if b not in batches:
+                    batches.append(b)
+        for what in ('encode', 'decode'):
+            for b in sorted(batches, key=int):
+                rv = [x for j in tk if b in j['reference'][what] for x in j['reference'][what][b]]
+                fv = [x for j in tk if b in j['fourm'][what] for x in j['fourm'][what][b]]
+                lines.append(row('VQ-VAE %s, batch %s' % (what, b), median(rv), median(fv), len(rv), len(fv)))
+        m = tk[0]['model']
+        agree = ', '.join('batch %s: %s' % (b, ' / '.join('%.4f' % j['token_agreement'][b] for j in tk
+                                                          if b in j.get('token_agreement', {})))
+                          for b in sorted(batches, key=int))
+        notes.append('VQ-VAE image tokenizer: the reference\'s own VQVAE (%s / %s, %d px, patch %d, %d channel(s), '
+                     '%d codes of dimension %d, lucid, post-MLP; %.1fM parameters) with seeded random weights, saved '
+                     'in its directory layout and loaded by fourm; both sides encode the same seeded input batch and '
+                     'decode the reference\'s token ids. Token ids equal to the reference\'s, per round: %s.'
+                     % (m['enc_type'], m['dec_type'], m['image_size'], m['patch_size'], m['n_channels'],
+                        m['codebook_size'], m['latent_dim'], tk[0]['parameters'] / 1e6, agree))
+    else:
+        lines.append('')
+        lines.append('Image tokenizer encode/decode: not measured in this run (`--only ...,tokenizer` adds it).')
     for n in notes:
         lines.append('')
         lines.append(n)

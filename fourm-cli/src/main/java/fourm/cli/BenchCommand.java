@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Measure speed on this machine.",
         subcommands = {CheckpointBenchCommand.class, DivaeBenchCommand.class, GenerateBenchCommand.class,
-            InferBenchCommand.class, TrainBenchCommand.class})
+            InferBenchCommand.class, TokenizerBenchCommand.class, TrainBenchCommand.class})
 final class BenchCommand implements Runnable {
     @ParentCommand
     Main main;

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import fourm.core.bench.GemmRate;
 import fourm.core.io.CheckpointException;
 import fourm.vq.diffusion.DiffusionDecoder;
@@ -19,12 +18,9 @@ import fourm.vq.diffusion.SchedulerConfig;
 import fourm.vq.diffusion.UNetConfig;
 import fourm.vq.values.ImageValueKit;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,13 +125,7 @@ final class DivaeBenchCommand implements Callable<Integer> {
                     + "--decode-batches >= 0, --repeats >= 1, --warmup and --rss-steps >= 0");
         }
         if (reference != null) {
-            if (!Files.isDirectory(reference.resolve("fourm").resolve("vq"))) {
-                throw new UserError("--reference " + reference + ": not an export of apple/ml-4m (no fourm/vq folder)");
-            }
-            if (referenceScripts == null || !Files.isRegularFile(referenceScripts.resolve("bootstrap_vq.py"))) {
-                throw new UserError("--reference-scripts " + referenceScripts + ": expected a folder with "
-                        + "bootstrap_vq.py and shims/");
-            }
+            ReferenceProcess.checkOptions(reference, referenceScripts);
         }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
@@ -393,42 +383,12 @@ final class DivaeBenchCommand implements Callable<Integer> {
     }
 
     private JsonObject runReference(int threads, int grid) throws IOException, InterruptedException {
-        Path script = Files.createTempFile("fourm-divae-reference", ".py");
-        try {
-            try (InputStream in = DivaeBenchCommand.class.getResourceAsStream("divae_reference_bench.py")) {
-                if (in == null) {
-                    throw new IllegalStateException("the reference benchmark script is missing from fourm-cli's jar");
-                }
-                Files.write(script, in.readAllBytes());
-            }
-            List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--scripts",
-                    referenceScripts.toString(), "--side", Integer.toString(side), "--grid", Integer.toString(grid),
-                    "--batches", join(batches), "--decode-batches", join(decodeBatches), "--steps",
-                    Integer.toString(steps), "--warmup", Integer.toString(warmup), "--repeats",
-                    Integer.toString(repeats), "--threads", Integer.toString(threads)));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("ML4M_REPO", reference.toAbsolutePath().toString());
-            pb.environment().remove("LD_PRELOAD"); // bin/fourm's MKL library is for fourm's libtorch only
-            if (referenceBlas != null) {
-                pb.environment().put("LD_LIBRARY_PATH", referenceBlas.toAbsolutePath().toString());
-                pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-                pb.environment().remove("OPENBLAS_CORETYPE");
-                pb.environment().remove("OPENBLAS_L2_SIZE");
-            }
-            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-            err.println("running the reference: " + String.join(" ", cmd));
-            err.flush();
-            Process p = pb.start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int code = p.waitFor();
-            String[] lines = stdout.strip().split("\n");
-            if (code != 0 || lines.length == 0 || !lines[lines.length - 1].startsWith("{")) {
-                throw new UserError("the reference benchmark failed (exit " + code + "); its output:\n" + stdout);
-            }
-            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
-        } finally {
-            Files.deleteIfExists(script);
-        }
+        return ReferenceProcess.run("divae_reference_bench.py", python, List.of("--scripts",
+                referenceScripts.toString(), "--side", Integer.toString(side), "--grid", Integer.toString(grid),
+                "--batches", join(batches), "--decode-batches", join(decodeBatches), "--steps",
+                Integer.toString(steps), "--warmup", Integer.toString(warmup), "--repeats",
+                Integer.toString(repeats), "--threads", Integer.toString(threads)), reference, referenceBlas, threads,
+                err);
     }
 
     private static String join(int[] values) {

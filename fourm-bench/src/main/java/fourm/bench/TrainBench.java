@@ -228,6 +228,10 @@ public final class TrainBench {
                 for (int i = 0; i < s.warmup(); i++) {
                     step(model, adamw, batches.get(i % batches.size()), s, new double[3]);
                 }
+                if (s.warmup() > 0) {
+                    progress.accept("AdamW update: " + (adamw.usesFusedKernel() ? "libtorch's fused kernel"
+                            : "DJL operations"));
+                }
                 progress.accept("timed: " + s.steps() + " steps ...");
                 double[] phases = new double[3];
                 stepCpu[0] = ProcessCpu.seconds();

@@ -429,8 +429,11 @@ public final class AdamW implements AutoCloseable {
         return out;
     }
 
-    /** Whether the updates run as libtorch's fused kernel (known after the first step). */
-    boolean usesFusedKernel() {
+    /**
+     * Whether the updates run as libtorch's fused kernel (known after the first {@link #step}; false before it, and
+     * where the kernel could not be loaded or {@code -Dfourm.adamw.fused=false} asked for DJL operations).
+     */
+    public boolean usesFusedKernel() {
         return fused != null;
     }
 

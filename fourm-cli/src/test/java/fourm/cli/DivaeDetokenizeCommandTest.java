@@ -2,7 +2,6 @@ package fourm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fourm.cli.TextCommandsTest.Run;
 import fourm.core.io.SafetensorsReader;
 import fourm.testing.SharedFiles;
 import java.awt.image.BufferedImage;
@@ -44,7 +43,7 @@ class DivaeDetokenizeCommandTest {
         String first = Arrays.stream(tokens, 0, 36).mapToObj(Long::toString).collect(Collectors.joining(","));
         String second = Arrays.stream(tokens, 36, 72).mapToObj(Long::toString).collect(Collectors.joining(","));
         Path out = dir.resolve("out");
-        Run r = TextCommandsTest.fourm("detokenize", "--config", config(weights).toString(), "--modality",
+        Run r = Run.fourm("detokenize", "--config", config(weights).toString(), "--modality",
                 "tok_rgb@224", "--output", out.toString(), first, second);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines()).hasSize(2);
@@ -59,7 +58,7 @@ class DivaeDetokenizeCommandTest {
     void anIdOutsideTheVocabularyIsAUserError() throws IOException {
         Path weights = SharedFiles.require("reference/golden/tokenizers/divae_rgb.safetensors");
         String ids = "320" + ",0".repeat(35);
-        Run r = TextCommandsTest.fourm("detokenize", "--config", config(weights).toString(), "--modality",
+        Run r = Run.fourm("detokenize", "--config", config(weights).toString(), "--modality",
                 "tok_rgb@224", "--output", dir.toString(), ids);
         assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(r.err()).contains("outside the vocabulary");

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.core.io.SafetensorsReader;
@@ -7,8 +8,6 @@ import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
 import fourm.testing.SharedFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,16 +25,6 @@ class ForwardCommandTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"swiglu_nobias", "gelu"})

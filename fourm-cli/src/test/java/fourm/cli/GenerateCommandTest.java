@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.api.MaskingPolicy;
@@ -13,8 +14,6 @@ import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.MlpKind;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -37,16 +36,6 @@ class GenerateCommandTest {
     Path model;
     Path plan;
     Path inputs;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** A {@code side x side} grid of ids with {@code vocab} ids. */
     static ModalitySpec grid(String key, int vocab, int side) {

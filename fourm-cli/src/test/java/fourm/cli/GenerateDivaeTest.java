@@ -13,7 +13,6 @@ import fourm.core.model.Checkpoints;
 import fourm.core.model.FourMConfig;
 import fourm.core.model.FourMModel;
 import fourm.core.model.MlpKind;
-import fourm.cli.GenerateValuesTest.Run;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +82,7 @@ class GenerateDivaeTest {
     }
 
     private static Run generate(Path conf, Path model, Path out) {
-        return GenerateValuesTest.fourm(List.of("--config", conf.toString(), "generate", "--model", model.toString(),
+        return Run.fourm(List.of("--config", conf.toString(), "generate", "--model", model.toString(),
                 "--input", "caption=a red car on a street", "--target", RGB, "--set", RGB + ".steps=2", "--seed",
                 "5", "--out", out.toString()));
     }

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,8 +19,6 @@ import fourm.core.generate.sampler.SamplerPreset;
 import fourm.core.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +42,6 @@ class GenerateValuesTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(args.toArray(new String[0]));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static Run demo(Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("generate", "--preset", "demo", "--out", out.toString()));

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -14,16 +15,6 @@ import picocli.CommandLine;
  * whole paragraphs that picocli wraps evenly, and an unknown command is a user error even with {@code --help}.
  */
 class HelpTextTest {
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void theCommandListShowsWholeFirstSentences() {
         Run r = fourm("--help");

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fourm.vq.Raster;
@@ -7,8 +8,6 @@ import fourm.vq.VqCheckpoints;
 import fourm.vq.VqConfig;
 import fourm.vq.io.ImageFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -19,16 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageTokenizerCommandsTest {
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void trainsATokenizerAndPretokenizesWithIt() throws IOException {

@@ -17,7 +17,7 @@ class InferBenchCommandTest {
     @Test
     void oneRoarGenerationIsTimedAndWrittenToJson() throws IOException {
         Path json = dir.resolve("infer.json");
-        DivaeBenchCommandTest.Run r = DivaeBenchCommandTest.fourm("bench", "infer", "--tasks", "roar1", "--batches",
+        Run r = Run.fourm("bench", "infer", "--tasks", "roar1", "--batches",
                 "1", "--warmup", "0", "--iters", "2", "--json", json.toString());
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("roar1     B=1  median", "load average");
@@ -30,7 +30,7 @@ class InferBenchCommandTest {
 
     @Test
     void anUnknownTaskIsAUserError() {
-        DivaeBenchCommandTest.Run r = DivaeBenchCommandTest.fourm("bench", "infer", "--tasks", "roar2");
+        Run r = Run.fourm("bench", "infer", "--tasks", "roar2");
         assertThat(r.exit()).isEqualTo(Main.USER_ERROR);
         assertThat(r.err()).contains("--tasks roar2: unknown task; known: caption32, roar1, maskgit8");
     }

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.Gson;
@@ -12,8 +13,6 @@ import fourm.core.io.SafetensorsWriter;
 import fourm.core.io.TensorInfo;
 import fourm.testing.SharedFiles;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,16 +44,6 @@ class ReferenceTokenizerCliTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     /** A golden variant: its files and arguments. */
     record Variant(String name, Path model, Path io, JsonObject kwargs, JsonObject meta) {

@@ -1,5 +1,6 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
@@ -7,8 +8,6 @@ import com.google.gson.JsonParser;
 import fourm.modality.text.TextTokenizer;
 import fourm.modality.text.TokenizerBuilder;
 import fourm.testing.SharedFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +21,6 @@ class TextCommandsTest {
     Path dir;
 
     /** What one run printed. */
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void tokenizeWithTheReferenceFilePrintsTheReferenceIds() {
         Path ref = SharedFiles.require("reference/text_tokenizer_4m_wordpiece_30k.json");

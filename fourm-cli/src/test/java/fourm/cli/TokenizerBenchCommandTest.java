@@ -1,27 +1,16 @@
 package fourm.cli;
 
+import static fourm.cli.Run.fourm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerBenchCommandTest {
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run fourm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void fourmsSideRunsAtATinySizeAndWritesEveryTiming(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("tokenizer.json");

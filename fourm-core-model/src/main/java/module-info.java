@@ -13,6 +13,8 @@ module fourm.core.model {
     requires com.google.gson;
     requires org.yaml.snakeyaml;
     requires jakarta.inject;
+    requires ai.djl.pytorch_engine;
+    requires fourm.torchscript;
 
     exports fourm.core.model;
 

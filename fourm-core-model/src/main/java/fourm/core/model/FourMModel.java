@@ -42,6 +42,13 @@ public final class FourMModel implements AutoCloseable {
     private final NDManager manager;
     private final ParameterStore params;
     private final float scale;
+    /**
+     * Whether passes without gradients run each block stack as one compiled TorchScript call on the PyTorch engine
+     * (system property {@code fourm.model.compiled}, default true; false runs them as DJL operations).
+     */
+    static final boolean COMPILED = Boolean.parseBoolean(System.getProperty("fourm.model.compiled", "true"));
+    private volatile boolean compiledStacks = COMPILED;
+    private final java.util.Map<String, AutoCloseable> compiled = new java.util.HashMap<>();
 
     FourMModel(FourMConfig config, NDManager manager, ParameterStore params) {
         this.config = config;
@@ -154,9 +161,44 @@ public final class FourMModel implements AutoCloseable {
         return manager.newSubManager();
     }
 
-    /** Frees the parameters and every sub-manager still open. */
+    /** Runs passes without gradients as compiled stacks ({@link CompiledStack}) or as DJL operations (for tests). */
+    void compiledStacks(boolean on) {
+        compiledStacks = on;
+    }
+
+    /**
+     * The compiled program stored under {@code key} (its source, for example), made by {@code make} in a sub-manager of
+     * the model's manager on first use and kept until the model is closed.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T extends AutoCloseable> T compiled(String key, java.util.function.Function<NDManager, T> make) {
+        AutoCloseable found = compiled.get(key);
+        if (found == null) {
+            NDManager m = manager.newSubManager();
+            try {
+                found = make.apply(m);
+            } catch (RuntimeException | Error e) {
+                m.close();
+                throw e;
+            }
+            compiled.put(key, found);
+        }
+        return (T) found;
+    }
+
+    /** Frees the parameters, the compiled programs and every sub-manager still open. */
     @Override
     public void close() {
+        synchronized (this) {
+            for (AutoCloseable c : compiled.values()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot free a compiled program of the model", e);
+                }
+            }
+            compiled.clear();
+        }
         manager.close();
     }
 
@@ -420,14 +462,18 @@ public final class FourMModel implements AutoCloseable {
         // without a padded slot the bias is all zeros: adding it changes no score, so it is left out
         NDArray bias = anyPadding(in.modIds()) ? Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()))
                 : null;
-        for (int i = 0; i < config.encoderDepth(); i++) {
-            String pre = "encoder." + i + ".";
-            x = scoped(x, h -> {
-                NDArray y = h.add(selfAttention(norm(h, pre + "norm1"), pre + "attn.", bias));
-                return y.add(mlp(norm(y, pre + "norm2"), pre + "mlp."));
-            });
+        NDArray out = compiledStacks && !GradMode.recording()
+                ? CompiledStack.encoder(this, x, bias, Layers.scalar(x, scale)) : null;
+        if (out == null) {
+            for (int i = 0; i < config.encoderDepth(); i++) {
+                String pre = "encoder." + i + ".";
+                x = scoped(x, h -> {
+                    NDArray y = h.add(selfAttention(norm(h, pre + "norm1"), pre + "attn.", bias));
+                    return y.add(mlp(norm(y, pre + "norm2"), pre + "mlp."));
+                });
+            }
+            out = norm(x, "encoder_norm");
         }
-        NDArray out = norm(x, "encoder_norm");
         NDArray context = Layers.linear(out, p("decoder_proj_context.weight"), p("decoder_proj_context.bias"))
                 .add(in.emb());
         return new EncoderOutput(in, out, context, config.decoderDepth());
@@ -680,6 +726,19 @@ public final class FourMModel implements AutoCloseable {
     public NDArray decode(EncoderOutput enc, NDArray tokens, NDArray emb, NDArray selfAttentionMask) {
         NDArray x = tokens.add(emb);
         NDArray sa = selfAttentionMask == null ? null : Layers.maskBias(selfAttentionMask.expandDims(1));
+        if (compiledStacks && !GradMode.recording()) {
+            boolean missing = false;
+            for (int i = 0; i < config.decoderDepth(); i++) {
+                missing |= enc.cachedKeys(i) == null;
+            }
+            if (missing) {
+                crossKeysAndValues(enc);
+            }
+            NDArray out = CompiledStack.decoder(this, x, sa, enc, enc.crossBias(), Layers.scalar(x, scale));
+            if (out != null) {
+                return out;
+            }
+        }
         for (int i = 0; i < config.decoderDepth(); i++) {
             String pre = "decoder." + i + ".";
             int block = i;

@@ -29,6 +29,11 @@ public final class IncrementalDecoder implements AutoCloseable {
     private static final NDIndex Q = new NDIndex(":, 0");
     private static final NDIndex K = new NDIndex(":, 1");
     private static final NDIndex V = new NDIndex(":, 2");
+    /**
+     * Whether steps run as one compiled TorchScript call on the PyTorch engine (system property
+     * {@code fourm.decoder.compiled}, default true; false runs them as DJL operations).
+     */
+    private static final boolean COMPILED = Boolean.parseBoolean(System.getProperty("fourm.decoder.compiled", "true"));
 
     private final FourMModel model;
     private final FourMConfig config;
@@ -47,6 +52,7 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final NDArray finalNormWeight;
     private final NDArray finalNormBias;
     private final Prepared[] prepared;
+    private final CompiledDecoderStep compiled;
     private int length;
 
     /** One decoder block's tensors, looked up once. */
@@ -83,7 +89,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                             NDArray fc13B) {
     }
 
-    private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity) {
+    private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity, boolean compile) {
         this.model = model;
         this.config = model.config();
         this.enc = enc;
@@ -116,10 +122,28 @@ public final class IncrementalDecoder implements AutoCloseable {
                 crossKeys(i);
                 prepared[i] = prepare(blocks[i]);
             }
+            this.compiled = compile ? compiledStep() : null;
         } catch (RuntimeException e) {
             cache.close();
             throw e;
         }
+    }
+
+    /** The step as one TorchScript call over this decoder's prepared weights, or null on another engine. */
+    private CompiledDecoderStep compiledStep() {
+        java.util.List<CompiledDecoderStep.BlockWeights> ws = new java.util.ArrayList<>();
+        boolean gelu = config.mlp() == MlpKind.GELU;
+        for (int i = 0; i < blocks.length; i++) {
+            Block w = blocks[i];
+            Prepared p = prepared[i];
+            ws.add(new CompiledDecoderStep.BlockWeights(w.norm1W(), w.norm1B(), p.qkvW(), p.qkvB(), w.qNormW(),
+                    w.qNormB(), w.kNormW(), w.kNormB(), w.projW(), w.projB(), w.queryNormW(), w.queryNormB(),
+                    p.crossQW(), p.crossQB(), w.crossQNormW(), w.crossQNormB(), w.crossProjW(), w.crossProjB(),
+                    w.norm2W(), w.norm2B(), gelu ? w.fc1W() : p.fc13W(), gelu ? w.fc1B() : p.fc13B(), w.fc2W(),
+                    w.fc2B()));
+        }
+        return CompiledDecoderStep.open(model, cache, batch, capacity, ws, finalNormWeight, finalNormBias,
+                crossKeysT, crossValues, crossMasked ? enc.crossMask() : null, scale, scaleFolded);
     }
 
     /**
@@ -128,10 +152,20 @@ public final class IncrementalDecoder implements AutoCloseable {
      * @throws IllegalArgumentException if the capacity is below 1
      */
     public static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity) {
+        return start(model, enc, capacity, COMPILED);
+    }
+
+    /** As {@link #start(FourMModel, EncoderOutput, int)}, with the step compiled or as engine operations. */
+    static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity, boolean compiled) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        return new IncrementalDecoder(model, enc, capacity);
+        return new IncrementalDecoder(model, enc, capacity, compiled);
+    }
+
+    /** True when this decoder's steps run as one compiled TorchScript call ({@link CompiledDecoderStep}). */
+    public boolean isCompiled() {
+        return compiled != null;
     }
 
     /** Tokens decoded so far. */
@@ -151,6 +185,11 @@ public final class IncrementalDecoder implements AutoCloseable {
     public NDArray step(NDManager m, NDArray tokens, NDArray emb) {
         if (length == capacity) {
             throw new IllegalStateException("the key-value cache is full (" + capacity + " tokens)");
+        }
+        if (compiled != null) {
+            NDArray out = compiled.step(m, tokens, emb, length);
+            length++;
+            return out;
         }
         int heads = config.numHeads();
         int hd = config.headDim();
@@ -316,6 +355,9 @@ public final class IncrementalDecoder implements AutoCloseable {
     /** Frees the key-value buffers. */
     @Override
     public void close() {
+        if (compiled != null) {
+            compiled.close();
+        }
         cache.close();
     }
 }

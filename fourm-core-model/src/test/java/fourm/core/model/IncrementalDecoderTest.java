@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The key-value cached decoder equals the full decoder's last row over the whole prefix (causal mask), for every block
@@ -56,9 +55,15 @@ class IncrementalDecoderTest {
         return new MaskedBatch(mods);
     }
 
-    @ParameterizedTest
-    @EnumSource(Family.class)
-    void eachStepEqualsTheLastRowOfTheFullDecoder(Family family) {
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> families() {
+        return java.util.Arrays.stream(Family.values()).flatMap(f -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(f, true),
+                org.junit.jupiter.params.provider.Arguments.of(f, false)));
+    }
+
+    @ParameterizedTest(name = "{0}, compiled {1}")
+    @org.junit.jupiter.params.provider.MethodSource("families")
+    void eachStepEqualsTheLastRowOfTheFullDecoder(Family family, boolean compiled) {
         try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
             MaskedBatch b = batch();
             EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
@@ -71,7 +76,8 @@ class IncrementalDecoderTest {
                     ids[s][j] = 1 + rng.nextInt(29);
                 }
             }
-            try (IncrementalDecoder dec = IncrementalDecoder.start(model, eo, steps)) {
+            try (IncrementalDecoder dec = IncrementalDecoder.start(model, eo, steps, compiled)) {
+                assertThat(dec.isCompiled()).isEqualTo(compiled);
                 for (int n = 1; n <= steps; n++) {
                     long[] pos = new long[2 * n];
                     long[] tok = new long[2 * n];
@@ -116,6 +122,45 @@ class IncrementalDecoderTest {
                         .withMessageContaining("full");
             }
         }
+    }
+
+    /**
+     * The encoder and decoder stacks compiled to one TorchScript call each give the same floats as the same operations
+     * called one by one (padded encoder slots, a causal decoder mask, every block family).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Family.class)
+    void compiledStacksEqualTheOperations(Family family) {
+        float[][] out = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+                model.compiledStacks(run == 0);
+                MaskedBatch b = batch();
+                EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+                int n = 5;
+                long[] pos = new long[2 * n];
+                long[] tok = new long[2 * n];
+                boolean[] causal = new boolean[2 * n * n];
+                for (int s = 0; s < 2; s++) {
+                    for (int j = 0; j < n; j++) {
+                        pos[s * n + j] = j;
+                        tok[s * n + j] = 1 + (7 * j + s) % 29;
+                        for (int i = 0; i < n; i++) {
+                            causal[(s * n + i) * n + j] = j > i;
+                        }
+                    }
+                }
+                DecoderQuery q = model.decoderQuery(m, "seq", 2, pos, tok);
+                NDArray dec = model.decode(eo, q.tokens(), q.emb(),
+                        m.create(causal, new ai.djl.ndarray.types.Shape(2, n, n)));
+                float[] e = eo.output().toFloatArray();
+                float[] d = dec.toFloatArray();
+                out[run] = new float[e.length + d.length];
+                System.arraycopy(e, 0, out[run], 0, e.length);
+                System.arraycopy(d, 0, out[run], e.length, d.length);
+            }
+        }
+        assertThat(out[0]).as("%s: compiled stacks against DJL operations", family).containsExactly(out[1]);
     }
 
     @Test

@@ -1,0 +1,219 @@
+package fourm.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import fourm.torchscript.TorchScriptArchive;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One {@link IncrementalDecoder} step as a single TorchScript method: every decoder block, the key-value cache writes and
+ * {@code decoder_norm} run inside libtorch in one call from Java, instead of about 25 engine calls per block (each a
+ * JNI crossing with its own Java-side bookkeeping), which at batch 1 cost more than the arithmetic.
+ *
+ * <p>The method is written in TorchScript for one model configuration (width, heads, which biases, QK norm, GELU or
+ * gated SiLU, whether the attention scale is folded into the query weights, whether cross-attention is masked) and
+ * performs the same libtorch operations, in the same order, as the step of {@link IncrementalDecoder} written with
+ * DJL operations ({@code linear}, {@code layer_norm}, {@code matmul}, {@code softmax}, {@code sigmoid} times the input
+ * for SiLU, exact GELU). The only difference is where the self-attention keys and values live: here in buffers of the
+ * decoder's full capacity, written in place at each step's position and read through views of the first
+ * {@code length} positions, so a step copies one key and one value instead of concatenating the whole cache.
+ *
+ * <p>A module is compiled once per model and configuration ({@link FourMModel#compiled}); each decoder holds its
+ * weight list and cache buffers as TorchScript values. Gradients are off inside the call (inference only).
+ */
+final class CompiledDecoderStep implements AutoCloseable {
+    private static final int THREADS = Integer.getInteger("fourm.decoder.threads", 0);
+    private final PtSymbolBlock module;
+    private final IValue weights;
+    private final IValue keysT;
+    private final IValue values;
+    private final IValue crossKeysT;
+    private final IValue crossValues;
+    private final IValue eps;
+
+    private CompiledDecoderStep(PtSymbolBlock module, List<PtNDArray> weights, PtNDArray[] keysT, PtNDArray[] values,
+                                PtNDArray[] crossKeysT, PtNDArray[] crossValues) {
+        this.module = module;
+        this.weights = IValue.listFrom(weights.toArray(new PtNDArray[0]));
+        this.keysT = IValue.listFrom(keysT);
+        this.values = IValue.listFrom(values);
+        this.crossKeysT = IValue.listFrom(crossKeysT);
+        this.crossValues = IValue.listFrom(crossValues);
+        this.eps = IValue.from((double) FourMConfig.LAYER_NORM_EPS);
+    }
+
+    /** TorchScript source being written, and the list of tensors its {@code w[i]} refer to. */
+    static final class Source {
+        private final StringBuilder code = new StringBuilder();
+        private final List<PtNDArray> weights = new ArrayList<>();
+
+        /** {@code w[i]} for a new entry, or {@code None} for an absent (bias) tensor. */
+        String ref(NDArray a) {
+            if (a == null) {
+                return "None";
+            }
+            weights.add((PtNDArray) a);
+            return "w[" + (weights.size() - 1) + "]";
+        }
+
+        String code() {
+            return code.toString();
+        }
+
+        List<PtNDArray> weights() {
+            return weights;
+        }
+
+        void line(String format, Object... args) {
+            code.append("  ").append(String.format(Locale.ROOT, format, args)).append('\n');
+        }
+    }
+
+    /**
+     * The compiled step for {@code decoder}'s configuration and weights, or null where it cannot run (another engine
+     * than PyTorch).
+     *
+     * @param cap the cache capacity: buffers [B, H, Dh, cap] (keys, transposed) and [B, H, cap, Dh] (values) are made in
+     *            {@code cache}
+     */
+    static CompiledDecoderStep open(FourMModel model, NDManager cache, long batch, int cap, List<BlockWeights> blocks,
+                                    NDArray finalNormW, NDArray finalNormB, NDArray[] crossKeysT,
+                                    NDArray[] crossValues, NDArray crossMask, NDArray scale, boolean scaleFolded) {
+        if (!(cache instanceof PtNDManager)) {
+            return null;
+        }
+        FourMConfig c = model.config();
+        int d = c.dim();
+        int heads = c.numHeads();
+        int hd = c.headDim();
+        Source s = new Source();
+        s.line("x = torch.add(tokens, emb)");
+        s.line("n = pos + 1");
+        s.line("b = x.size(0)");
+        String scaleRef = scaleFolded ? null : s.ref(scale);
+        String maskRef = crossMask == null ? null : s.ref(crossMask);
+        for (int i = 0; i < blocks.size(); i++) {
+            BlockWeights w = blocks.get(i);
+            s.line("# block %d", i);
+            s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(w.norm1W()), s.ref(w.norm1B()));
+            s.line("qkv = torch.reshape(torch.linear(h, %s, %s), [b, 3, %d, 1, %d])", s.ref(w.qkvW()),
+                    s.ref(w.qkvB()), heads, hd);
+            s.line("q = qkv.select(1, 0)");
+            s.line("k = qkv.select(1, 1)");
+            s.line("v = qkv.select(1, 2)");
+            if (c.qkNorm()) {
+                s.line("q = torch.layer_norm(q, [%d], %s, %s, eps)", hd, s.ref(w.qNormW()), s.ref(w.qNormB()));
+                s.line("k = torch.layer_norm(k, [%d], %s, %s, eps)", hd, s.ref(w.kNormW()), s.ref(w.kNormB()));
+            }
+            s.line("kc[%d].select(3, pos).copy_(torch.reshape(k, [b, %d, %d]))", i, heads, hd);
+            s.line("vc[%d].select(2, pos).copy_(torch.reshape(v, [b, %d, %d]))", i, heads, hd);
+            s.line("a = torch.matmul(q, kc[%d].narrow(3, 0, n))", i);
+            if (scaleRef != null) {
+                s.line("a = torch.mul(a, %s)", scaleRef);
+            }
+            s.line("o = torch.reshape(torch.matmul(torch.softmax(a, -1), vc[%d].narrow(2, 0, n)), [b, 1, %d])", i, d);
+            s.line("x = torch.add(x, torch.linear(o, %s, %s))", s.ref(w.projW()), s.ref(w.projB()));
+            s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(w.queryNormW()), s.ref(w.queryNormB()));
+            s.line("cq = torch.reshape(torch.linear(h, %s, %s), [b, %d, 1, %d])", s.ref(w.crossQW()),
+                    s.ref(w.crossQB()), heads, hd);
+            if (c.qkNorm()) {
+                s.line("cq = torch.layer_norm(cq, [%d], %s, %s, eps)", hd, s.ref(w.crossQNormW()),
+                        s.ref(w.crossQNormB()));
+            }
+            s.line("a = torch.matmul(cq, ck[%d])", i);
+            if (scaleRef != null) {
+                s.line("a = torch.mul(a, %s)", scaleRef);
+            }
+            if (maskRef != null) {
+                s.line("a = torch.masked_fill(a, %s, -3.4028234663852886e+38)", maskRef);
+            }
+            s.line("o = torch.reshape(torch.matmul(torch.softmax(a, -1), cv[%d]), [b, 1, %d])", i, d);
+            s.line("x = torch.add(x, torch.linear(o, %s, %s))", s.ref(w.crossProjW()), s.ref(w.crossProjB()));
+            s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(w.norm2W()), s.ref(w.norm2B()));
+            if (c.mlp() == MlpKind.GELU) {
+                s.line("g = torch.gelu(torch.linear(h, %s, %s))", s.ref(w.fc1W()), s.ref(w.fc1B()));
+            } else {
+                s.line("gu = torch.chunk(torch.linear(h, %s, %s), 2, 2)", s.ref(w.fc1W()), s.ref(w.fc1B()));
+                s.line("g = torch.mul(torch.mul(gu[0], torch.sigmoid(gu[0])), gu[1])");
+            }
+            s.line("x = torch.add(x, torch.linear(g, %s, %s))", s.ref(w.fc2W()), s.ref(w.fc2B()));
+        }
+        s.line("return torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(finalNormW), s.ref(finalNormB));
+        String source = "def step(self, tokens: Tensor, emb: Tensor, pos: int, eps: float, w: List[Tensor], "
+                + "kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], cv: List[Tensor]) -> Tensor:\n" + s.code;
+        PtSymbolBlock module = model.compiled("decoder-step\n" + source, m -> load(m, source));
+        int depth = blocks.size();
+        PtNDArray[] kc = new PtNDArray[depth];
+        PtNDArray[] vc = new PtNDArray[depth];
+        PtNDArray[] ck = new PtNDArray[depth];
+        PtNDArray[] cv = new PtNDArray[depth];
+        for (int i = 0; i < depth; i++) {
+            kc[i] = (PtNDArray) cache.zeros(new ai.djl.ndarray.types.Shape(batch, heads, hd, cap));
+            vc[i] = (PtNDArray) cache.zeros(new ai.djl.ndarray.types.Shape(batch, heads, cap, hd));
+            ck[i] = (PtNDArray) crossKeysT[i];
+            cv[i] = (PtNDArray) crossValues[i];
+        }
+        return new CompiledDecoderStep(module, s.weights, kc, vc, ck, cv);
+    }
+
+    static PtSymbolBlock load(NDManager m, String source) {
+        try {
+            byte[] bytes = TorchScriptArchive.module("DecoderStep").method(source)
+                    .method("def forward(self, x: Tensor) -> Tensor:\n  return x\n").bytes();
+            return JniUtils.loadModule((PtNDManager) m, new ByteArrayInputStream(bytes), false, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the decoder step's TorchScript module", e);
+        }
+    }
+
+    /** Runs the step at cache position {@code pos}; the result [B, 1, D] is owned by {@code m}. */
+    NDArray step(NDManager m, NDArray tokens, NDArray emb, int pos) {
+        IValue t = IValue.from((PtNDArray) tokens);
+        IValue e = IValue.from((PtNDArray) emb);
+        IValue p = IValue.from((long) pos);
+        int before = THREADS > 0 ? JniUtils.getNumThreads() : 0;
+        if (THREADS > 0) {
+            JniUtils.setNumThreads(THREADS);
+        }
+        try (IValue out = IValueUtils.runMethod(module, "step", t, e, p, eps, weights, keysT, values, crossKeysT,
+                crossValues)) {
+            return out.toTensor((PtNDManager) m);
+        } finally {
+            if (THREADS > 0) {
+                JniUtils.setNumThreads(before);
+            }
+            t.close();
+            e.close();
+            p.close();
+        }
+    }
+
+    /** Frees the TorchScript values (the tensors belong to the decoder's cache manager and the model). */
+    @Override
+    public void close() {
+        weights.close();
+        keysT.close();
+        values.close();
+        crossKeysT.close();
+        crossValues.close();
+        eps.close();
+    }
+
+    /** The tensors of one decoder block a step reads (fc1 is the stacked fc1 and fc3 of a gated MLP). */
+    record BlockWeights(NDArray norm1W, NDArray norm1B, NDArray qkvW, NDArray qkvB, NDArray qNormW, NDArray qNormB,
+                        NDArray kNormW, NDArray kNormB, NDArray projW, NDArray projB, NDArray queryNormW,
+                        NDArray queryNormB, NDArray crossQW, NDArray crossQB, NDArray crossQNormW,
+                        NDArray crossQNormB, NDArray crossProjW, NDArray crossProjB, NDArray norm2W, NDArray norm2B,
+                        NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B) {
+    }
+}

@@ -14,12 +14,20 @@ import java.util.SplittableRandom;
  * once per row.
  *
  * <p>Each row is sampled with the caller's seeded {@link SplittableRandom} (one {@code nextDouble} per row, in row
- * order), so the same seed gives the same tokens. Large batches of rows (parallel decoding of a grid: R x V above
- * {@value #HOST_LIMIT}) are filtered and normalised with NDArray operations and only the probabilities are copied
- * out; small ones (autoregressive decoding: one row per sample) copy the logits out and filter on the host, in double
- * precision, where a top-p nucleus is found by selection in O(V) instead of a full sort: with one row of 30000
- * logits the engine's sort alone costs more than the whole host path. Both paths keep the same tokens (a test checks
- * it).
+ * order, all drawn before any row is sampled), so the same seed gives the same tokens. Every row follows one rule:
+ * the first index whose cumulative weight, summed in double in index order, exceeds {@code u * sum}.
+ *
+ * <p>Small batches of rows (autoregressive decoding: one row per sample, R x V up to {@value #HOST_LIMIT}) copy the
+ * logits out and filter on the host, in double precision, where a top-p nucleus is found by selection in O(V) instead
+ * of a full sort: with one row of 30000 logits the engine's sort alone costs more than the whole host path. Large
+ * batches of rows (parallel decoding of a grid, such as ROAR or MaskGIT over 196 positions with an 8192-token
+ * vocabulary) stay on the engine, in chunks of rows: NDArray operations filter and normalise, libtorch's cumulative
+ * sum locates each row's draw, and only about {@code 2 sqrt(V)} cumulative sums, the id and its probability are
+ * copied out per row, not the V probabilities. The engine's float32 cumulative sums bound the host rule's double
+ * ones, so the ids and probabilities are exactly those of the rule applied on the host to the same probabilities; the
+ * rare row whose target falls within a few float32 ulps of a cumulative sum is copied out and drawn by the rule
+ * itself (see
+ * {@code drawOnEngine}). The two paths keep the same tokens (a test checks it).
  *
  * <p>Shape legend: R rows (one per token to sample), V vocabulary.
  */
@@ -30,6 +38,14 @@ public final class Sampling {
     public static final int HOST_LIMIT = 1 << 20;
     /** Rows x vocabulary from which rows are sampled on several threads. */
     private static final long PARALLEL_WORK = 1 << 16;
+    /**
+     * Rows x vocabulary the engine path processes at a time: its arrays (4 MB of float32) stay well under the size
+     * from which the C allocator maps fresh pages for every allocation (at most 32 MB), whose first touch costs more
+     * than the sampling itself: at [1568, 8192] one chunk of the whole batch was several times slower.
+     */
+    private static final int ENGINE_CHUNK = 1 << 20;
+    /** Rows the engine path left to the host rule (near a boundary, no mass or NaN), for tests. */
+    static final java.util.concurrent.atomic.LongAdder HOST_RESOLVED_ROWS = new java.util.concurrent.atomic.LongAdder();
 
     private Sampling() {
     }
@@ -136,22 +152,137 @@ public final class Sampling {
             });
             return new Samples(ids, chosen);
         }
+        int chunk = Math.max(1, ENGINE_CHUNK / vocab);
+        for (int from = 0; from < rows; from += chunk) {
+            int to = Math.min(rows, from + chunk);
+            try (NDManager part = logits.getManager().newSubManager()) {
+                NDArray slice = logits.get(from + ":" + to);
+                slice.attach(part);
+                Samples s = drawOnEngine(probabilities(slice, temperature, topK, topP), u, from);
+                System.arraycopy(s.ids(), 0, ids, from, to - from);
+                System.arraycopy(s.probs(), 0, chosen, from, to - from);
+            }
+        }
+        return new Samples(ids, chosen);
+    }
+
+    /**
+     * The distribution the engine path samples: {@code softmax(filter(logits) / T)} in float32.
+     *
+     * @param logits [R, V]
+     * @return [R, V] float32, in the manager of {@code logits}
+     */
+    static NDArray probabilities(NDArray logits, double temperature, TopK topK, double topP) {
         NDArray filtered = filter(logits, topK, topP);
         // x / 1 is x: at temperature 1 the division (a pass over every logit) is left out
         NDArray probs = (temperature == 1.0 ? filtered : filtered.div((float) temperature)).softmax(-1);
-        float[] p = probs.toType(DataType.FLOAT32, false).toFloatArray();
-        forEachRow(rows, vocab, r -> {
-            double[] w = new double[vocab];
-            double sum = 0;
-            for (int v = 0; v < vocab; v++) {
-                w[v] = p[r * vocab + v];
-                sum += w[v];
+        return probs.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * Draws one id per row of {@code probs}, mostly on the engine, copying out about {@code 2 sqrt(V)} values per row
+     * instead of V; the ids and probabilities are those of the host rule ({@link #draw}) on the same probabilities.
+     *
+     * <p>The host rule takes the first index whose cumulative weight, summed in double in index order, exceeds
+     * {@code u * sum} (the row's double sum, in the same order). libtorch's CPU {@code cumsum} of float32 accumulates
+     * each row in double in index order and stores every partial sum rounded to float32 (a test checks it bit for
+     * bit), so the engine's cumulative sums {@code c} are the host's rounded to nearest, and the last one bounds the
+     * host's sum. From these bounds each row gets two float32 thresholds: a column with {@code c <= lower} is certainly
+     * not over the host's target, a column with {@code c > upper} certainly is. As {@code c} never decreases, the pick
+     * is the first column with {@code c > upper} when the column before it has {@code c <= lower}; it is found by
+     * copying out {@code c} at the end of each of about {@code sqrt(V)} blocks, then the block holding the crossing.
+     * Any other row (a target within a few float32 ulps of a cumulative sum, a row without mass or with a NaN) is
+     * copied out and drawn by the host rule itself.
+     *
+     * @param probs [R, V] float32 probabilities
+     * @param u     the uniform draws in [0, 1); row r uses {@code u[from + r]}
+     * @param from  the index of the first row of {@code probs} in {@code u} (and in error messages)
+     */
+    static Samples drawOnEngine(NDArray probs, double[] u, int from) {
+        NDManager m = probs.getManager();
+        int rows = (int) probs.getShape().get(0);
+        int vocab = (int) probs.getShape().get(1);
+        int block = (int) Math.ceil(Math.sqrt(vocab));
+        int blocks = (vocab + block - 1) / block;
+        NDArray cum = probs.cumSum(1);
+        // the cumulative sum at the end of every block (the last one is the row's sum)
+        long[] ends = new long[rows * blocks];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < blocks; j++) {
+                ends[r * blocks + j] = Math.min((j + 1L) * block, vocab) - 1;
             }
-            int pick = draw(w, 0, vocab, sum, u[r], r);
-            ids[r] = pick;
-            chosen[r] = p[r * vocab + pick];
-        });
-        return new Samples(ids, chosen);
+        }
+        float[] atEnds = cum.gather(m.create(ends, new Shape(rows, blocks)), 1).toFloatArray();
+        float[] lower = new float[rows];
+        float[] upper = new float[rows];
+        int[] crossing = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            crossing[r] = -1;
+            float s = atEnds[r * blocks + blocks - 1];
+            if (!(s > 0) || Float.isInfinite(s)) {
+                continue;
+            }
+            // the host's sum lies between the midpoints of s and its float neighbours (exact in double); the
+            // products are rounded to nearest, which keeps the order, so tLo <= target <= tHi
+            double tLo = u[from + r] * ((s + (double) Math.nextDown(s)) / 2);
+            double tHi = u[from + r] * ((s + (double) Math.nextUp(s)) / 2);
+            // c <= lower = nextDown(g), g = tLo rounded down: the host's partial sum is at most the midpoint above c,
+            // below g, so at most tLo, so not over the target
+            float g = (float) tLo;
+            lower[r] = Math.nextDown(g > tLo ? Math.nextDown(g) : g);
+            // c > upper = tHi rounded up: the host's partial sum is at least the midpoint below c, above upper, so
+            // over tHi, so over the target
+            float k = (float) tHi;
+            upper[r] = k < tHi ? Math.nextUp(k) : k;
+            for (int j = 0; j < blocks; j++) {
+                if (atEnds[r * blocks + j] > upper[r]) {
+                    crossing[r] = j;
+                    break;
+                }
+            }
+        }
+        // the cumulative sums in the block of the crossing
+        long[] inBlock = new long[rows * block];
+        for (int r = 0; r < rows; r++) {
+            long start = Math.max(crossing[r], 0) * (long) block;
+            for (int i = 0; i < block; i++) {
+                inBlock[r * block + i] = Math.min(start + i, vocab - 1);
+            }
+        }
+        float[] atBlock = cum.gather(m.create(inBlock, new Shape(rows, block)), 1).toFloatArray();
+        long[] pick = new long[rows];
+        boolean[] onHost = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+            int j = crossing[r];
+            if (j < 0) {
+                onHost[r] = true;
+                continue;
+            }
+            int i = 0;
+            while (!(atBlock[r * block + i] > upper[r])) {
+                i++;
+            }
+            float previous = i > 0 ? atBlock[r * block + i - 1] : j > 0 ? atEnds[r * blocks + j - 1] : 0f;
+            // the first column over upper; the one before it (if any) must be certainly not over the target
+            pick[r] = (long) j * block + i;
+            onHost[r] = pick[r] > 0 && !(previous <= lower[r]);
+        }
+        float[] chosen = probs.gather(m.create(pick, new Shape(rows, 1)), 1).toFloatArray();
+        for (int r = 0; r < rows; r++) {
+            if (onHost[r]) {
+                float[] p = probs.get(r).toFloatArray();
+                double[] w = new double[vocab];
+                double sum = 0;
+                for (int v = 0; v < vocab; v++) {
+                    w[v] = p[v];
+                    sum += w[v];
+                }
+                pick[r] = draw(w, 0, vocab, sum, u[from + r], from + r);
+                chosen[r] = p[(int) pick[r]];
+                HOST_RESOLVED_ROWS.increment();
+            }
+        }
+        return new Samples(pick, chosen);
     }
 
     /**
@@ -185,10 +316,14 @@ public final class Sampling {
             }
         }
         if (pick < 0) {
-            throw new IllegalStateException("row " + row + " of the sampling distribution has no mass (logits not"
-                    + " finite?)");
+            throw noMass(row);
         }
         return pick;
+    }
+
+    private static IllegalStateException noMass(int row) {
+        return new IllegalStateException("row " + row + " of the sampling distribution has no mass (logits not"
+                + " finite?)");
     }
 
     /**

@@ -1,9 +1,11 @@
 package fourm.core.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -122,6 +124,170 @@ class SamplingTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The engine path's former rule, kept as the reference: copy the probabilities out, sum each row in double in
+     * index order, take the first index whose cumulative weight exceeds {@code u * sum} (skipping zero weights), or
+     * the last positive one if none does.
+     */
+    private static Sampling.Samples referenceDraw(float[] p, int rows, int vocab, double[] u) {
+        long[] ids = new long[rows];
+        float[] chosen = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double[] w = new double[vocab];
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                w[v] = p[r * vocab + v];
+                sum += w[v];
+            }
+            double target = u[r] * sum;
+            double acc = 0;
+            int pick = -1;
+            for (int v = 0; v < vocab; v++) {
+                if (w[v] > 0) {
+                    acc += w[v];
+                    pick = v;
+                    if (acc > target) {
+                        break;
+                    }
+                }
+            }
+            if (pick < 0) {
+                throw new IllegalStateException("row " + r + " has no mass");
+            }
+            ids[r] = pick;
+            chosen[r] = p[r * vocab + pick];
+        }
+        return new Sampling.Samples(ids, chosen);
+    }
+
+    private static double[] draws(long seed, int rows) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] u = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            u[r] = rng.nextDouble();
+        }
+        return u;
+    }
+
+    @Test
+    void theEnginePathDrawsTheSameIdsAndProbabilitiesAsTheSequentialJavaRule() {
+        record Case(int rows, int vocab, double temperature, TopK topK, double topP) {
+        }
+        Case[] cases = {
+            new Case(196, 8192, 1.0, TopK.NONE, 0),
+            new Case(196, 8192, 0.7, TopK.count(100), 0),
+            new Case(196, 8192, 1.3, TopK.NONE, 0.8),
+            new Case(3, 50, 1.0, TopK.NONE, 0),
+            new Case(3, 50, 0.5, TopK.fraction(0.5), 0.9),
+            new Case(300, 4000, 0.8, TopK.count(500), 0.9),
+        };
+        int compared = 0;
+        long engineRows = 0;
+        long hostBefore = Sampling.HOST_RESOLVED_ROWS.sum();
+        for (Case c : cases) {
+            for (long seed : new long[] {1, 2, 3}) {
+                SplittableRandom gen = new SplittableRandom(seed * 1000 + c.rows());
+                float[] l = new float[c.rows() * c.vocab()];
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = (float) (gen.nextGaussian() * 3);
+                    if (c.vocab() == 4000) {
+                        // many ties: top-k and top-p must break them as on the whole batch (rows run in chunks)
+                        l[i] = Math.round(l[i] * 2) / 2f;
+                    }
+                }
+                // a very peaked row: one probability is 1 within float precision
+                l[c.vocab() + 7] = 200f;
+                try (NDManager m = NDManager.newBaseManager()) {
+                    NDArray logits = m.create(l, new Shape(c.rows(), c.vocab()));
+                    float[] p = Sampling.probabilities(logits, c.temperature(), c.topK(), c.topP()).toFloatArray();
+                    Sampling.Samples expected = referenceDraw(p, c.rows(), c.vocab(), draws(seed, c.rows()));
+                    Sampling.Samples actual = Sampling.sample(logits, c.temperature(), c.topK(), c.topP(),
+                            new SplittableRandom(seed), false);
+                    assertThat(actual.ids()).as("%s, seed %d", c, seed).containsExactly(expected.ids());
+                    assertThat(actual.probs()).as("%s, seed %d", c, seed).containsExactly(expected.probs());
+                    assertThat(actual.ids()[1]).isEqualTo(7);
+                    assertThat(actual.probs()[1]).isEqualTo(1f);
+                    compared++;
+                    engineRows += c.rows();
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(18);
+        // nearly every row is decided on the engine, not copied out
+        assertThat(Sampling.HOST_RESOLVED_ROWS.sum() - hostBefore).isLessThan(engineRows / 100);
+    }
+
+    @Test
+    void theEngineDrawFollowsTheJavaRuleAtBoundariesZerosAndNaN() {
+        float[] p = {
+            0.25f, 0.25f, 0.5f, 0f, 0f,          // u * sum lands exactly on a cumulative sum: the next index is taken
+            0.25f, 0.25f, 0.5f, 0f, 0f,
+            0f, 0f, 0.3f, 0f, 0.7f,              // leading zeros and u = 0: the first positive weight
+            0f, 0.6f, 0f, 0.4f, 0f,              // u just below 1: the last positive weight
+            0.2f, Float.NaN, 0.3f, 0f, 0f,       // a NaN weight: the sum is NaN, nothing exceeds it, the last positive
+            Float.MIN_VALUE, 0f, 1f, 0f, 0f,     // a subnormal weight
+        };
+        double[] u = {0.25, 0.5, 0.0, Math.nextDown(1.0), 0.5, 0.0};
+        Sampling.Samples expected = referenceDraw(p, 6, 5, u);
+        assertThat(expected.ids()).containsExactly(1, 2, 2, 3, 2, 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            long hostBefore = Sampling.HOST_RESOLVED_ROWS.sum();
+            Sampling.Samples actual = Sampling.drawOnEngine(m.create(p, new Shape(6, 5)), u, 0);
+            assertThat(actual.ids()).containsExactly(expected.ids());
+            assertThat(actual.probs()).containsExactly(expected.probs());
+            // targets on a cumulative sum, u = 0 after leading zeros and the NaN row are left to the host rule
+            assertThat(Sampling.HOST_RESOLVED_ROWS.sum() - hostBefore).isGreaterThanOrEqualTo(4);
+            // a row with no mass fails, naming the row
+            float[] q = {0.5f, 0.5f, 0f, 0f};
+            assertThatThrownBy(() -> Sampling.drawOnEngine(m.create(q, new Shape(2, 2)), new double[] {0.3, 0.3}, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("row 1 of the sampling distribution has no mass (logits not finite?)");
+            // so does a row whose logits are all removed, on the engine path as on the host path
+            NDArray allInf = m.full(new Shape(2, 4), Float.NEGATIVE_INFINITY);
+            for (boolean onHost : new boolean[] {true, false}) {
+                assertThatThrownBy(() -> Sampling.sample(allInf, 1.0, TopK.NONE, 0, new SplittableRandom(1), onHost))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("has no mass");
+            }
+        }
+    }
+
+    @Test
+    void libtorchFloatCumSumIsTheSequentialDoubleSumRoundedToFloat() {
+        // the engine draw relies on it: every float32 partial sum is the host loop's double partial sum, rounded
+        int rows = 196;
+        int vocab = 8192;
+        SplittableRandom gen = new SplittableRandom(11);
+        float[] l = new float[rows * vocab];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (float) (gen.nextGaussian() * (i / vocab % 3 == 0 ? 8 : 3));
+            if (i / vocab % 5 == 0 && gen.nextInt(4) == 0) {
+                l[i] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray probs = m.create(l, new Shape(rows, vocab)).softmax(-1);
+            float[] p = probs.toFloatArray();
+            float[] cum = probs.cumSum(1).toFloatArray();
+            int differsFromFloatSum = 0;
+            for (int r = 0; r < rows; r++) {
+                double acc = 0;
+                float inFloat = 0;
+                for (int v = 0; v < vocab; v++) {
+                    acc += p[r * vocab + v];
+                    inFloat += p[r * vocab + v];
+                    if (Float.floatToRawIntBits(cum[r * vocab + v]) != Float.floatToRawIntBits((float) acc)) {
+                        throw new AssertionError("row " + r + ", column " + v + ": cumsum " + cum[r * vocab + v]
+                                + ", sequential double sum rounded " + (float) acc);
+                    }
+                }
+                differsFromFloatSum += inFloat != (float) acc ? 1 : 0;
+            }
+            // the comparison can tell accumulations apart: summing in float gives other row sums
+            assertThat(differsFromFloatSum).isPositive();
         }
     }
 }

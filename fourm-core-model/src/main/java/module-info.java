@@ -4,7 +4,9 @@
  * reference's key names ({@link fourm.core.model.Checkpoints}), FLOP counting, and the engine that creates and loads
  * models ({@link fourm.core.model.ModelEngine}).
  *
- * <p>Depends on fourm-api (modality specifications, token layouts), fourm-core-io (safetensors) and DJL.
+ * <p>Depends on fourm-api (modality specifications, token layouts), fourm-core-io (safetensors), DJL with its PyTorch
+ * engine, and fourm-torchscript: passes without gradients run each block stack, and a cached decode step, as one
+ * TorchScript call.
  */
 module fourm.core.model {
     requires transitive fourm.api;

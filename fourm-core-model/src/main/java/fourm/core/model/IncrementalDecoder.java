@@ -20,6 +20,10 @@ import ai.djl.ndarray.index.NDIndex;
  * weights when that is exact, and the gated MLP's fc1 and fc3 stacked into one weight (one product per step instead of
  * two). {@link #logits} applies an output head to a step's result.
  *
+ * <p>On the PyTorch engine a step runs as one TorchScript call ({@link CompiledDecoderStep}: the same operations, on
+ * one engine thread, with the self-attention cache in buffers of the full capacity written in place); elsewhere, or
+ * with {@code -Dfourm.decoder.compiled=false}, as the DJL operations below.
+ *
  * <p>The cached arrays live in a sub-manager of the encoder context's manager and are freed by {@link #close()} (or
  * with that manager). Each step's temporaries live in the manager the caller passes.
  *

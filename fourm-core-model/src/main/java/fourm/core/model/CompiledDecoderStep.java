@@ -8,12 +8,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import fourm.torchscript.TorchScriptArchive;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One {@link IncrementalDecoder} step as a single TorchScript method: every decoder block, the key-value cache writes and
@@ -60,33 +55,6 @@ final class CompiledDecoderStep implements AutoCloseable {
         this.eps = IValue.from((double) FourMConfig.LAYER_NORM_EPS);
     }
 
-    /** TorchScript source being written, and the list of tensors its {@code w[i]} refer to. */
-    static final class Source {
-        private final StringBuilder code = new StringBuilder();
-        private final List<PtNDArray> weights = new ArrayList<>();
-
-        /** {@code w[i]} for a new entry, or {@code None} for an absent (bias) tensor. */
-        String ref(NDArray a) {
-            if (a == null) {
-                return "None";
-            }
-            weights.add((PtNDArray) a);
-            return "w[" + (weights.size() - 1) + "]";
-        }
-
-        String code() {
-            return code.toString();
-        }
-
-        List<PtNDArray> weights() {
-            return weights;
-        }
-
-        void line(String format, Object... args) {
-            code.append("  ").append(String.format(Locale.ROOT, format, args)).append('\n');
-        }
-    }
-
     /**
      * The compiled step for {@code decoder}'s configuration and weights, or null where it cannot run (another engine
      * than PyTorch).
@@ -104,7 +72,7 @@ final class CompiledDecoderStep implements AutoCloseable {
         int d = c.dim();
         int heads = c.numHeads();
         int hd = c.headDim();
-        Source s = new Source();
+        ScriptSource s = new ScriptSource();
         s.line("x = torch.add(tokens, emb)");
         s.line("n = pos + 1");
         s.line("b = x.size(0)");
@@ -158,8 +126,8 @@ final class CompiledDecoderStep implements AutoCloseable {
         }
         s.line("return torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(finalNormW), s.ref(finalNormB));
         String source = "def step(self, tokens: Tensor, emb: Tensor, pos: int, eps: float, w: List[Tensor], "
-                + "kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], cv: List[Tensor]) -> Tensor:\n" + s.code;
-        PtSymbolBlock module = model.compiled("decoder-step\n" + source, m -> load(m, source));
+                + "kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], cv: List[Tensor]) -> Tensor:\n" + s.code();
+        PtSymbolBlock module = model.compiled("decoder-step\n" + source, m -> ScriptSource.load(m, source));
         int depth = blocks.size();
         PtNDArray[] kc = new PtNDArray[depth];
         PtNDArray[] vc = new PtNDArray[depth];
@@ -171,17 +139,7 @@ final class CompiledDecoderStep implements AutoCloseable {
             ck[i] = (PtNDArray) crossKeysT[i];
             cv[i] = (PtNDArray) crossValues[i];
         }
-        return new CompiledDecoderStep(module, s.weights, kc, vc, ck, cv);
-    }
-
-    static PtSymbolBlock load(NDManager m, String source) {
-        try {
-            byte[] bytes = TorchScriptArchive.module("DecoderStep").method(source)
-                    .method("def forward(self, x: Tensor) -> Tensor:\n  return x\n").bytes();
-            return JniUtils.loadModule((PtNDManager) m, new ByteArrayInputStream(bytes), false, false);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the decoder step's TorchScript module", e);
-        }
+        return new CompiledDecoderStep(module, s.weights(), kc, vc, ck, cv);
     }
 
     /** Runs the step at cache position {@code pos}; the result [B, 1, D] is owned by {@code m}. */

@@ -34,7 +34,7 @@ final class CompiledStack {
         }
         FourMConfig c = model.config();
         ParameterStore p = model.parameters();
-        CompiledDecoderStep.Source s = new CompiledDecoderStep.Source();
+        ScriptSource s = new ScriptSource();
         String scaleRef = s.ref(scale);
         String biasRef = bias == null ? null : s.ref(bias);
         s.line("b = x.size(0)");
@@ -62,7 +62,7 @@ final class CompiledStack {
         }
         FourMConfig c = model.config();
         ParameterStore p = model.parameters();
-        CompiledDecoderStep.Source s = new CompiledDecoderStep.Source();
+        ScriptSource s = new ScriptSource();
         String scaleRef = s.ref(scale);
         String saRef = sa == null ? null : s.ref(sa);
         String crossRef = crossBias == null ? null : s.ref(crossBias);
@@ -97,7 +97,7 @@ final class CompiledStack {
     }
 
     /** {@code x = x + proj(attention(norm(x)))}, as {@code FourMModel.selfAttention}. */
-    private static void selfAttention(CompiledDecoderStep.Source s, FourMConfig c, ParameterStore p, String norm,
+    private static void selfAttention(ScriptSource s, FourMConfig c, ParameterStore p, String norm,
                                       String pre, String scaleRef, String biasRef) {
         s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", c.dim(), s.ref(p.get(norm + ".weight")),
                 s.ref(p.get(norm + ".bias")));
@@ -118,7 +118,7 @@ final class CompiledStack {
     }
 
     /** {@code o} [B, N, D] = softmax((q * scale) k^T + bias) v, as {@link Layers#attendBias}. */
-    private static void attend(CompiledDecoderStep.Source s, FourMConfig c, String q, String k, String v,
+    private static void attend(ScriptSource s, FourMConfig c, String q, String k, String v,
                                String scaleRef, String biasRef) {
         s.line("a = torch.matmul(torch.mul(%s, %s), torch.permute(%s, [0, 1, 3, 2]))", q, scaleRef, k);
         if (biasRef != null) {
@@ -129,7 +129,7 @@ final class CompiledStack {
     }
 
     /** {@code x = x + mlp(norm(x))}, as {@code FourMModel.mlp} without gradients. */
-    private static void mlp(CompiledDecoderStep.Source s, FourMConfig c, ParameterStore p, String norm, String pre) {
+    private static void mlp(ScriptSource s, FourMConfig c, ParameterStore p, String norm, String pre) {
         s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", c.dim(), s.ref(p.get(norm + ".weight")),
                 s.ref(p.get(norm + ".bias")));
         if (c.mlp() == MlpKind.GELU) {
@@ -144,11 +144,11 @@ final class CompiledStack {
                 s.ref(opt(p, pre + "fc2.bias")));
     }
 
-    private static NDArray run(FourMModel model, NDArray x, CompiledDecoderStep.Source s, String name,
+    private static NDArray run(FourMModel model, NDArray x, ScriptSource s, String name,
                                List<PtNDArray> kv) {
         String source = "def " + name + "(self, x: Tensor, eps: float, w: List[Tensor], kv: List[Tensor]) -> Tensor:\n"
                 + s.code();
-        PtSymbolBlock module = model.compiled(source, m -> CompiledDecoderStep.load(m, source));
+        PtSymbolBlock module = model.compiled(source, m -> ScriptSource.load(m, source));
         IValue in = IValue.from((PtNDArray) x);
         IValue eps = IValue.from((double) FourMConfig.LAYER_NORM_EPS);
         IValue w = IValue.listFrom(s.weights().toArray(new PtNDArray[0]));

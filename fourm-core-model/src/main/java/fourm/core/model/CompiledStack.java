@@ -37,8 +37,7 @@ final class CompiledStack {
         ScriptSource s = new ScriptSource();
         String scaleRef = s.ref(scale);
         String biasRef = bias == null ? null : s.ref(bias);
-        s.line("b = x.size(0)");
-        s.line("n = x.size(1)");
+        sizes(s);
         for (int i = 0; i < c.encoderDepth(); i++) {
             String pre = "encoder." + i + ".";
             s.line("# block %d", i);
@@ -69,8 +68,7 @@ final class CompiledStack {
         int heads = c.numHeads();
         int hd = c.headDim();
         List<PtNDArray> kv = new ArrayList<>();
-        s.line("b = x.size(0)");
-        s.line("n = x.size(1)");
+        sizes(s);
         for (int i = 0; i < c.decoderDepth(); i++) {
             String pre = "decoder." + i + ".";
             String ca = pre + "cross_attn.";
@@ -94,6 +92,12 @@ final class CompiledStack {
         s.line("return torch.layer_norm(x, [%d], %s, %s, eps)", c.dim(), s.ref(p.get("decoder_norm.weight")),
                 s.ref(p.get("decoder_norm.bias")));
         return run(model, x, s, "decoder", kv);
+    }
+
+    /** The batch size {@code b} and token count {@code n} of the input, which the reshapes of every block use. */
+    private static void sizes(ScriptSource s) {
+        s.line("b = x.size(0)");
+        s.line("n = x.size(1)");
     }
 
     /** {@code x = x + proj(attention(norm(x)))}, as {@code FourMModel.selfAttention}. */

@@ -55,6 +55,19 @@ class IncrementalDecoderTest {
         return new MaskedBatch(mods);
     }
 
+    /** [batch, n, n] causal self-attention mask, true where query i may not see key j (j > i). */
+    static boolean[] causal(int batch, int n) {
+        boolean[] mask = new boolean[batch * n * n];
+        for (int s = 0; s < batch; s++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    mask[(s * n + i) * n + j] = j > i;
+                }
+            }
+        }
+        return mask;
+    }
+
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> families() {
         return java.util.Arrays.stream(Family.values()).flatMap(f -> java.util.stream.Stream.of(
                 org.junit.jupiter.params.provider.Arguments.of(f, true),
@@ -81,16 +94,13 @@ class IncrementalDecoderTest {
                 for (int n = 1; n <= steps; n++) {
                     long[] pos = new long[2 * n];
                     long[] tok = new long[2 * n];
-                    boolean[] causal = new boolean[2 * n * n];
                     for (int s = 0; s < 2; s++) {
                         for (int j = 0; j < n; j++) {
                             pos[s * n + j] = j;
                             tok[s * n + j] = ids[s][j];
-                            for (int i = 0; i < n; i++) {
-                                causal[(s * n + i) * n + j] = j > i;
-                            }
                         }
                     }
+                    boolean[] causal = causal(2, n);
                     DecoderQuery all = model.decoderQuery(m, "seq", 2, pos, tok);
                     NDArray full = model.decode(eo, all.tokens(), all.emb(),
                             m.create(causal, new ai.djl.ndarray.types.Shape(2, n, n))).get(":, -1, :");
@@ -140,16 +150,13 @@ class IncrementalDecoderTest {
                 int n = 5;
                 long[] pos = new long[2 * n];
                 long[] tok = new long[2 * n];
-                boolean[] causal = new boolean[2 * n * n];
                 for (int s = 0; s < 2; s++) {
                     for (int j = 0; j < n; j++) {
                         pos[s * n + j] = j;
                         tok[s * n + j] = 1 + (7 * j + s) % 29;
-                        for (int i = 0; i < n; i++) {
-                            causal[(s * n + i) * n + j] = j > i;
-                        }
                     }
                 }
+                boolean[] causal = causal(2, n);
                 DecoderQuery q = model.decoderQuery(m, "seq", 2, pos, tok);
                 NDArray dec = model.decode(eo, q.tokens(), q.emb(),
                         m.create(causal, new ai.djl.ndarray.types.Shape(2, n, n)));

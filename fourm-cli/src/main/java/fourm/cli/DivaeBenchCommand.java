@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,19 +83,8 @@ final class DivaeBenchCommand implements Callable<Integer> {
             description = "An export of apple/ml-4m: also time the reference's decoder (Python subprocess).")
     Path reference;
 
-    @Option(names = "--reference-scripts", paramLabel = "DIR",
-            description = "Folder with bootstrap_vq.py and shims/ that run the reference's tokenizer code on Debian's "
-                    + "python3-torch (the golden tokenizer scripts folder).")
-    Path referenceScripts;
-
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "EXE",
-            description = "Python with torch (default: ${DEFAULT-VALUE}).")
-    String python;
-
-    @Option(names = "--reference-blas", paramLabel = "DIR",
-            description = "LD_LIBRARY_PATH of the reference process only (an OpenBLAS OpenMP build, see the reference "
-                    + "bench README).")
-    Path referenceBlas;
+    @Mixin
+    ReferenceProcess referenceProcess;
 
     @Option(names = "--compare-steps", split = ",", paramLabel = "N",
             description = "Instead of the timings: decode one conditioning map with the released DDPM scheduler at "
@@ -125,7 +115,7 @@ final class DivaeBenchCommand implements Callable<Integer> {
                     + "--decode-batches >= 0, --repeats >= 1, --warmup and --rss-steps >= 0");
         }
         if (reference != null) {
-            ReferenceProcess.checkOptions(reference, referenceScripts);
+            referenceProcess.check(reference);
         }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
@@ -136,7 +126,7 @@ final class DivaeBenchCommand implements Callable<Integer> {
             return compare();
         }
         int threads = Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
-        double load = loadAverage();
+        double load = BenchFiles.loadAverage();
         GemmRate.Measurement gemmBefore = GemmRate.measure(GemmRate.DEFAULT_SIZE, 1, 3);
         UNetConfig config = UNetConfig.unetPatched(side, 3, 32);
         int grid = side / 16;
@@ -160,7 +150,7 @@ final class DivaeBenchCommand implements Callable<Integer> {
             report(unet, first, second, ref, gemm, gemmBefore, gemmAfter);
             rss(decoder, grid);
             out.printf(Locale.ROOT, "load average %.2f before, %.2f after; engine threads %d; OMP_WAIT_POLICY %s%n", load,
-                    loadAverage(), threads, System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
+                    BenchFiles.loadAverage(), threads, System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
             out.flush();
         }
         return Main.OK;
@@ -320,11 +310,8 @@ final class DivaeBenchCommand implements Callable<Integer> {
                     flops / s / 1e9, 100 * flops / s / gemm, ref == null ? "" : refRatio(ref, "decode", b, s));
         }
         if (ref != null) {
-            out.printf(Locale.ROOT, "reference: torch %s, %d threads (%s), %d parameters; speed-up = reference time over"
-                    + " fourm's (the best of its rounds before and after the reference)%n",
-                    ref.get("torch").getAsString(), ref.get("threads").getAsInt(),
-                    referenceBlas == null ? "its default BLAS" : "LD_LIBRARY_PATH " + referenceBlas,
-                    ref.get("parameters").getAsLong());
+            out.println(referenceProcess.describe(ref, "speed-up = reference time over fourm's (the best of its "
+                    + "rounds before and after the reference)"));
         }
     }
 
@@ -383,32 +370,10 @@ final class DivaeBenchCommand implements Callable<Integer> {
     }
 
     private JsonObject runReference(int threads, int grid) throws IOException, InterruptedException {
-        return ReferenceProcess.run("divae_reference_bench.py", python, List.of("--scripts",
-                referenceScripts.toString(), "--side", Integer.toString(side), "--grid", Integer.toString(grid),
-                "--batches", join(batches), "--decode-batches", join(decodeBatches), "--steps",
-                Integer.toString(steps), "--warmup", Integer.toString(warmup), "--repeats",
-                Integer.toString(repeats), "--threads", Integer.toString(threads)), reference, referenceBlas, threads,
-                err);
-    }
-
-    private static String join(int[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int v : values) {
-            if (v == 0) {
-                continue;
-            }
-            sb.append(sb.length() == 0 ? "" : ",").append(v);
-        }
-        return sb.toString();
-    }
-
-    /** The 1-minute load average from {@code /proc/loadavg}, or NaN where there is none. */
-    private static double loadAverage() {
-        try {
-            String s = Files.readString(Path.of("/proc/loadavg")).trim();
-            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
+        return referenceProcess.run("divae_reference_bench.py", reference, List.of("--side", Integer.toString(side),
+                "--grid", Integer.toString(grid), "--batches", ReferenceProcess.join(batches), "--decode-batches",
+                ReferenceProcess.join(decodeBatches), "--steps", Integer.toString(steps), "--warmup",
+                Integer.toString(warmup), "--repeats", Integer.toString(repeats), "--threads",
+                Integer.toString(threads)), threads, err);
     }
 }

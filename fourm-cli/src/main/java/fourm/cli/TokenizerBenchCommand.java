@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,19 +110,8 @@ final class TokenizerBenchCommand implements Callable<Integer> {
                     + "too (Python subprocess).")
     Path reference;
 
-    @Option(names = "--reference-scripts", paramLabel = "DIR",
-            description = "Folder with bootstrap_vq.py, st_io.py and shims/ that run the reference's tokenizer code on "
-                    + "Debian's python3-torch (the golden tokenizer scripts folder).")
-    Path referenceScripts;
-
-    @Option(names = "--python", defaultValue = "/usr/bin/python3", paramLabel = "EXE",
-            description = "Python with torch (default: ${DEFAULT-VALUE}).")
-    String python;
-
-    @Option(names = "--reference-blas", paramLabel = "DIR",
-            description = "LD_LIBRARY_PATH of the reference process only (an OpenBLAS OpenMP build, see the reference "
-                    + "bench README).")
-    Path referenceBlas;
+    @Mixin
+    ReferenceProcess referenceProcess;
 
     private PrintWriter out;
     private PrintWriter err;
@@ -138,7 +128,7 @@ final class TokenizerBenchCommand implements Callable<Integer> {
             throw new UserError("--vit must be DIM,DEPTH,HEADS, all >= 1, DIM a multiple of HEADS");
         }
         if (reference != null) {
-            ReferenceProcess.checkOptions(reference, referenceScripts);
+            referenceProcess.check(reference);
         }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
@@ -151,15 +141,14 @@ final class TokenizerBenchCommand implements Callable<Integer> {
         try {
             JsonObject ref = null;
             if (reference != null) {
-                List<String> args = new ArrayList<>(List.of("--scripts", referenceScripts.toString(), "--out",
-                        dir.toString(), "--kwargs", kwargs.toString(), "--batches", join(batches), "--warmup",
-                        Integer.toString(warmup), "--repeats", Integer.toString(repeats), "--threads",
-                        Integer.toString(threads), "--seed", Integer.toString(seed)));
+                List<String> args = new ArrayList<>(List.of("--out", dir.toString(), "--kwargs", kwargs.toString(),
+                        "--batches", ReferenceProcess.join(batches), "--warmup", Integer.toString(warmup), "--repeats",
+                        Integer.toString(repeats), "--threads", Integer.toString(threads), "--seed",
+                        Integer.toString(seed)));
                 if (vit != null) {
                     args.addAll(List.of("--vit", vit[0] + "," + vit[1] + "," + vit[2]));
                 }
-                ref = ReferenceProcess.run("tokenizer_reference_bench.py", python, args, reference, referenceBlas,
-                        threads, err);
+                ref = referenceProcess.run("tokenizer_reference_bench.py", reference, args, threads, err);
             } else {
                 writeRandomTokenizer(dir, kwargs, values, presets);
             }
@@ -183,10 +172,7 @@ final class TokenizerBenchCommand implements Callable<Integer> {
             root.addProperty("threads", threads);
             if (ref != null) {
                 root.add("reference", ref);
-                out.printf(Locale.ROOT, "reference: torch %s, %d threads (%s), %d parameters; speed-up = reference "
-                        + "median / fourm median%n", ref.get("torch").getAsString(), ref.get("threads").getAsInt(),
-                        referenceBlas == null ? "its default BLAS" : "LD_LIBRARY_PATH " + referenceBlas,
-                        ref.get("parameters").getAsLong());
+                out.println(referenceProcess.describe(ref, "speed-up = reference median / fourm median"));
             }
             double loadAfter = BenchFiles.loadAverage();
             BenchFiles.addEnvironment(root, loadBefore, loadAfter);
@@ -349,14 +335,6 @@ final class TokenizerBenchCommand implements Callable<Integer> {
             a.add(x);
         }
         return a;
-    }
-
-    private static String join(int[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int v : values) {
-            sb.append(sb.length() == 0 ? "" : ",").append(v);
-        }
-        return sb.toString();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -48,6 +48,8 @@ public final class FourMModel implements AutoCloseable {
      */
     static final boolean COMPILED = Boolean.parseBoolean(System.getProperty("fourm.model.compiled", "true"));
     private volatile boolean compiledStacks = COMPILED;
+    /** Whether training passes compute each cross-entropy as {@link FusedCrossEntropy} (tests switch it). */
+    private volatile boolean fusedCrossEntropy = FusedCrossEntropy.ENABLED;
     private final java.util.Map<String, AutoCloseable> compiled = new java.util.HashMap<>();
 
     FourMModel(FourMConfig config, NDManager manager, ParameterStore params) {
@@ -164,6 +166,14 @@ public final class FourMModel implements AutoCloseable {
     /** Runs passes without gradients as compiled stacks ({@link CompiledStack}) or as DJL operations (for tests). */
     void compiledStacks(boolean on) {
         compiledStacks = on;
+    }
+
+    /**
+     * Computes the training cross-entropies as {@link FusedCrossEntropy} (true) or by recording log-softmax and gather
+     * (false; for tests).
+     */
+    void fusedCrossEntropy(boolean on) {
+        fusedCrossEntropy = on;
     }
 
     /**
@@ -784,7 +794,10 @@ public final class FourMModel implements AutoCloseable {
 
     /**
      * The reference's training forward (spec sections 2.4 and 2.5) in manager {@code m}: encoder, decoder, per-modality
-     * logits at each modality's own target slots, cross-entropies and both losses.
+     * logits at each modality's own target slots, cross-entropies and both losses. While gradients are recorded, each
+     * cross-entropy is computed as {@link FusedCrossEntropy} (system property {@code fourm.model.fusedCrossEntropy},
+     * default true): the same values, and gradients equal up to float rounding, without recording log-softmax and
+     * gather over the [K, V] logits; the loss logits then hold values only.
      */
     public ForwardOutput forward(NDManager m, MaskedBatch batch, ForwardOptions options) {
         List<String> outputs = decoderModalities(batch);
@@ -836,11 +849,19 @@ public final class FourMModel implements AutoCloseable {
                 lossTargets.put(key, m.zeros(new Shape(0), DataType.INT64));
                 ce = m.zeros(new Shape());
             } else {
-                NDArray lg = logits(key, Layers.rows(m.create(rows), flat));
+                NDArray selected = Layers.rows(m.create(rows), flat);
                 NDArray targets = m.create(tgt);
-                NDArray nll = lg.logSoftmax(1).gather(targets.reshape(k, 1), 1).neg();
-                ce = nll.mean();
-                lossLogits.put(key, lg);
+                if (fusedCrossEntropy && FusedCrossEntropy.supports(m) && GradMode.recording()) {
+                    FusedCrossEntropy.Result fused = FusedCrossEntropy.compute(this, selected,
+                            p("decoder_embeddings." + key + ".to_logits.weight"), targets);
+                    ce = fused.value();
+                    lossLogits.put(key, fused.logits());
+                } else {
+                    NDArray lg = logits(key, selected);
+                    NDArray nll = lg.logSoftmax(1).gather(targets.reshape(k, 1), 1).neg();
+                    ce = nll.mean();
+                    lossLogits.put(key, lg);
+                }
                 lossTargets.put(key, targets);
                 long cnt = (long) k * vocab;
                 NDArray count = m.create((float) cnt);

@@ -50,6 +50,8 @@ public final class FourMModel implements AutoCloseable {
     private volatile boolean compiledStacks = COMPILED;
     /** Whether training passes compute each cross-entropy as {@link FusedCrossEntropy} (tests switch it). */
     private volatile boolean fusedCrossEntropy = FusedCrossEntropy.ENABLED;
+    /** Whether training passes run the SwiGLU gate as {@link SwiGluGate} (tests switch it). */
+    private volatile boolean scriptedSwiglu = SwiGluGate.ENABLED;
     private final java.util.Map<String, AutoCloseable> compiled = new java.util.HashMap<>();
 
     FourMModel(FourMConfig config, NDManager manager, ParameterStore params) {
@@ -174,6 +176,11 @@ public final class FourMModel implements AutoCloseable {
      */
     void fusedCrossEntropy(boolean on) {
         fusedCrossEntropy = on;
+    }
+
+    /** Runs the SwiGLU gate of training passes as {@link SwiGluGate} (true) or as DJL operations (false; tests). */
+    void scriptedSwiglu(boolean on) {
+        scriptedSwiglu = on;
     }
 
     /**
@@ -1031,8 +1038,12 @@ public final class FourMModel implements AutoCloseable {
             NDArray w = Layers.concat(m, p(pre + "fc1.weight"), p(pre + "fc3.weight"));
             NDArray b = config.mlpBias() ? Layers.concat(m, p(pre + "fc1.bias"), p(pre + "fc3.bias")) : null;
             NDArray both = Layers.linear(h, w, b);
-            NDList gateUp = both.split(2, both.getShape().dimension() - 1);
-            a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
+            if (scriptedSwiglu && SwiGluGate.supports(m)) {
+                a = SwiGluGate.apply(this, both);
+            } else {
+                NDList gateUp = both.split(2, both.getShape().dimension() - 1);
+                a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
+            }
         }
         return Layers.linear(a, p(pre + "fc2.weight"), opt(pre + "fc2.bias"));
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import fourm.torchscript.TorchScriptArchive;
 import java.io.ByteArrayInputStream;
@@ -89,10 +88,9 @@ final class FusedCrossEntropy {
         NDArray value;
         NDArray g;
         NDArray z;
-        // run in training mode: DJL's method calls otherwise run under inference mode, whose outputs autograd refuses
-        // to save; the inputs are detached, so nothing is recorded either way
+        // the inputs are detached: nothing is recorded, but the outputs are ordinary tensors autograd may save
         try {
-            NDList out = IValueUtils.forward(module, new NDList(hd, wd, targets), true);
+            NDList out = ScriptSource.forwardRecorded(module, new NDList(hd, wd, targets));
             value = out.get(0);
             g = out.get(1);
             z = out.get(2);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import fourm.torchscript.TorchScriptArchive;
 import java.io.ByteArrayInputStream;
@@ -42,8 +41,7 @@ final class SwiGluGate {
     /** {@code silu(x[..., :H]) * x[..., H:]}, recorded when gradients are, in the manager of {@code x}. */
     static NDArray apply(FourMModel model, NDArray both) {
         PtSymbolBlock module = model.compiled(SOURCE, SwiGluGate::load);
-        // training mode: DJL's method calls otherwise run under inference mode, which records nothing
-        return IValueUtils.forward(module, new NDList(both), true).singletonOrThrow();
+        return ScriptSource.forwardRecorded(module, new NDList(both)).singletonOrThrow();
     }
 
     private static PtSymbolBlock load(NDManager m) {

@@ -1,10 +1,10 @@
 package fourm.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.jni.JniUtils;
 import fourm.torchscript.TorchScriptArchive;
 import java.io.ByteArrayInputStream;
@@ -25,10 +25,10 @@ import java.io.UncheckedIOException;
  * whose value is exactly {@code value} ({@code s - detach(s)} is zero) and whose gradients are those of the loss:
  * {@code d ce / d h = G W / K} and {@code d ce / d W = G^T h / K}, the backward pass of {@code G W} (a matrix product
  * recorded with W) giving the latter. Whatever weights the caller puts on {@code ce} then reach both. Recorded are
- * the product {@code G W} [K, D] and the [K, D] product with h; no [K, V] array is written by the backward pass except
- * the head's own gradient product, and the forward pass writes two [K, V] arrays (logits, then G in place of the log
- * probabilities) instead of the logits, the log-probabilities, the zero-filled gather gradient and the
- * log-softmax gradient of the unfused path. The gradients equal the unfused ones up to float rounding
+ * the product {@code G W} [K, D] and the [K, D] product with h: the backward pass writes no [K, V] array, and the
+ * step as a whole writes two (the logits, then G in place of the log-probabilities) instead of the logits, the
+ * log-probabilities, the zero-filled gather gradient and the log-softmax gradient of the unfused path; the three
+ * matrix products (logits, {@code G W}, {@code G^T h}) are those of the unfused path. The gradients equal the unfused ones up to float rounding
  * ({@code FusedCrossEntropyTest}).
  */
 final class FusedCrossEntropy {

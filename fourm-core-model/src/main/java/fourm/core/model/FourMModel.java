@@ -52,6 +52,8 @@ public final class FourMModel implements AutoCloseable {
     private volatile boolean fusedCrossEntropy = FusedCrossEntropy.ENABLED;
     /** Whether training passes run the SwiGLU gate as {@link SwiGluGate} (tests switch it). */
     private volatile boolean scriptedSwiglu = SwiGluGate.ENABLED;
+    /** Whether training passes run the attention core as {@link RecordedAttention} (tests switch it). */
+    private volatile boolean recordedAttention = RecordedAttention.ENABLED;
     private final java.util.Map<String, AutoCloseable> compiled = new java.util.HashMap<>();
 
     FourMModel(FourMConfig config, NDManager manager, ParameterStore params) {
@@ -181,6 +183,11 @@ public final class FourMModel implements AutoCloseable {
     /** Runs the SwiGLU gate of training passes as {@link SwiGluGate} (true) or as DJL operations (false; tests). */
     void scriptedSwiglu(boolean on) {
         scriptedSwiglu = on;
+    }
+
+    /** Runs the attention core of training passes as {@link RecordedAttention} (true) or DJL operations (false). */
+    void recordedAttention(boolean on) {
+        recordedAttention = on;
     }
 
     /**
@@ -928,8 +935,18 @@ public final class FourMModel implements AutoCloseable {
             q = norm(q, pre + "q_norm");
             k = norm(k, pre + "k_norm");
         }
-        NDArray o = Layers.attendBias(q, k, v, bias, scale);
+        NDArray o = attend(q, k, v, bias);
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
+    }
+
+    /**
+     * {@link Layers#attendBias}, or {@link RecordedAttention} in a training pass (both give [B, N, D]).
+     */
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
+        if (recordedAttention && RecordedAttention.supports(q.getManager()) && GradMode.recording()) {
+            return RecordedAttention.attend(this, q, k, v, bias, scale);
+        }
+        return Layers.attendBias(q, k, v, bias, scale);
     }
 
     /** Cross-attention of block {@code i}: queries [B, N, D] (already query-normed) over the context [B, M, D]. */
@@ -948,7 +965,7 @@ public final class FourMModel implements AutoCloseable {
         if (enc.cachedKeys(i) == null) {
             crossKeysAndValues(enc);
         }
-        NDArray o = Layers.attendBias(q, enc.cachedKeys(i), enc.cachedValues(i), enc.crossBias(), scale);
+        NDArray o = attend(q, enc.cachedKeys(i), enc.cachedValues(i), enc.crossBias());
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
     }
 

@@ -48,6 +48,12 @@ public final class FourMModel implements AutoCloseable {
      */
     static final boolean COMPILED = Boolean.parseBoolean(System.getProperty("fourm.model.compiled", "true"));
     private volatile boolean compiledStacks = COMPILED;
+    /** Whether training passes compute each cross-entropy as {@link FusedCrossEntropy} (tests switch it). */
+    private volatile boolean fusedCrossEntropy = FusedCrossEntropy.ENABLED;
+    /** Whether training passes run the SwiGLU gate as {@link SwiGluGate} (tests switch it). */
+    private volatile boolean scriptedSwiglu = SwiGluGate.ENABLED;
+    /** Whether training passes run the attention core as {@link RecordedAttention} (tests switch it). */
+    private volatile boolean recordedAttention = RecordedAttention.ENABLED;
     private final java.util.Map<String, AutoCloseable> compiled = new java.util.HashMap<>();
 
     FourMModel(FourMConfig config, NDManager manager, ParameterStore params) {
@@ -164,6 +170,24 @@ public final class FourMModel implements AutoCloseable {
     /** Runs passes without gradients as compiled stacks ({@link CompiledStack}) or as DJL operations (for tests). */
     void compiledStacks(boolean on) {
         compiledStacks = on;
+    }
+
+    /**
+     * Computes the training cross-entropies as {@link FusedCrossEntropy} (true) or by recording log-softmax and gather
+     * (false; for tests).
+     */
+    void fusedCrossEntropy(boolean on) {
+        fusedCrossEntropy = on;
+    }
+
+    /** Runs the SwiGLU gate of training passes as {@link SwiGluGate} (true) or as DJL operations (false; tests). */
+    void scriptedSwiglu(boolean on) {
+        scriptedSwiglu = on;
+    }
+
+    /** Runs the attention core of training passes as {@link RecordedAttention} (true) or DJL operations (false). */
+    void recordedAttention(boolean on) {
+        recordedAttention = on;
     }
 
     /**
@@ -784,7 +808,10 @@ public final class FourMModel implements AutoCloseable {
 
     /**
      * The reference's training forward (spec sections 2.4 and 2.5) in manager {@code m}: encoder, decoder, per-modality
-     * logits at each modality's own target slots, cross-entropies and both losses.
+     * logits at each modality's own target slots, cross-entropies and both losses. While gradients are recorded, each
+     * cross-entropy is computed as {@link FusedCrossEntropy} (system property {@code fourm.model.fusedCrossEntropy},
+     * default true): the same values, and gradients equal up to float rounding, without recording log-softmax and
+     * gather over the [K, V] logits; the loss logits then hold values only.
      */
     public ForwardOutput forward(NDManager m, MaskedBatch batch, ForwardOptions options) {
         List<String> outputs = decoderModalities(batch);
@@ -836,11 +863,19 @@ public final class FourMModel implements AutoCloseable {
                 lossTargets.put(key, m.zeros(new Shape(0), DataType.INT64));
                 ce = m.zeros(new Shape());
             } else {
-                NDArray lg = logits(key, Layers.rows(m.create(rows), flat));
+                NDArray selected = Layers.rows(m.create(rows), flat);
                 NDArray targets = m.create(tgt);
-                NDArray nll = lg.logSoftmax(1).gather(targets.reshape(k, 1), 1).neg();
-                ce = nll.mean();
-                lossLogits.put(key, lg);
+                if (fusedCrossEntropy && FusedCrossEntropy.supports(m) && GradMode.recording()) {
+                    FusedCrossEntropy.Result fused = FusedCrossEntropy.compute(this, selected,
+                            p("decoder_embeddings." + key + ".to_logits.weight"), targets);
+                    ce = fused.value();
+                    lossLogits.put(key, fused.logits());
+                } else {
+                    NDArray lg = logits(key, selected);
+                    NDArray nll = lg.logSoftmax(1).gather(targets.reshape(k, 1), 1).neg();
+                    ce = nll.mean();
+                    lossLogits.put(key, lg);
+                }
                 lossTargets.put(key, targets);
                 long cnt = (long) k * vocab;
                 NDArray count = m.create((float) cnt);
@@ -900,8 +935,18 @@ public final class FourMModel implements AutoCloseable {
             q = norm(q, pre + "q_norm");
             k = norm(k, pre + "k_norm");
         }
-        NDArray o = Layers.attendBias(q, k, v, bias, scale);
+        NDArray o = attend(q, k, v, bias);
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
+    }
+
+    /**
+     * {@link Layers#attendBias}, or {@link RecordedAttention} in a training pass (both give [B, N, D]).
+     */
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
+        if (recordedAttention && RecordedAttention.supports(q.getManager()) && GradMode.recording()) {
+            return RecordedAttention.attend(this, q, k, v, bias, scale);
+        }
+        return Layers.attendBias(q, k, v, bias, scale);
     }
 
     /** Cross-attention of block {@code i}: queries [B, N, D] (already query-normed) over the context [B, M, D]. */
@@ -920,7 +965,7 @@ public final class FourMModel implements AutoCloseable {
         if (enc.cachedKeys(i) == null) {
             crossKeysAndValues(enc);
         }
-        NDArray o = Layers.attendBias(q, enc.cachedKeys(i), enc.cachedValues(i), enc.crossBias(), scale);
+        NDArray o = attend(q, enc.cachedKeys(i), enc.cachedValues(i), enc.crossBias());
         return Layers.linear(o, p(pre + "proj.weight"), opt(pre + "proj.bias"));
     }
 
@@ -1010,8 +1055,12 @@ public final class FourMModel implements AutoCloseable {
             NDArray w = Layers.concat(m, p(pre + "fc1.weight"), p(pre + "fc3.weight"));
             NDArray b = config.mlpBias() ? Layers.concat(m, p(pre + "fc1.bias"), p(pre + "fc3.bias")) : null;
             NDArray both = Layers.linear(h, w, b);
-            NDList gateUp = both.split(2, both.getShape().dimension() - 1);
-            a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
+            if (scriptedSwiglu && SwiGluGate.supports(m)) {
+                a = SwiGluGate.apply(this, both);
+            } else {
+                NDList gateUp = both.split(2, both.getShape().dimension() - 1);
+                a = Layers.silu(gateUp.get(0)).mul(gateUp.get(1));
+            }
         }
         return Layers.linear(a, p(pre + "fc2.weight"), opt(pre + "fc2.bias"));
     }

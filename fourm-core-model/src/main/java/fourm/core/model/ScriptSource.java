@@ -47,6 +47,24 @@ final class ScriptSource {
         return weights;
     }
 
+    /**
+     * Runs {@code module}'s {@code forward} on {@code inputs} in training mode (autograd records through it where the
+     * inputs require gradients; DJL's method calls otherwise run under inference mode, whose outputs autograd refuses
+     * to save) with the TorchScript graph executor's optimisations off: with them, the executor profiles the first
+     * calls and then replaces recorded operations by its own symbolic derivatives, whose rounding differs, so that
+     * gradients would change between the first calls and later ones. The setting is the engine's, per thread; it is
+     * restored to DJL's ({@code ai.djl.pytorch.graph_optimizer}, default on) afterwards.
+     */
+    static ai.djl.ndarray.NDList forwardRecorded(PtSymbolBlock module, ai.djl.ndarray.NDList inputs) {
+        JniUtils.setGraphExecutorOptimize(false);
+        try {
+            return ai.djl.pytorch.jni.IValueUtils.forward(module, inputs, true);
+        } finally {
+            JniUtils.setGraphExecutorOptimize(
+                    Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "true")));
+        }
+    }
+
     /** Compiles a module with the method {@code source} (and an identity {@code forward}) in manager {@code m}. */
     static PtSymbolBlock load(NDManager m, String source) {
         try {

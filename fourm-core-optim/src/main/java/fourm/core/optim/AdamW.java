@@ -35,7 +35,9 @@ import java.util.Objects;
  * is in the CPU's cache, so a step reads and writes each array about once instead of once per operation. The only
  * temporary is the square root of a segment's second moment. There are no per-element Java loops and one host round
  * trip per step (the global gradient norm). A step whose gradient norm is not finite changes nothing but the
- * gradients (zeroed) and is reported as skipped.
+ * gradients (zeroed) and is reported as skipped. On the PyTorch engine the gradient norms for clipping are one call of
+ * libtorch's {@code _foreach_norm} ({@code ForeachNorm}; {@code -Dfourm.adamw.foreachNorm=false}: one norm operation
+ * per parameter).
  *
  * <p>Moments live in the optimizer's own NDManager (closed by {@link #close()}); the parameters and their gradients
  * belong to the caller. Gradients must have been attached ({@code setRequiresGradient(true)}) and computed by at least
@@ -63,6 +65,8 @@ public final class AdamW implements AutoCloseable {
     private final int segmentElements;
     private final boolean fusedKernel;
     private FusedAdamW fused;
+    private final boolean foreachNormKernel;
+    private ForeachNorm foreachNorm;
     private long updates;
 
     /** Views of one stretch of a parameter, its moments and its gradient. */
@@ -126,7 +130,17 @@ public final class AdamW implements AutoCloseable {
      * kernel only where {@code fusedKernel} allows it.
      */
     AdamW(Map<String, NDArray> params, Hyper hyper, int segmentElements, boolean fusedKernel) {
+        this(params, hyper, segmentElements, fusedKernel,
+                Boolean.parseBoolean(System.getProperty("fourm.adamw.foreachNorm", "true")));
+    }
+
+    /**
+     * As {@link #AdamW(Map, Hyper, int, boolean)}, with the gradient norms taken by one {@code _foreach_norm} call
+     * ({@code ForeachNorm}) only where {@code foreachNorm} allows it, else by one norm operation per parameter.
+     */
+    AdamW(Map<String, NDArray> params, Hyper hyper, int segmentElements, boolean fusedKernel, boolean foreachNorm) {
         this.fusedKernel = fusedKernel;
+        this.foreachNormKernel = foreachNorm;
         this.hyper = Objects.requireNonNull(hyper, "hyper");
         if (segmentElements < 1) {
             throw new IllegalArgumentException("segment size must be >= 1, got " + segmentElements);
@@ -279,14 +293,19 @@ public final class AdamW implements AutoCloseable {
         double norm;
         List<String> nonFinite = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager()) {
-            NDList norms = new NDList(grads.size());
-            for (NDArray g : grads.values()) {
-                NDArray n = g.norm();
-                n.attach(scratch);
-                norms.add(n.reshape(1));
+            NDArray all;
+            if (foreachNorm != null) {
+                all = foreachNorm.norms(scratch);
+            } else {
+                NDList norms = new NDList(grads.size());
+                for (NDArray g : grads.values()) {
+                    NDArray n = g.norm();
+                    n.attach(scratch);
+                    norms.add(n.reshape(1));
+                }
+                all = NDArrays.concat(norms);
+                all.attach(scratch);
             }
-            NDArray all = NDArrays.concat(norms);
-            all.attach(scratch);
             NDArray total = all.norm();
             total.attach(scratch);
             norm = total.toFloatArray()[0] * Math.abs(gradScale);
@@ -396,6 +415,7 @@ public final class AdamW implements AutoCloseable {
             (decay.get(name) ? decaying : plain).add(member);
         }
         fused = fusedKernel ? FusedAdamW.open(manager, decaying, plain, hyper.weightDecay()) : null;
+        foreachNorm = foreachNormKernel ? ForeachNorm.open(manager, new ArrayList<>(grads.values())) : null;
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
             List<NDArray> ps = split(e.getValue());
@@ -442,6 +462,9 @@ public final class AdamW implements AutoCloseable {
     public void close() {
         if (fused != null) {
             fused.close();
+        }
+        if (foreachNorm != null) {
+            foreachNorm.close();
         }
         manager.close();
     }

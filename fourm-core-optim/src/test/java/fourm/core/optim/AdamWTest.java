@@ -120,16 +120,16 @@ class AdamWTest {
         }
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "fused kernel {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
-    void clipsByGlobalNormAndSkipsNonFiniteSteps(boolean fusedKernel) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "fused kernel {0}, foreach norm {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true,true", "true,false", "false,true", "false,false"})
+    void clipsByGlobalNormAndSkipsNonFiniteSteps(boolean fusedKernel, boolean foreachNorm) {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("a.weight", m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)));
             params.put("b.bias", m.create(new float[] {0, 0}, new Shape(2)));
             AdamW.attachGradients(params);
             try (AdamW opt = new AdamW(params, new AdamW.Hyper(0.9, 0.95, 1e-8, 0, 1.0), AdamW.SEGMENT_ELEMENTS,
-                    fusedKernel)) {
+                    fusedKernel, foreachNorm)) {
                 // gradients 3,0,0,0 and 0,4: global norm 5, clipped to 1
                 Map<String, float[]> g = Map.of("a.weight", new float[] {3, 0, 0, 0}, "b.bias", new float[] {0, 4});
                 backward(params, g, m);
@@ -148,6 +148,7 @@ class AdamWTest {
                         m);
                 AdamW.StepStats skipped = opt.step(0.1, 1.0);
                 assertThat(skipped.skipped()).isTrue();
+                assertThat(skipped.nonFinite()).containsExactly("a.weight");
                 assertThat(opt.updates()).isEqualTo(1);
                 assertThat(params.get("a.weight").toFloatArray()).containsExactly(before);
                 // and the next finite step works again
@@ -157,6 +158,37 @@ class AdamWTest {
                 assertThat(opt.usesFusedKernel()).isEqualTo(fusedKernel);
             }
         }
+    }
+
+    @Test
+    void foreachNormsEqualPerParameterNorms() {
+        double[] norms = new double[2];
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+                Map<String, NDArray> params = new LinkedHashMap<>();
+                Map<String, float[]> g = new LinkedHashMap<>();
+                int[] sizes = {3000, 1, 70000, 17, 256};
+                for (int i = 0; i < sizes.length; i++) {
+                    float[] v = new float[sizes[i]];
+                    float[] gv = new float[sizes[i]];
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = (float) rng.nextGaussian();
+                        gv[j] = (float) (rng.nextGaussian() * (i + 1));
+                    }
+                    params.put("p" + i + ".weight", m.create(v));
+                    g.put("p" + i + ".weight", gv);
+                }
+                AdamW.attachGradients(params);
+                try (AdamW opt = new AdamW(params, new AdamW.Hyper(0.9, 0.95, 1e-8, 0, 1.0),
+                        AdamW.SEGMENT_ELEMENTS, true, run == 0)) {
+                    backward(params, g, m);
+                    norms[run] = opt.step(0.1, 1.0).gradNorm();
+                }
+            }
+        }
+        assertThat(norms[0]).isGreaterThan(100).isCloseTo(norms[1],
+                org.assertj.core.data.Percentage.withPercentage(1e-4));
     }
 
     @Test

@@ -64,7 +64,8 @@ final class CompiledDecoderStep implements AutoCloseable {
      */
     static CompiledDecoderStep open(FourMModel model, NDManager cache, long batch, int cap, List<BlockWeights> blocks,
                                     NDArray finalNormW, NDArray finalNormB, NDArray[] crossKeysT,
-                                    NDArray[] crossValues, NDArray crossMask, NDArray scale, boolean scaleFolded) {
+                                    NDArray[] crossValues, NDArray crossMask, NDArray scale, boolean scaleFolded,
+                                    boolean scaleInStep) {
         if (!(cache instanceof PtNDManager)) {
             return null;
         }
@@ -77,6 +78,9 @@ final class CompiledDecoderStep implements AutoCloseable {
         s.line("n = pos + 1");
         s.line("b = x.size(0)");
         String scaleRef = scaleFolded ? null : s.ref(scale);
+        // a power of two (scaleFolded): multiplying the query by it is exact, the same floats as folding it into the
+        // weights the query is computed from
+        String qScale = scaleFolded && scaleInStep ? Double.toString(scale.getFloat()) : null;
         String maskRef = crossMask == null ? null : s.ref(crossMask);
         for (int i = 0; i < blocks.size(); i++) {
             BlockWeights w = blocks.get(i);
@@ -84,7 +88,7 @@ final class CompiledDecoderStep implements AutoCloseable {
             s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(w.norm1W()), s.ref(w.norm1B()));
             s.line("qkv = torch.reshape(torch.linear(h, %s, %s), [b, 3, %d, 1, %d])", s.ref(w.qkvW()),
                     s.ref(w.qkvB()), heads, hd);
-            s.line("q = qkv.select(1, 0)");
+            s.line(qScale == null ? "q = qkv.select(1, 0)" : "q = torch.mul(qkv.select(1, 0), " + qScale + ")");
             s.line("k = qkv.select(1, 1)");
             s.line("v = qkv.select(1, 2)");
             if (c.qkNorm()) {
@@ -100,8 +104,12 @@ final class CompiledDecoderStep implements AutoCloseable {
             s.line("o = torch.reshape(torch.matmul(torch.softmax(a, -1), vc[%d].narrow(2, 0, n)), [b, 1, %d])", i, d);
             s.line("x = torch.add(x, torch.linear(o, %s, %s))", s.ref(w.projW()), s.ref(w.projB()));
             s.line("h = torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(w.queryNormW()), s.ref(w.queryNormB()));
-            s.line("cq = torch.reshape(torch.linear(h, %s, %s), [b, %d, 1, %d])", s.ref(w.crossQW()),
-                    s.ref(w.crossQB()), heads, hd);
+            String cqLinear = String.format(java.util.Locale.ROOT, "torch.linear(h, %s, %s)", s.ref(w.crossQW()),
+                    s.ref(w.crossQB()));
+            if (qScale != null) {
+                cqLinear = "torch.mul(" + cqLinear + ", " + qScale + ")";
+            }
+            s.line("cq = torch.reshape(%s, [b, %d, 1, %d])", cqLinear, heads, hd);
             if (c.qkNorm()) {
                 s.line("cq = torch.layer_norm(cq, [%d], %s, %s, eps)", hd, s.ref(w.crossQNormW()),
                         s.ref(w.crossQNormB()));

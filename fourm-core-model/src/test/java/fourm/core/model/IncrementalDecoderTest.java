@@ -170,6 +170,32 @@ class IncrementalDecoderTest {
         assertThat(out[0]).as("%s: compiled stacks against DJL operations", family).containsExactly(out[1]);
     }
 
+    /**
+     * The compiled step that multiplies the query by a power-of-two scale gives the same floats, bit for bit, as the one
+     * reading query weights with the scale folded in (head width 16; the other families have nothing to fold and must
+     * agree as well).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Family.class)
+    void scalingTheQueryInTheStepEqualsFoldedWeightsExactly(Family family) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            int steps = 6;
+            try (IncrementalDecoder own = IncrementalDecoder.start(model, eo, steps, true, false);
+                 IncrementalDecoder prepared = IncrementalDecoder.start(model, eo, steps, true, true)) {
+                assertThat(own.isCompiled()).isTrue();
+                for (int n = 0; n < steps; n++) {
+                    DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
+                            new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
+                    float[] a = own.step(m, q.tokens(), q.emb()).toFloatArray();
+                    float[] c = prepared.step(m, q.tokens(), q.emb()).toFloatArray();
+                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                }
+            }
+        }
+    }
+
     @Test
     void closingFreesTheCacheButNotTheEncoderOutput() {
         try (FourMModel model = FourMModel.create(config(Family.SWIGLU), 2); NDManager m = model.newStepManager()) {

@@ -133,8 +133,19 @@ final class CompiledDecoderStep implements AutoCloseable {
             s.line("x = torch.add(x, torch.linear(g, %s, %s))", s.ref(w.fc2W()), s.ref(w.fc2B()));
         }
         s.line("return torch.layer_norm(x, [%d], %s, %s, eps)", d, s.ref(finalNormW), s.ref(finalNormB));
-        String source = "def step(self, tokens: Tensor, emb: Tensor, pos: int, eps: float, w: List[Tensor], "
-                + "kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], cv: List[Tensor]) -> Tensor:\n" + s.code();
+        String lists = "eps: float, w: List[Tensor], kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], "
+                + "cv: List[Tensor]";
+        // step_logits: the token embeddings looked up, the step, and the output head as IncrementalDecoder#logits
+        // computes it (W h^T, viewed transposed), in one call
+        String source = "def step(self, tokens: Tensor, emb: Tensor, pos: int, " + lists + ") -> Tensor:\n" + s.code()
+                + "\ndef step_logits(self, ids: List[int], table: Tensor, pt: Tensor, head: Tensor, pos: int, " + lists
+                + ") -> Tensor:\n"
+                + "  b = len(ids)\n"
+                + String.format(java.util.Locale.ROOT,
+                        "  tokens = torch.reshape(torch.embedding(table, torch.tensor(ids)), [b, 1, %d])%n", d)
+                + "  out = self.step(tokens, pt.narrow(1, pos, 1), pos, eps, w, kc, vc, ck, cv)\n"
+                + String.format(java.util.Locale.ROOT,
+                        "  return torch.matmul(head, torch.reshape(out, [b, %d]).t()).t()%n", d);
         PtSymbolBlock module = model.compiled("decoder-step\n" + source, m -> ScriptSource.load(m, source));
         int depth = blocks.size();
         PtNDArray[] kc = new PtNDArray[depth];
@@ -168,6 +179,37 @@ final class CompiledDecoderStep implements AutoCloseable {
             }
             t.close();
             e.close();
+            p.close();
+        }
+    }
+
+    /**
+     * Runs the step at cache position {@code pos} from token ids and applies the output head: the tokens' rows of
+     * {@code table} [V_in, D] plus row {@code pos} of {@code positions} [1, N, D] are the step's input, the result is
+     * {@code head} [V, D] times the step's output, [B, V], owned by {@code m}. Everything, the head included, runs in
+     * the one call on the step's engine threads.
+     */
+    NDArray stepLogits(NDManager m, long[] ids, NDArray table, NDArray positions, NDArray head, int pos) {
+        IValue i = IValue.listFrom(ids);
+        IValue t = IValue.from((PtNDArray) table);
+        IValue pt = IValue.from((PtNDArray) positions);
+        IValue h = IValue.from((PtNDArray) head);
+        IValue p = IValue.from((long) pos);
+        int before = THREADS > 0 ? JniUtils.getNumThreads() : 0;
+        if (THREADS > 0 && THREADS != before) {
+            JniUtils.setNumThreads(THREADS);
+        }
+        try (IValue out = IValueUtils.runMethod(module, "step_logits", i, t, pt, h, p, eps, weights, keysT, values,
+                crossKeysT, crossValues)) {
+            return out.toTensor((PtNDManager) m);
+        } finally {
+            if (THREADS > 0 && THREADS != before) {
+                JniUtils.setNumThreads(before);
+            }
+            i.close();
+            t.close();
+            pt.close();
+            h.close();
             p.close();
         }
     }

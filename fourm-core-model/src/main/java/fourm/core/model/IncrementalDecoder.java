@@ -263,6 +263,44 @@ public final class IncrementalDecoder implements AutoCloseable {
         return Layers.layerNorm(x, finalNormWeight, finalNormBias);
     }
 
+    /**
+     * One step from token ids, with the output head applied: the same floats as {@link #logits} of {@link #step} over
+     * the ids' rows of {@code tokenTable} and position {@link #length()} of {@code positions}. On the PyTorch engine
+     * this is one TorchScript call (the head on the step's engine thread: on a shared 2-core machine the 30000-token
+     * caption head took no longer there than on two threads, and the next step no longer waits for a second thread).
+     *
+     * @param m          manager of the result
+     * @param ids        B token ids
+     * @param tokenTable [V_in, D] the modality's input token embedding
+     * @param positions  [1, N, D] the positional + modality embedding of every step, N at least {@link #length()} + 1
+     * @param modality   the output modality whose head to apply
+     * @return [B, V], owned by {@code m}
+     * @throws IllegalArgumentException if {@code modality} is not an output of the model or {@code ids} does not have B
+     *                                  entries
+     * @throws IllegalStateException    if the capacity is exhausted
+     */
+    public NDArray stepLogits(NDManager m, long[] ids, NDArray tokenTable, NDArray positions, String modality) {
+        if (!config.isOutput(modality)) {
+            throw new IllegalArgumentException("'" + modality + "' is not an output modality of the model "
+                    + config.domainsOut());
+        }
+        if (ids.length != batch) {
+            throw new IllegalArgumentException("expected " + batch + " token ids, got " + ids.length);
+        }
+        if (length == capacity) {
+            throw new IllegalStateException("the key-value cache is full (" + capacity + " tokens)");
+        }
+        if (compiled != null) {
+            NDArray head = model.parameters().get("decoder_embeddings." + modality + ".to_logits.weight");
+            NDArray out = compiled.stepLogits(m, ids, tokenTable, positions, head, length);
+            length++;
+            return out;
+        }
+        NDArray tokens = Layers.rows(m.create(ids), tokenTable).reshape(batch, 1, config.dim());
+        NDArray emb = positions.get(new NDIndex(":, {}:{}", length, length + 1));
+        return logits(m, modality, step(m, tokens, emb));
+    }
+
     /** {@code previous} concatenated with {@code next} along {@code axis}, kept in the cache's manager. */
     private NDArray append(NDArray previous, NDArray next, int axis) {
         NDArray all;

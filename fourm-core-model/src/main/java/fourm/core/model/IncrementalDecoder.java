@@ -46,6 +46,11 @@ public final class IncrementalDecoder implements AutoCloseable {
      * {@code fourm.decoder.prepared}, default false), instead of multiplying the query by the scale; for comparisons.
      */
     static final boolean PREPARED = Boolean.getBoolean("fourm.decoder.prepared");
+    /**
+     * Whether the compiled step is written with the fewest engine operations (system property
+     * {@code fourm.decoder.lean}, default true) or as the same operations as the DJL step; the same floats.
+     */
+    static final boolean LEAN = Boolean.parseBoolean(System.getProperty("fourm.decoder.lean", "true"));
 
     private final FourMModel model;
     private final FourMConfig config;
@@ -104,7 +109,7 @@ public final class IncrementalDecoder implements AutoCloseable {
     }
 
     private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity, boolean compile,
-                               boolean prepareWeights) {
+                               boolean prepareWeights, boolean lean) {
         this.model = model;
         this.config = model.config();
         this.enc = enc;
@@ -138,7 +143,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                 crossKeys(i);
                 prepared[i] = prepare(blocks[i], !scaleInStep);
             }
-            this.compiled = compile ? compiledStep() : null;
+            this.compiled = compile ? compiledStep(lean) : null;
         } catch (RuntimeException e) {
             cache.close();
             throw e;
@@ -150,7 +155,7 @@ public final class IncrementalDecoder implements AutoCloseable {
      * scale is a power of two the step multiplies the query by it instead of reading weights with it folded in: the
      * same floats, without copying the query weights at every decoder's start.
      */
-    private CompiledDecoderStep compiledStep() {
+    private CompiledDecoderStep compiledStep(boolean lean) {
         java.util.List<CompiledDecoderStep.BlockWeights> ws = new java.util.ArrayList<>();
         boolean gelu = config.mlp() == MlpKind.GELU;
         for (int i = 0; i < blocks.length; i++) {
@@ -163,7 +168,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                     w.fc2B()));
         }
         return CompiledDecoderStep.open(model, cache, batch, capacity, ws, finalNormWeight, finalNormBias,
-                crossKeysT, crossValues, crossMasked ? enc.crossMask() : null, scale, scaleFolded, scaleInStep);
+                crossKeysT, crossValues, crossMasked ? enc.crossMask() : null, scale, scaleFolded, scaleInStep, lean);
     }
 
     /**
@@ -177,20 +182,20 @@ public final class IncrementalDecoder implements AutoCloseable {
 
     /** As {@link #start(FourMModel, EncoderOutput, int)}, with the step compiled or as engine operations. */
     static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity, boolean compiled) {
-        return start(model, enc, capacity, compiled, PREPARED);
+        return start(model, enc, capacity, compiled, PREPARED, LEAN);
     }
 
     /**
      * As {@link #start(FourMModel, EncoderOutput, int, boolean)}; {@code prepareWeights} makes even the compiled step
      * read query weights with a power-of-two scale folded in (copies made for this decoder) instead of multiplying the
-     * query by it.
+     * query by it; {@code lean} writes the compiled step with the fewest engine operations.
      */
     static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity, boolean compiled,
-                                    boolean prepareWeights) {
+                                    boolean prepareWeights, boolean lean) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        return new IncrementalDecoder(model, enc, capacity, compiled, prepareWeights);
+        return new IncrementalDecoder(model, enc, capacity, compiled, prepareWeights, lean);
     }
 
     /** True when this decoder's steps run as one compiled TorchScript call ({@link CompiledDecoderStep}). */

@@ -182,14 +182,39 @@ class IncrementalDecoderTest {
             MaskedBatch b = batch();
             EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
             int steps = 6;
-            try (IncrementalDecoder own = IncrementalDecoder.start(model, eo, steps, true, false);
-                 IncrementalDecoder prepared = IncrementalDecoder.start(model, eo, steps, true, true)) {
+            try (IncrementalDecoder own = IncrementalDecoder.start(model, eo, steps, true, false, false);
+                 IncrementalDecoder prepared = IncrementalDecoder.start(model, eo, steps, true, true, false)) {
                 assertThat(own.isCompiled()).isTrue();
                 for (int n = 0; n < steps; n++) {
                     DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
                             new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
                     float[] a = own.step(m, q.tokens(), q.emb()).toFloatArray();
                     float[] c = prepared.step(m, q.tokens(), q.emb()).toFloatArray();
+                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * The compiled step written with the fewest engine operations (mm and bmm on [B, D] and [B*H, ...] views) gives the
+     * same floats, bit for bit, as the one written as the DJL step's operations, for every block family, with padded
+     * encoder slots (the masked cross-attention), across steps.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Family.class)
+    void leanCompiledStepEqualsTheOperationsExactly(Family family) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            int steps = 6;
+            try (IncrementalDecoder lean = IncrementalDecoder.start(model, eo, steps, true, false, true);
+                 IncrementalDecoder ops = IncrementalDecoder.start(model, eo, steps, true, false, false)) {
+                for (int n = 0; n < steps; n++) {
+                    DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
+                            new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
+                    float[] a = lean.step(m, q.tokens(), q.emb()).toFloatArray();
+                    float[] c = ops.step(m, q.tokens(), q.emb()).toFloatArray();
                     assertThat(a).as("%s, step %d", family, n).containsExactly(c);
                 }
             }

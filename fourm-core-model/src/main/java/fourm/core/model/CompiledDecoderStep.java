@@ -83,17 +83,20 @@ final class CompiledDecoderStep implements AutoCloseable {
                 scaleInStep) : source(c, blocks, finalNormW, finalNormB, crossMask, scale, scaleFolded, scaleInStep);
         String lists = "eps: float, w: List[Tensor], kc: List[Tensor], vc: List[Tensor], ck: List[Tensor], "
                 + "cv: List[Tensor]";
-        // step_logits: the token embeddings looked up, the step, and the output head as IncrementalDecoder#logits
-        // computes it (W h^T, viewed transposed), in one call
+        // step_ids: the token embeddings looked up and the step; head: the output head as IncrementalDecoder#logits
+        // computes it (W h^T, viewed transposed); step_logits: both in one call
         String source = "def step(self, tokens: Tensor, emb: Tensor, pos: int, " + lists + ") -> Tensor:\n" + s.code()
-                + "\ndef step_logits(self, ids: List[int], table: Tensor, pt: Tensor, head: Tensor, pos: int, " + lists
-                + ") -> Tensor:\n"
+                + "\ndef step_ids(self, ids: List[int], table: Tensor, pt: Tensor, pos: int, " + lists + ") -> Tensor:\n"
                 + "  b = len(ids)\n"
                 + String.format(java.util.Locale.ROOT,
                         "  tokens = torch.reshape(torch.embedding(table, torch.tensor(ids)), [b, 1, %d])%n", d)
-                + "  out = self.step(tokens, pt.narrow(1, pos, 1), pos, eps, w, kc, vc, ck, cv)\n"
+                + "  return self.step(tokens, pt.narrow(1, pos, 1), pos, eps, w, kc, vc, ck, cv)\n"
+                + "\ndef head(self, out: Tensor, head: Tensor) -> Tensor:\n"
                 + String.format(java.util.Locale.ROOT,
-                        "  return torch.matmul(head, torch.reshape(out, [b, %d]).t()).t()%n", d);
+                        "  return torch.matmul(head, torch.reshape(out, [out.size(0), %d]).t()).t()%n", d)
+                + "\ndef step_logits(self, ids: List[int], table: Tensor, pt: Tensor, head: Tensor, pos: int, " + lists
+                + ") -> Tensor:\n"
+                + "  return self.head(self.step_ids(ids, table, pt, pos, eps, w, kc, vc, ck, cv), head)\n";
         PtSymbolBlock module = model.compiled("decoder-step\n" + source, m -> ScriptSource.load(m, source));
         int depth = blocks.size();
         PtNDArray[] kc = new PtNDArray[depth];
@@ -294,24 +297,38 @@ final class CompiledDecoderStep implements AutoCloseable {
     /**
      * Runs the step at cache position {@code pos} from token ids and applies the output head: the tokens' rows of
      * {@code table} [V_in, D] plus row {@code pos} of {@code positions} [1, N, D] are the step's input, the result is
-     * {@code head} [V, D] times the step's output, [B, V], owned by {@code m}. Everything, the head included, runs in
-     * the one call on the step's engine threads.
+     * {@code head} [V, D] times the step's output, [B, V], owned by {@code m}. The step runs on its engine threads; the
+     * head on {@code headThreads} (0: the engine's setting), in the same call when those are the same.
      */
-    NDArray stepLogits(NDManager m, long[] ids, NDArray table, NDArray positions, NDArray head, int pos) {
+    NDArray stepLogits(NDManager m, long[] ids, NDArray table, NDArray positions, NDArray head, int pos,
+                       int headThreads) {
         IValue i = IValue.listFrom(ids);
         IValue t = IValue.from((PtNDArray) table);
         IValue pt = IValue.from((PtNDArray) positions);
         IValue h = IValue.from((PtNDArray) head);
         IValue p = IValue.from((long) pos);
-        int before = THREADS > 0 ? JniUtils.getNumThreads() : 0;
-        if (THREADS > 0 && THREADS != before) {
-            JniUtils.setNumThreads(THREADS);
-        }
-        try (IValue out = IValueUtils.runMethod(module, "step_logits", i, t, pt, h, p, eps, weights, keysT, values,
-                crossKeysT, crossValues)) {
-            return out.toTensor((PtNDManager) m);
+        int before = JniUtils.getNumThreads();
+        int stepThreads = THREADS > 0 ? THREADS : before;
+        int lastThreads = headThreads > 0 ? headThreads : before;
+        try {
+            if (stepThreads != before) {
+                JniUtils.setNumThreads(stepThreads);
+            }
+            if (lastThreads == stepThreads) {
+                try (IValue out = IValueUtils.runMethod(module, "step_logits", i, t, pt, h, p, eps, weights, keysT,
+                        values, crossKeysT, crossValues)) {
+                    return out.toTensor((PtNDManager) m);
+                }
+            }
+            try (IValue out = IValueUtils.runMethod(module, "step_ids", i, t, pt, p, eps, weights, keysT, values,
+                    crossKeysT, crossValues)) {
+                JniUtils.setNumThreads(lastThreads);
+                try (IValue logits = IValueUtils.runMethod(module, "head", out, h)) {
+                    return logits.toTensor((PtNDManager) m);
+                }
+            }
         } finally {
-            if (THREADS > 0 && THREADS != before) {
+            if (JniUtils.getNumThreads() != before) {
                 JniUtils.setNumThreads(before);
             }
             i.close();

@@ -51,6 +51,13 @@ public final class IncrementalDecoder implements AutoCloseable {
      * {@code fourm.decoder.lean}, default true) or as the same operations as the DJL step; the same floats.
      */
     static final boolean LEAN = Boolean.parseBoolean(System.getProperty("fourm.decoder.lean", "true"));
+    /**
+     * Engine threads of the output head in {@link #stepLogits} (system property {@code fourm.decoder.headThreads}; 0,
+     * the default, keeps the engine's setting). The head streams its whole weight (46 MB for the 30000-token caption
+     * head) for each token, which two threads read faster than one on an idle machine; on a busy one a second thread
+     * may wait for a core, and 1 runs the head in the step's own call on the step's thread.
+     */
+    static final int HEAD_THREADS = Integer.getInteger("fourm.decoder.headThreads", 0);
 
     private final FourMModel model;
     private final FourMConfig config;
@@ -270,9 +277,10 @@ public final class IncrementalDecoder implements AutoCloseable {
 
     /**
      * One step from token ids, with the output head applied: the same floats as {@link #logits} of {@link #step} over
-     * the ids' rows of {@code tokenTable} and position {@link #length()} of {@code positions}. On the PyTorch engine
-     * this is one TorchScript call (the head on the step's engine thread: on a shared 2-core machine the 30000-token
-     * caption head took no longer there than on two threads, and the next step no longer waits for a second thread).
+     * the ids' rows of {@code tokenTable} and position {@link #length()} of {@code positions} (the head gives the same
+     * floats on one thread or two). On the PyTorch engine the embedding lookup and the step are one TorchScript call,
+     * and the head a second one on the engine's threads ({@code -Dfourm.decoder.headThreads=1}: all of it in one call
+     * on the step's thread).
      *
      * @param m          manager of the result
      * @param ids        B token ids
@@ -297,7 +305,7 @@ public final class IncrementalDecoder implements AutoCloseable {
         }
         if (compiled != null) {
             NDArray head = model.parameters().get("decoder_embeddings." + modality + ".to_logits.weight");
-            NDArray out = compiled.stepLogits(m, ids, tokenTable, positions, head, length);
+            NDArray out = compiled.stepLogits(m, ids, tokenTable, positions, head, length, HEAD_THREADS);
             length++;
             return out;
         }

@@ -352,9 +352,10 @@ public final class GenerationSampler {
     // ------------------------------------------------------------------------------------------------ autoregressive
 
     /**
-     * Whether a cached step is called with token ids and returns the logits ({@link IncrementalDecoder#stepLogits}: one
-     * engine call per token) rather than with embeddings looked up here, its head applied in a second call (system
-     * property {@code fourm.generate.stepLogits}, default true; the same floats either way).
+     * Whether a cached step is called with token ids and returns the logits ({@link IncrementalDecoder#stepLogits}: the
+     * embedding lookup inside the step's engine call, the head right after it) rather than with embeddings looked up
+     * here by separate engine calls (system property {@code fourm.generate.stepLogits}, default true; the same floats
+     * either way).
      */
     private static final boolean STEP_LOGITS =
             Boolean.parseBoolean(System.getProperty("fourm.generate.stepLogits", "true"));

@@ -117,14 +117,17 @@ public final class InferBench {
                     long seed = 100;
                     for (int i = 0; i < warmup + iters; i++) {
                         double s;
+                        double cpu;
                         if (profile != null && i == warmup) {
                             ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
                         }
                         while (true) {
                             MaskedBatch start = start(config, task, b, seed);
+                            long c0 = CpuTime.preciseNow();
                             long t0 = System.nanoTime();
                             sampler.generate(start, plan, seed);
                             s = (System.nanoTime() - t0) / 1e9;
+                            cpu = (CpuTime.preciseNow() - c0) / 1e9;
                             seed++;
                             if (!task.equals("caption32") || decoded[0] == CAPTION_TOKENS) {
                                 break;
@@ -142,8 +145,8 @@ public final class InferBench {
                             ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toAbsolutePath().toString());
                             progress.accept("profile of the timed generations: " + trace);
                         }
-                        progress.accept(String.format(Locale.ROOT, "%s B=%d %s %d: %.3f s", task, b,
-                                timed ? "timed" : "warm-up", i, s));
+                        progress.accept(String.format(Locale.ROOT, "%s B=%d %s %d: %.3f s (process CPU %.3f s)", task,
+                                b, timed ? "timed" : "warm-up", i, s, cpu));
                         if (timed) {
                             times.add(s);
                         }

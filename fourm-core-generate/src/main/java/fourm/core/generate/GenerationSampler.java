@@ -351,6 +351,15 @@ public final class GenerationSampler {
 
     // ------------------------------------------------------------------------------------------------ autoregressive
 
+    /**
+     * Whether a cached step is called with token ids and returns the logits ({@link IncrementalDecoder#stepLogits}: the
+     * embedding lookup inside the step's engine call, the head right after it) rather than with embeddings looked up
+     * here by separate engine calls (system property {@code fourm.generate.stepLogits}, default true; the same floats
+     * either way).
+     */
+    private static final boolean STEP_LOGITS =
+            Boolean.parseBoolean(System.getProperty("fourm.generate.stepLogits", "true"));
+
     private MaskedBatch autoregressive(MaskedBatch state, ScheduledStep s, int index, TopK topK, double topP,
                                        SplittableRandom rng) {
         String target = s.target();
@@ -408,35 +417,44 @@ public final class GenerationSampler {
                     decs.add(IncrementalDecoder.start(model, eo, steps));
                 }
             }
+            NDArray posTable = null;
             NDList posRows = null;
             if (kvCache && !done) {
-                // position + modality embeddings of every step, once: [1, steps, D], split into one [1, 1, D] per step
+                // position + modality embeddings of every step, once: [1, steps, D] (split into one [1, 1, D] per step
+                // where the step is called with embeddings)
                 long[] allPos = new long[steps];
                 for (int j = 0; j < steps; j++) {
                     allPos[j] = position(mm, j);
                 }
-                NDArray posTable = model.decoderQuery(sm, target, 1, allPos, new long[steps]).emb();
-                posRows = steps == 1 ? new NDList(posTable) : posTable.split(steps, 1);
+                posTable = model.decoderQuery(sm, target, 1, allPos, new long[steps]).emb();
+                if (!STEP_LOGITS) {
+                    posRows = steps == 1 ? new NDList(posTable) : posTable.split(steps, 1);
+                }
             }
             NDArray tokenTable = model.parameters().get("decoder_embeddings." + target + ".token_emb.weight");
             for (int i = 0; i < steps && !done; i++) {
                 try (NDManager tm = sm.newSubManager()) {
                     List<NDArray> last = new ArrayList<>();
+                    long[] ids = new long[bsz];
+                    for (int b = 0; b < bsz; b++) {
+                        ids[b] = out[b][i];
+                    }
                     NDArray tokens = null;
                     NDArray emb = null;
-                    if (kvCache) {
-                        long[] ids = new long[bsz];
-                        for (int b = 0; b < bsz; b++) {
-                            ids[b] = out[b][i];
-                        }
+                    if (kvCache && !STEP_LOGITS) {
                         tokens = Embedding.embedding(tm.create(ids), tokenTable, SparseFormat.DENSE)
                                 .singletonOrThrow().reshape(bsz, 1, config.dim());
                         emb = posRows.get(i);
                     }
                     for (int c = 0; c < passes.size(); c++) {
-                        last.add(kvCache
-                                ? decs.get(c).logits(tm, target, decs.get(c).step(tm, tokens, emb))
-                                : prefixLogits(tm, encs.get(c), target, mm, out, i));
+                        IncrementalDecoder d = kvCache ? decs.get(c) : null;
+                        if (d == null) {
+                            last.add(prefixLogits(tm, encs.get(c), target, mm, out, i));
+                        } else if (STEP_LOGITS) {
+                            last.add(d.stepLogits(tm, ids, tokenTable, posTable, target));
+                        } else {
+                            last.add(d.logits(tm, target, d.step(tm, tokens, emb)));
+                        }
                     }
                     NDArray logits = combine(last, s);
                     Sampling.Samples smp = Sampling.sample(logits, s.temperature(), topK, topP, rng);

@@ -44,6 +44,11 @@ public final class Sampling {
      * than the sampling itself: at [1568, 8192] one chunk of the whole batch was several times slower.
      */
     private static final int ENGINE_CHUNK = 1 << 20;
+    /**
+     * Whether rows without top-k and top-p take the general host path with its keep masks (system property
+     * {@code fourm.sampling.filteredHostPath}, default false), for comparisons; both give the same ids.
+     */
+    private static final boolean FILTERED_HOST_PATH = Boolean.getBoolean("fourm.sampling.filteredHostPath");
     /** Rows the engine path left to the host rule (near a boundary, no mass or NaN), for tests. */
     static final java.util.concurrent.atomic.LongAdder HOST_RESOLVED_ROWS = new java.util.concurrent.atomic.LongAdder();
 
@@ -132,25 +137,7 @@ public final class Sampling {
         }
         if (onHost) {
             float[] l = logits.toType(DataType.FLOAT32, false).toFloatArray();
-            forEachRow(rows, vocab, r -> {
-                double[] w = new double[vocab];
-                boolean[] keep = hostKeep(l, r * vocab, vocab, topK, topP);
-                double max = Double.NEGATIVE_INFINITY;
-                for (int v = 0; v < vocab; v++) {
-                    if (keep[v]) {
-                        max = Math.max(max, l[r * vocab + v]);
-                    }
-                }
-                double sum = 0;
-                for (int v = 0; v < vocab; v++) {
-                    w[v] = keep[v] ? Math.exp((l[r * vocab + v] - max) / temperature) : 0;
-                    sum += w[v];
-                }
-                int pick = draw(w, 0, vocab, sum, u[r], r);
-                ids[r] = pick;
-                chosen[r] = (float) (w[pick] / sum);
-            });
-            return new Samples(ids, chosen);
+            return onHost(l, rows, vocab, temperature, topK, topP, u, !FILTERED_HOST_PATH);
         }
         int chunk = Math.max(1, ENGINE_CHUNK / vocab);
         for (int from = 0; from < rows; from += chunk) {
@@ -164,6 +151,86 @@ public final class Sampling {
             }
         }
         return new Samples(ids, chosen);
+    }
+
+    /**
+     * The host rule on {@code rows} rows of logits {@code l}: per row, the weights {@code exp((l - max) / T)} of the
+     * tokens top-k and top-p keep, then {@link #draw} with {@code u[r]}. With {@code unfilteredFastPath}, rows that
+     * nothing filters take {@link #unfilteredWeights} (the same doubles, fewer passes).
+     */
+    static Samples onHost(float[] l, int rows, int vocab, double temperature, TopK topK, double topP, double[] u,
+                          boolean unfilteredFastPath) {
+        long[] ids = new long[rows];
+        float[] chosen = new float[rows];
+        if (unfilteredFastPath && !filters(topK, topP, vocab)) {
+            forEachRow(rows, vocab, r -> {
+                double[] w = new double[vocab];
+                double sum = unfilteredWeights(l, r * vocab, vocab, temperature, w);
+                int pick = draw(w, 0, vocab, sum, u[r], r);
+                ids[r] = pick;
+                chosen[r] = (float) (w[pick] / sum);
+            });
+            return new Samples(ids, chosen);
+        }
+        forEachRow(rows, vocab, r -> {
+            double[] w = new double[vocab];
+            boolean[] keep = hostKeep(l, r * vocab, vocab, topK, topP);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                if (keep[v]) {
+                    max = Math.max(max, l[r * vocab + v]);
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                w[v] = keep[v] ? Math.exp((l[r * vocab + v] - max) / temperature) : 0;
+                sum += w[v];
+            }
+            int pick = draw(w, 0, vocab, sum, u[r], r);
+            ids[r] = pick;
+            chosen[r] = (float) (w[pick] / sum);
+        });
+        return new Samples(ids, chosen);
+    }
+
+    /** True when top-k or top-p removes any token of a row of {@code vocab} (as {@link #hostKeep} applies them). */
+    private static boolean filters(TopK topK, double topP, int vocab) {
+        int k = topK.resolve(vocab);
+        return (k > 0 && k < vocab) || (topP > 0 && topP < 1);
+    }
+
+    /**
+     * The host rule's weights of one row without top-k or top-p, {@code exp((l - max) / T)} in double for every finite
+     * or positive-infinite logit and 0 for {@code -inf} and NaN, into {@code w}; returns their sum in index order. The
+     * same doubles as the filtered path with nothing to filter ({@link #hostKeep} keeps exactly these tokens), in two
+     * passes over the row instead of four and without its index arrays (at temperature 1 the division by 1, exact, is
+     * left out).
+     */
+    private static double unfilteredWeights(float[] l, int offset, int vocab, double temperature, double[] w) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            float x = l[offset + v];
+            if (x > Float.NEGATIVE_INFINITY) {
+                max = Math.max(max, x);
+            }
+        }
+        double sum = 0;
+        if (temperature == 1.0) {
+            for (int v = 0; v < vocab; v++) {
+                float x = l[offset + v];
+                double e = x > Float.NEGATIVE_INFINITY ? Math.exp(x - max) : 0;
+                w[v] = e;
+                sum += e;
+            }
+        } else {
+            for (int v = 0; v < vocab; v++) {
+                float x = l[offset + v];
+                double e = x > Float.NEGATIVE_INFINITY ? Math.exp((x - max) / temperature) : 0;
+                w[v] = e;
+                sum += e;
+            }
+        }
+        return sum;
     }
 
     /**

@@ -172,6 +172,35 @@ class SamplingTest {
         return u;
     }
 
+    /**
+     * Rows without top-k and top-p take the host's unfiltered path: the same ids and probabilities as the general host
+     * path (keep masks), with -inf and NaN logits, at temperature 1 (where the division is left out) and others.
+     */
+    @Test
+    void theUnfilteredHostPathDrawsTheSameIdsAndProbabilitiesAsTheFilteredOne() {
+        java.util.Random g = new java.util.Random(17);
+        int rows = 3;
+        int vocab = 5000;
+        float[] l = new float[rows * vocab];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (float) (3 * g.nextGaussian());
+        }
+        l[7] = Float.NEGATIVE_INFINITY;
+        l[vocab + 11] = Float.NaN;
+        l[2 * vocab] = Float.NEGATIVE_INFINITY;
+        for (double t : new double[] {1.0, 0.7, 1.3}) {
+            for (int trial = 0; trial < 40; trial++) {
+                double[] u = {g.nextDouble(), g.nextDouble(), g.nextDouble()};
+                Sampling.Samples fast = Sampling.onHost(l, rows, vocab, t, TopK.NONE, 0, u, true);
+                Sampling.Samples general = Sampling.onHost(l, rows, vocab, t, TopK.NONE, 0, u, false);
+                assertThat(fast.ids()).as("T %s, trial %d", t, trial).containsExactly(general.ids());
+                assertThat(fast.probs()).as("T %s, trial %d", t, trial).containsExactly(general.probs());
+                assertThat(fast.ids()[0]).isNotEqualTo(7L);
+                assertThat(fast.ids()[1]).isNotEqualTo(11L);
+            }
+        }
+    }
+
     @Test
     void theEnginePathDrawsTheSameIdsAndProbabilitiesAsTheSequentialJavaRule() {
         record Case(int rows, int vocab, double temperature, TopK topK, double topP) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.engine.PtNDManager;
 
 /**
  * The decoder of a {@link FourMModel} run one token at a time with a key-value cache, for autoregressive generation.
@@ -16,9 +17,11 @@ import ai.djl.ndarray.index.NDIndex;
  * equals the last row of {@code decode} over the whole prefix with a causal mask (the new token attends to every
  * earlier token and itself), up to float rounding.
  *
- * <p>Each decoder also prepares, once, the weights a step multiplies with: the attention scale folded into the query
- * weights when that is exact, and the gated MLP's fc1 and fc3 stacked into one weight (one product per step instead of
- * two). {@link #logits} applies an output head to a step's result.
+ * <p>Each decoder also prepares, once, the weights a step multiplies with: the gated MLP's fc1 and fc3 stacked into one
+ * weight (one product per step instead of two), and for the steps written with DJL operations the attention scale
+ * folded into the query weights when that is exact; the compiled step multiplies the query by it instead (the same
+ * floats, without copying the query weights at every start). {@link #logits} applies an output head to a step's
+ * result.
  *
  * <p>On the PyTorch engine a step runs as one TorchScript call ({@link CompiledDecoderStep}: the same operations, on
  * one engine thread, with the self-attention cache in buffers of the full capacity written in place); elsewhere, or
@@ -38,6 +41,23 @@ public final class IncrementalDecoder implements AutoCloseable {
      * {@code fourm.decoder.compiled}, default true; false runs them as DJL operations).
      */
     private static final boolean COMPILED = Boolean.parseBoolean(System.getProperty("fourm.decoder.compiled", "true"));
+    /**
+     * Whether the compiled step reads query weights with the scale folded in, copied for each decoder (system property
+     * {@code fourm.decoder.prepared}, default false), instead of multiplying the query by the scale; for comparisons.
+     */
+    static final boolean PREPARED = Boolean.getBoolean("fourm.decoder.prepared");
+    /**
+     * Whether the compiled step is written with the fewest engine operations (system property
+     * {@code fourm.decoder.lean}, default true) or as the same operations as the DJL step; the same floats.
+     */
+    static final boolean LEAN = Boolean.parseBoolean(System.getProperty("fourm.decoder.lean", "true"));
+    /**
+     * Engine threads of the output head in {@link #stepLogits} (system property {@code fourm.decoder.headThreads}; 0,
+     * the default, keeps the engine's setting). The head streams its whole weight (46 MB for the 30000-token caption
+     * head) for each token, which two threads read faster than one on an idle machine; on a busy one a second thread
+     * may wait for a core, and 1 runs the head in the step's own call on the step's thread.
+     */
+    static final int HEAD_THREADS = Integer.getInteger("fourm.decoder.headThreads", 0);
 
     private final FourMModel model;
     private final FourMConfig config;
@@ -56,6 +76,8 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final NDArray finalNormWeight;
     private final NDArray finalNormBias;
     private final Prepared[] prepared;
+    /** Whether the compiled step multiplies the query by the scale instead of reading weights with it folded in. */
+    private final boolean scaleInStep;
     private final CompiledDecoderStep compiled;
     private int length;
 
@@ -93,7 +115,8 @@ public final class IncrementalDecoder implements AutoCloseable {
                             NDArray fc13B) {
     }
 
-    private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity, boolean compile) {
+    private IncrementalDecoder(FourMModel model, EncoderOutput enc, int capacity, boolean compile,
+                               boolean prepareWeights, boolean lean) {
         this.model = model;
         this.config = model.config();
         this.enc = enc;
@@ -121,20 +144,25 @@ public final class IncrementalDecoder implements AutoCloseable {
         }
         this.crossMasked = padded;
         this.prepared = new Prepared[depth];
+        this.scaleInStep = scaleFolded && compile && !prepareWeights && cache instanceof PtNDManager;
         try {
             for (int i = 0; i < depth; i++) {
                 crossKeys(i);
-                prepared[i] = prepare(blocks[i]);
+                prepared[i] = prepare(blocks[i], !scaleInStep);
             }
-            this.compiled = compile ? compiledStep() : null;
+            this.compiled = compile ? compiledStep(lean) : null;
         } catch (RuntimeException e) {
             cache.close();
             throw e;
         }
     }
 
-    /** The step as one TorchScript call over this decoder's prepared weights, or null on another engine. */
-    private CompiledDecoderStep compiledStep() {
+    /**
+     * The step as one TorchScript call over this decoder's prepared weights, or null on another engine. Where the
+     * scale is a power of two the step multiplies the query by it instead of reading weights with it folded in: the
+     * same floats, without copying the query weights at every decoder's start.
+     */
+    private CompiledDecoderStep compiledStep(boolean lean) {
         java.util.List<CompiledDecoderStep.BlockWeights> ws = new java.util.ArrayList<>();
         boolean gelu = config.mlp() == MlpKind.GELU;
         for (int i = 0; i < blocks.length; i++) {
@@ -147,7 +175,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                     w.fc2B()));
         }
         return CompiledDecoderStep.open(model, cache, batch, capacity, ws, finalNormWeight, finalNormBias,
-                crossKeysT, crossValues, crossMasked ? enc.crossMask() : null, scale, scaleFolded);
+                crossKeysT, crossValues, crossMasked ? enc.crossMask() : null, scale, scaleFolded, scaleInStep, lean);
     }
 
     /**
@@ -161,10 +189,20 @@ public final class IncrementalDecoder implements AutoCloseable {
 
     /** As {@link #start(FourMModel, EncoderOutput, int)}, with the step compiled or as engine operations. */
     static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity, boolean compiled) {
+        return start(model, enc, capacity, compiled, PREPARED, LEAN);
+    }
+
+    /**
+     * As {@link #start(FourMModel, EncoderOutput, int, boolean)}; {@code prepareWeights} makes even the compiled step
+     * read query weights with a power-of-two scale folded in (copies made for this decoder) instead of multiplying the
+     * query by it; {@code lean} writes the compiled step with the fewest engine operations.
+     */
+    static IncrementalDecoder start(FourMModel model, EncoderOutput enc, int capacity, boolean compiled,
+                                    boolean prepareWeights, boolean lean) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
         }
-        return new IncrementalDecoder(model, enc, capacity, compiled);
+        return new IncrementalDecoder(model, enc, capacity, compiled, prepareWeights, lean);
     }
 
     /** True when this decoder's steps run as one compiled TorchScript call ({@link CompiledDecoderStep}). */
@@ -237,6 +275,45 @@ public final class IncrementalDecoder implements AutoCloseable {
         return Layers.layerNorm(x, finalNormWeight, finalNormBias);
     }
 
+    /**
+     * One step from token ids, with the output head applied: the same floats as {@link #logits} of {@link #step} over
+     * the ids' rows of {@code tokenTable} and position {@link #length()} of {@code positions} (the head gives the same
+     * floats on one thread or two). On the PyTorch engine the embedding lookup and the step are one TorchScript call,
+     * and the head a second one on the engine's threads ({@code -Dfourm.decoder.headThreads=1}: all of it in one call
+     * on the step's thread).
+     *
+     * @param m          manager of the result
+     * @param ids        B token ids
+     * @param tokenTable [V_in, D] the modality's input token embedding
+     * @param positions  [1, N, D] the positional + modality embedding of every step, N at least {@link #length()} + 1
+     * @param modality   the output modality whose head to apply
+     * @return [B, V], owned by {@code m}
+     * @throws IllegalArgumentException if {@code modality} is not an output of the model or {@code ids} does not have B
+     *                                  entries
+     * @throws IllegalStateException    if the capacity is exhausted
+     */
+    public NDArray stepLogits(NDManager m, long[] ids, NDArray tokenTable, NDArray positions, String modality) {
+        if (!config.isOutput(modality)) {
+            throw new IllegalArgumentException("'" + modality + "' is not an output modality of the model "
+                    + config.domainsOut());
+        }
+        if (ids.length != batch) {
+            throw new IllegalArgumentException("expected " + batch + " token ids, got " + ids.length);
+        }
+        if (length == capacity) {
+            throw new IllegalStateException("the key-value cache is full (" + capacity + " tokens)");
+        }
+        if (compiled != null) {
+            NDArray head = model.parameters().get("decoder_embeddings." + modality + ".to_logits.weight");
+            NDArray out = compiled.stepLogits(m, ids, tokenTable, positions, head, length, HEAD_THREADS);
+            length++;
+            return out;
+        }
+        NDArray tokens = Layers.rows(m.create(ids), tokenTable).reshape(batch, 1, config.dim());
+        NDArray emb = positions.get(new NDIndex(":, {}:{}", length, length + 1));
+        return logits(m, modality, step(m, tokens, emb));
+    }
+
     /** {@code previous} concatenated with {@code next} along {@code axis}, kept in the cache's manager. */
     private NDArray append(NDArray previous, NDArray next, int axis) {
         NDArray all;
@@ -269,15 +346,16 @@ public final class IncrementalDecoder implements AutoCloseable {
      * exact when it is a power of two, as it is for head widths 4, 16, 64, 256 (the released models use 64): scaling
      * by a power of two commutes with every rounding of the products and sums, so {@code (x W^T) s} and
      * {@code x (s W)^T} are the same floats. Otherwise (and with QK norm, which comes between the projection and the
-     * scaling) the scores are scaled as before.
+     * scaling) the scores are scaled as before. Without {@code fold} the query weights are the model's own (the compiled
+     * step then scales the query).
      */
-    private Prepared prepare(Block w) {
+    private Prepared prepare(Block w, boolean fold) {
         int d = config.dim();
         NDArray qkvW = w.qkvW();
         NDArray qkvB = w.qkvB();
         NDArray crossQW = w.crossQW();
         NDArray crossQB = w.crossQB();
-        if (scaleFolded) {
+        if (scaleFolded && fold) {
             float s = scale.getFloat();
             NDArray all = Layers.in(cache, qkvW);
             qkvW = all.get(new NDIndex("0:{}", d)).mul(s).concat(all.get(new NDIndex("{}:", d)), 0);

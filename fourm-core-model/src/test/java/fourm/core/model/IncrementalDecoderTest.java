@@ -170,6 +170,95 @@ class IncrementalDecoderTest {
         assertThat(out[0]).as("%s: compiled stacks against DJL operations", family).containsExactly(out[1]);
     }
 
+    /**
+     * The compiled step that multiplies the query by a power-of-two scale gives the same floats, bit for bit, as the one
+     * reading query weights with the scale folded in (head width 16; the other families have nothing to fold and must
+     * agree as well).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Family.class)
+    void scalingTheQueryInTheStepEqualsFoldedWeightsExactly(Family family) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            int steps = 6;
+            try (IncrementalDecoder own = IncrementalDecoder.start(model, eo, steps, true, false, false);
+                 IncrementalDecoder prepared = IncrementalDecoder.start(model, eo, steps, true, true, false)) {
+                assertThat(own.isCompiled()).isTrue();
+                for (int n = 0; n < steps; n++) {
+                    DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
+                            new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
+                    float[] a = own.step(m, q.tokens(), q.emb()).toFloatArray();
+                    float[] c = prepared.step(m, q.tokens(), q.emb()).toFloatArray();
+                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * The compiled step written with the fewest engine operations (mm and bmm on [B, D] and [B*H, ...] views) gives the
+     * same floats, bit for bit, as the one written as the DJL step's operations, for every block family, with padded
+     * encoder slots (the masked cross-attention), across steps.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Family.class)
+    void leanCompiledStepEqualsTheOperationsExactly(Family family) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            int steps = 6;
+            try (IncrementalDecoder lean = IncrementalDecoder.start(model, eo, steps, true, false, true);
+                 IncrementalDecoder ops = IncrementalDecoder.start(model, eo, steps, true, false, false)) {
+                for (int n = 0; n < steps; n++) {
+                    DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
+                            new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
+                    float[] a = lean.step(m, q.tokens(), q.emb()).toFloatArray();
+                    float[] c = ops.step(m, q.tokens(), q.emb()).toFloatArray();
+                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                }
+            }
+        }
+    }
+
+    /**
+     * A step from token ids with the head applied ({@code stepLogits}: one call when compiled) gives the same floats, bit
+     * for bit, as the head over a step from looked-up embeddings, compiled or not; bad ids counts and full caches are
+     * refused.
+     */
+    @ParameterizedTest(name = "{0}, compiled {1}")
+    @org.junit.jupiter.params.provider.MethodSource("families")
+    void stepLogitsFromIdsEqualTheHeadOverAStepExactly(Family family, boolean compiled) {
+        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
+            MaskedBatch b = batch();
+            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
+            int steps = 5;
+            long[] allPos = new long[steps];
+            for (int j = 0; j < steps; j++) {
+                allPos[j] = j;
+            }
+            NDArray positions = model.decoderQuery(m, "seq", 1, allPos, new long[steps]).emb();
+            NDArray table = model.parameters().get("decoder_embeddings.seq.token_emb.weight");
+            try (IncrementalDecoder fused = IncrementalDecoder.start(model, eo, steps, compiled);
+                 IncrementalDecoder split = IncrementalDecoder.start(model, eo, steps, compiled)) {
+                for (int n = 0; n < steps; n++) {
+                    long[] ids = {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29};
+                    float[] a = fused.stepLogits(m, ids, table, positions, "seq").toFloatArray();
+                    NDArray tokens = Layers.rows(m.create(ids), table).reshape(2, 1, 32);
+                    NDArray emb = positions.get(n == 0 ? ":, 0:1" : ":, " + n + ":" + (n + 1));
+                    float[] c = split.logits(m, "seq", split.step(m, tokens, emb)).toFloatArray();
+                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                }
+                assertThatIllegalStateException().isThrownBy(() -> fused.stepLogits(m, new long[] {1, 2}, table,
+                        positions, "seq")).withMessageContaining("full");
+                assertThatIllegalArgumentException().isThrownBy(() -> fused.stepLogits(m, new long[] {1}, table,
+                        positions, "seq")).withMessageContaining("2 token ids");
+                assertThatIllegalArgumentException().isThrownBy(() -> fused.stepLogits(m, new long[] {1, 2}, table,
+                        positions, "grid")).withMessageContaining("not an output modality");
+            }
+        }
+    }
+
     @Test
     void closingFreesTheCacheButNotTheEncoderOutput() {
         try (FourMModel model = FourMModel.create(config(Family.SWIGLU), 2); NDManager m = model.newStepManager()) {

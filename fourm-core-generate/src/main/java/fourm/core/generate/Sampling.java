@@ -132,24 +132,7 @@ public final class Sampling {
         }
         if (onHost) {
             float[] l = logits.toType(DataType.FLOAT32, false).toFloatArray();
-            forEachRow(rows, vocab, r -> {
-                double[] w = new double[vocab];
-                boolean[] keep = hostKeep(l, r * vocab, vocab, topK, topP);
-                double max = Double.NEGATIVE_INFINITY;
-                for (int v = 0; v < vocab; v++) {
-                    if (keep[v]) {
-                        max = Math.max(max, l[r * vocab + v]);
-                    }
-                }
-                double sum = 0;
-                for (int v = 0; v < vocab; v++) {
-                    w[v] = keep[v] ? Math.exp((l[r * vocab + v] - max) / temperature) : 0;
-                    sum += w[v];
-                }
-                int pick = draw(w, 0, vocab, sum, u[r], r);
-                ids[r] = pick;
-                chosen[r] = (float) (w[pick] / sum);
-            });
+            hostRows(l, vocab, temperature, topK, topP, u, filters(topK, topP, vocab), ids, chosen);
             return new Samples(ids, chosen);
         }
         int chunk = Math.max(1, ENGINE_CHUNK / vocab);
@@ -299,6 +282,88 @@ public final class Sampling {
         } else {
             java.util.stream.IntStream.range(0, rows).parallel().forEach(row);
         }
+    }
+
+    /**
+     * The host rule on every row of {@code l} [R, V]: row r's id and probability go to {@code ids[r]} and
+     * {@code chosen[r]}. With {@code general}, each row goes through the filter ({@link #hostKeep}) and the weights
+     * loop; without, through {@link #drawUnfiltered}, which gives the same values when top-k and top-p are off.
+     */
+    static void hostRows(float[] l, int vocab, double temperature, TopK topK, double topP, double[] u,
+                         boolean general, long[] ids, float[] chosen) {
+        int rows = ids.length;
+        if (!general) {
+            forEachRow(rows, vocab, r -> drawUnfiltered(l, vocab, temperature, u, r, ids, chosen));
+            return;
+        }
+        forEachRow(rows, vocab, r -> {
+            double[] w = new double[vocab];
+            boolean[] keep = hostKeep(l, r * vocab, vocab, topK, topP);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                if (keep[v]) {
+                    max = Math.max(max, l[r * vocab + v]);
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                w[v] = keep[v] ? Math.exp((l[r * vocab + v] - max) / temperature) : 0;
+                sum += w[v];
+            }
+            int pick = draw(w, 0, vocab, sum, u[r], r);
+            ids[r] = pick;
+            chosen[r] = (float) (w[pick] / sum);
+        });
+    }
+
+    /** True when top-k or top-p removes tokens ({@link #filter}): not when both are off. */
+    private static boolean filters(TopK topK, double topP, int vocab) {
+        int k = topK.resolve(vocab);
+        return k > 0 && k < vocab || topP > 0 && topP < 1;
+    }
+
+    /**
+     * The host rule on one row without top-k or top-p: the same values as {@link #hostKeep} with both off followed by
+     * the general weights loop, in two passes over the row instead of four and without the keep mask and index arrays
+     * (a token is kept when its logit is above {@code -inf}, so not NaN); at temperature 1 the division by it (exact)
+     * is left out. The weights are the same {@code Math.exp} of the same doubles, summed in the same order. MaskGIT
+     * samples its last steps' rows here (up to {@value #HOST_LIMIT} logits): at 98 rows of 8192, 10.6 ms instead of
+     * 14.8 (median of 100 alternating calls on a busy 2-core machine).
+     *
+     * @param u      the rows' uniform draws
+     * @param ids    receives the row's sampled index at {@code row}
+     * @param chosen receives its probability at {@code row}
+     */
+    private static void drawUnfiltered(float[] l, int vocab, double temperature, double[] u, int row, long[] ids,
+                                       float[] chosen) {
+        int offset = row * vocab;
+        double[] w = new double[vocab];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            float x = l[offset + v];
+            if (x > Float.NEGATIVE_INFINITY) {
+                max = Math.max(max, x);
+            }
+        }
+        double sum = 0;
+        if (temperature == 1.0) {
+            for (int v = 0; v < vocab; v++) {
+                float x = l[offset + v];
+                double e = x > Float.NEGATIVE_INFINITY ? Math.exp(x - max) : 0;
+                w[v] = e;
+                sum += e;
+            }
+        } else {
+            for (int v = 0; v < vocab; v++) {
+                float x = l[offset + v];
+                double e = x > Float.NEGATIVE_INFINITY ? Math.exp((x - max) / temperature) : 0;
+                w[v] = e;
+                sum += e;
+            }
+        }
+        int pick = draw(w, 0, vocab, sum, u[row], row);
+        ids[row] = pick;
+        chosen[row] = (float) (w[pick] / sum);
     }
 
     /** The first index whose cumulative weight exceeds {@code u * sum} (skipping zero weights). */

@@ -351,6 +351,8 @@ public final class FourMModel implements AutoCloseable {
                 ModalityTensors t = mods.get(mi);
                 ModalitySpec mm = config.modality(t.key());
                 TokenLayout l = mm.layout();
+                // once per modality: the id is a SHA-256 of the key, computed anew by every call
+                int modalityId = mm.modalityId();
                 int visible = 0;
                 for (int p = 0; p < t.length() && j < n; p++) {
                     if (!t.inputMask()[b * t.length() + p]) {
@@ -361,7 +363,7 @@ public final class FourMModel implements AutoCloseable {
                                     + " rows of its positional table");
                         }
                         sel.get(mi).add(b * n + j, b * t.length() + p, pos);
-                        modIds[b * n + j] = mm.modalityId();
+                        modIds[b * n + j] = modalityId;
                         j++;
                         visible++;
                     }
@@ -562,6 +564,7 @@ public final class FourMModel implements AutoCloseable {
                     ModalityTensors t = mods.get(mi);
                     ModalitySpec mm = config.modality(t.key());
                     TokenLayout l = mm.layout();
+                    int modalityId = mm.modalityId();
                     boolean seq = l.sequence();
                     int[] targetPos = seq ? targetPositions(t, l, b) : null;
                     for (int c = 0; c < candidates(t, seq) && j < n; c++) {
@@ -571,10 +574,10 @@ public final class FourMModel implements AutoCloseable {
                         }
                         int slot = b * n + j;
                         int src = b * t.length() + c;
-                        preIds[slot] = mm.modalityId();
+                        preIds[slot] = modalityId;
                         dam[slot] = t.decoderAttentionMask()[src];
                         if (valid) {
-                            modIds[slot] = mm.modalityId();
+                            modIds[slot] = modalityId;
                             targets[slot] = tokenId(t, seq ? src + 1 : src, "target");
                             int pos = seq ? targetPos[c] : c;
                             if (pos >= l.positionRows()) {

@@ -44,6 +44,11 @@ public final class Sampling {
      * than the sampling itself: at [1568, 8192] one chunk of the whole batch was several times slower.
      */
     private static final int ENGINE_CHUNK = 1 << 20;
+    /**
+     * System property: {@code true} sends every host row through the general loop ({@link #hostRows}), to compare with
+     * the two-pass loop of rows without top-k or top-p (the same values); read at every call.
+     */
+    static final String GENERAL_HOST_ROWS = "fourm.sampling.generalHostRows";
     /** Rows the engine path left to the host rule (near a boundary, no mass or NaN), for tests. */
     static final java.util.concurrent.atomic.LongAdder HOST_RESOLVED_ROWS = new java.util.concurrent.atomic.LongAdder();
 
@@ -132,7 +137,8 @@ public final class Sampling {
         }
         if (onHost) {
             float[] l = logits.toType(DataType.FLOAT32, false).toFloatArray();
-            hostRows(l, vocab, temperature, topK, topP, u, filters(topK, topP, vocab), ids, chosen);
+            boolean general = filters(topK, topP, vocab) || Boolean.getBoolean(GENERAL_HOST_ROWS);
+            hostRows(l, vocab, temperature, topK, topP, u, general, ids, chosen);
             return new Samples(ids, chosen);
         }
         int chunk = Math.max(1, ENGINE_CHUNK / vocab);

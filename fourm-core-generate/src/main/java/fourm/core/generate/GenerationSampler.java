@@ -11,6 +11,7 @@ import fourm.api.ModalitySpec;
 import fourm.api.masking.SpecialTokens;
 import fourm.core.batch.MaskedBatch;
 import fourm.core.batch.ModalityTensors;
+import fourm.core.model.CrossProjection;
 import fourm.core.model.DecoderQuery;
 import fourm.core.model.EncoderOutput;
 import fourm.core.model.FourMConfig;
@@ -61,6 +62,12 @@ import java.util.SplittableRandom;
  * returned batch is host memory.
  */
 public final class GenerationSampler {
+    /**
+     * Whether a run computes the decoder's stacked cross-attention projection once and every pass of the run reuses it
+     * (system property {@code fourm.generate.reuseCrossProjection}, read at the start of every run, default true; false
+     * stacks it per pass, to compare). The parameters do not change during a run, so the values are the same.
+     */
+    static final String REUSE_CROSS_PROJECTION = "fourm.generate.reuseCrossProjection";
     private final FourMModel model;
     private final FourMConfig config;
     private final SpecialTokens specials;
@@ -150,12 +157,18 @@ public final class GenerationSampler {
     public MaskedBatch run(MaskedBatch start, List<ScheduledStep> schedule, TopK topK, double topP, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         MaskedBatch state = start;
-        for (int i = 0; i < schedule.size(); i++) {
-            ScheduledStep s = schedule.get(i);
-            SplittableRandom rng = root.split();
-            state = s.scheme() == GenerationScheme.AUTOREGRESSIVE
-                    ? autoregressive(state, s, i, topK, topP, rng)
-                    : parallel(state, s, i, topK, topP, rng);
+        try (NDManager runManager = model.newStepManager()) {
+            // the cached autoregressive decoder projects the context block by block itself
+            boolean decodes = !kvCache || schedule.stream().anyMatch(s -> s.scheme() != GenerationScheme.AUTOREGRESSIVE);
+            boolean reuse = decodes && Boolean.parseBoolean(System.getProperty(REUSE_CROSS_PROJECTION, "true"));
+            CrossProjection projection = reuse ? model.crossProjection(runManager) : null;
+            for (int i = 0; i < schedule.size(); i++) {
+                ScheduledStep s = schedule.get(i);
+                SplittableRandom rng = root.split();
+                state = s.scheme() == GenerationScheme.AUTOREGRESSIVE
+                        ? autoregressive(state, s, i, topK, topP, rng, projection)
+                        : parallel(state, s, i, topK, topP, rng, projection);
+            }
         }
         return state;
     }
@@ -175,7 +188,7 @@ public final class GenerationSampler {
     // ------------------------------------------------------------------------------------------------ MaskGIT, ROAR
 
     private MaskedBatch parallel(MaskedBatch state, ScheduledStep s, int index, TopK topK, double topP,
-                                 SplittableRandom rng) {
+                                 SplittableRandom rng, CrossProjection projection) {
         ModalityTensors t = state.modalities().get(s.target());
         int bsz = t.batchSize();
         int len = t.length();
@@ -247,7 +260,7 @@ public final class GenerationSampler {
         }
         try (NDManager sm = model.newStepManager()) {
             NDArray sa = uniform ? null : sm.create(padKey, new Shape(bsz, k, k));
-            NDArray logits = guidedLogits(sm, state, s, positions, bsz, k, sa).reshape((long) bsz * k, vocab);
+            NDArray logits = guidedLogits(sm, state, s, positions, bsz, k, sa, projection).reshape((long) bsz * k, vocab);
             Sampling.Samples smp = Sampling.sample(logits, s.temperature(), topK, topP, rng);
             float[] all = hostLogits == null ? null : logits.toFloatArray();
             for (int b = 0; b < bsz; b++) {
@@ -334,10 +347,10 @@ public final class GenerationSampler {
     }
 
     private NDArray guidedLogits(NDManager m, MaskedBatch state, ScheduledStep s, long[] positions, int bsz, int k,
-                                 NDArray sa) {
+                                 NDArray sa, CrossProjection projection) {
         List<NDArray> out = new ArrayList<>();
         for (MaskedBatch batch : passes(state, s)) {
-            EncoderOutput eo = encode(m, batch);
+            EncoderOutput eo = encode(m, batch, projection);
             DecoderQuery q = model.decoderQuery(m, s.target(), bsz, positions, null);
             NDArray y = model.decode(eo, q.tokens(), q.emb(), sa);
             out.add(model.logits(s.target(), y));
@@ -345,8 +358,8 @@ public final class GenerationSampler {
         return combine(out, s);
     }
 
-    private EncoderOutput encode(NDManager m, MaskedBatch batch) {
-        return model.encode(model.embedEncoder(m, batch, model.maxValidEncoderTokens(batch)));
+    private EncoderOutput encode(NDManager m, MaskedBatch batch, CrossProjection projection) {
+        return model.encode(model.embedEncoder(m, batch, model.maxValidEncoderTokens(batch)), projection);
     }
 
     // ------------------------------------------------------------------------------------------------ autoregressive
@@ -361,7 +374,7 @@ public final class GenerationSampler {
             Boolean.parseBoolean(System.getProperty("fourm.generate.stepLogits", "true"));
 
     private MaskedBatch autoregressive(MaskedBatch state, ScheduledStep s, int index, TopK topK, double topP,
-                                       SplittableRandom rng) {
+                                       SplittableRandom rng, CrossProjection projection) {
         String target = s.target();
         ModalityTensors t = state.modalities().get(target);
         ModalitySpec mm = config.modality(target);
@@ -411,7 +424,7 @@ public final class GenerationSampler {
             List<EncoderOutput> encs = new ArrayList<>();
             List<IncrementalDecoder> decs = new ArrayList<>();
             for (MaskedBatch p : passes) {
-                EncoderOutput eo = encode(sm, p);
+                EncoderOutput eo = encode(sm, p, projection);
                 encs.add(eo);
                 if (kvCache && !done) {
                     decs.add(IncrementalDecoder.start(model, eo, steps));

@@ -18,8 +18,10 @@ public final class EncoderOutput {
     private NDArray crossBias;
     private final NDArray[] keys;
     private final NDArray[] values;
+    private final CrossProjection crossProjection;
 
-    EncoderOutput(EncoderInput input, NDArray output, NDArray context, int decoderDepth) {
+    EncoderOutput(EncoderInput input, NDArray output, NDArray context, int decoderDepth,
+                  CrossProjection crossProjection) {
         this.input = input;
         this.output = output;
         this.context = context;
@@ -27,6 +29,12 @@ public final class EncoderOutput {
         this.crossMask = input.mask().reshape(b, 1, 1, input.length());
         this.keys = new NDArray[decoderDepth];
         this.values = new NDArray[decoderDepth];
+        this.crossProjection = crossProjection;
+    }
+
+    /** The precomputed cross-attention projection passes without gradients reuse, or null. */
+    CrossProjection crossProjection() {
+        return crossProjection;
     }
 
     /** The embedded, selected encoder input. */

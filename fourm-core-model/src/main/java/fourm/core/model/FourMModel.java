@@ -375,6 +375,8 @@ public final class FourMModel implements AutoCloseable {
                 ModalityTensors t = mods.get(mi);
                 ModalitySpec mm = config.modality(t.key());
                 TokenLayout l = mm.layout();
+                // once per modality: the id is a SHA-256 of the key, computed anew by every call
+                int modalityId = mm.modalityId();
                 int visible = 0;
                 for (int p = 0; p < t.length() && j < n; p++) {
                     if (!t.inputMask()[b * t.length() + p]) {
@@ -385,7 +387,7 @@ public final class FourMModel implements AutoCloseable {
                                     + " rows of its positional table");
                         }
                         sel.get(mi).add(b * n + j, b * t.length() + p, pos);
-                        modIds[b * n + j] = mm.modalityId();
+                        modIds[b * n + j] = modalityId;
                         j++;
                         visible++;
                     }
@@ -482,6 +484,20 @@ public final class FourMModel implements AutoCloseable {
      * {@code decoder_proj_context(x) + encoder_emb}. Results belong to the manager of {@code in.tokens()}.
      */
     public EncoderOutput encode(EncoderInput in) {
+        return encode(in, null);
+    }
+
+    /**
+     * As {@link #encode(EncoderInput)}; passes without gradients on the result reuse {@code projection} (of this
+     * model, made by {@link #crossProjection}, or null to compute it per pass) for the decoder's cross-attention keys
+     * and values.
+     *
+     * @throws IllegalArgumentException if {@code projection} belongs to another model
+     */
+    public EncoderOutput encode(EncoderInput in, CrossProjection projection) {
+        if (projection != null && projection.model() != this) {
+            throw new IllegalArgumentException("the cross projection was made by another model");
+        }
         NDArray x = in.tokens().add(in.emb());
         // without a padded slot the bias is all zeros: adding it changes no score, so it is left out
         NDArray bias = anyPadding(in.modIds()) ? Layers.maskBias(in.mask().reshape(in.batch(), 1, 1, in.length()))
@@ -500,7 +516,7 @@ public final class FourMModel implements AutoCloseable {
         }
         NDArray context = Layers.linear(out, p("decoder_proj_context.weight"), p("decoder_proj_context.bias"))
                 .add(in.emb());
-        return new EncoderOutput(in, out, context, config.decoderDepth());
+        return new EncoderOutput(in, out, context, config.decoderDepth(), projection);
     }
 
     // ------------------------------------------------------------------------------------------------ decoder
@@ -572,6 +588,7 @@ public final class FourMModel implements AutoCloseable {
                     ModalityTensors t = mods.get(mi);
                     ModalitySpec mm = config.modality(t.key());
                     TokenLayout l = mm.layout();
+                    int modalityId = mm.modalityId();
                     boolean seq = l.sequence();
                     int[] targetPos = seq ? targetPositions(t, l, b) : null;
                     for (int c = 0; c < candidates(t, seq) && j < n; c++) {
@@ -581,10 +598,10 @@ public final class FourMModel implements AutoCloseable {
                         }
                         int slot = b * n + j;
                         int src = b * t.length() + c;
-                        preIds[slot] = mm.modalityId();
+                        preIds[slot] = modalityId;
                         dam[slot] = t.decoderAttentionMask()[src];
                         if (valid) {
-                            modIds[slot] = mm.modalityId();
+                            modIds[slot] = modalityId;
                             targets[slot] = tokenId(t, seq ? src + 1 : src, "target");
                             int pos = seq ? targetPos[c] : c;
                             if (pos >= l.positionRows()) {
@@ -992,6 +1009,30 @@ public final class FourMModel implements AutoCloseable {
                 blocks.add(i);
             }
         }
+        CrossProjection reused = enc.crossProjection();
+        NDArray[] wb = reused != null && blocks.size() == config.decoderDepth() && !GradMode.recording()
+                ? new NDArray[] {reused.weight(), reused.bias()} : stackedCrossProjection(m, blocks);
+        NDArray n = Layers.layerNorm(ctx, m.ones(new Shape(d)), m.zeros(new Shape(d)));
+        NDArray all = Layers.linear(n, wb[0], wb[1]);
+        NDList perBlock = blocks.size() == 1 ? new NDList(all) : all.split(blocks.size(), 2);
+        for (int j = 0; j < blocks.size(); j++) {
+            int i = blocks.get(j);
+            NDList kv = perBlock.get(j).reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4).split(2, 0);
+            NDArray k = kv.get(0).squeeze(0);
+            NDArray v = kv.get(1).squeeze(0);
+            if (config.qkNorm()) {
+                k = norm(k, "decoder." + i + ".cross_attn.k_norm");
+            }
+            enc.cache(i, k, v);
+        }
+    }
+
+    /**
+     * The stacked cross-attention projection of {@code blocks} (see {@link #crossKeysAndValues}): the weight
+     * [blocks * 2D, D] and the bias [blocks * 2D] (null when no block has one), arrays of {@code m}, differentiable.
+     */
+    private NDArray[] stackedCrossProjection(NDManager m, List<Integer> blocks) {
+        int d = config.dim();
         NDList weights = new NDList();
         NDList biases = new NDList();
         boolean anyBias = false;
@@ -1020,19 +1061,23 @@ public final class FourMModel implements AutoCloseable {
             bias = biases.size() == 1 ? biases.get(0) : NDArrays.concat(biases, 0);
         }
         NDArray w = weights.size() == 1 ? weights.get(0) : NDArrays.concat(weights, 0);
-        NDArray n = Layers.layerNorm(ctx, m.ones(new Shape(d)), m.zeros(new Shape(d)));
-        NDArray all = Layers.linear(n, w, bias);
-        NDList perBlock = blocks.size() == 1 ? new NDList(all) : all.split(blocks.size(), 2);
-        for (int j = 0; j < blocks.size(); j++) {
-            int i = blocks.get(j);
-            NDList kv = perBlock.get(j).reshape(cb, mlen, 2, heads, hd).transpose(2, 0, 3, 1, 4).split(2, 0);
-            NDArray k = kv.get(0).squeeze(0);
-            NDArray v = kv.get(1).squeeze(0);
-            if (config.qkNorm()) {
-                k = norm(k, "decoder." + i + ".cross_attn.k_norm");
-            }
-            enc.cache(i, k, v);
+        return new NDArray[] {w, bias};
+    }
+
+    /**
+     * The cross-attention key-value projection of every decoder block with its context norm folded in (see
+     * {@link #decode}), computed now from the parameters as they are, in {@code m}, for passes that reuse it
+     * ({@link #encode(EncoderInput, CrossProjection)}) instead of stacking the blocks' weights again on every pass:
+     * at the tiny model's width, six scaled [768, 384] weights and their 7 MB concatenation per pass. The values are
+     * those every pass would compute; they stay valid while the parameters do not change (generation, evaluation).
+     */
+    public CrossProjection crossProjection(NDManager m) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < config.decoderDepth(); i++) {
+            all.add(i);
         }
+        NDArray[] wb = stackedCrossProjection(m, all);
+        return new CrossProjection(this, wb[0], wb[1]);
     }
 
     /**

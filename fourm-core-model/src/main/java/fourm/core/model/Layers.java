@@ -87,6 +87,16 @@ final class Layers {
         for (NDArray p : pieces) {
             total += p.getShape().get(0);
         }
+        boolean inOrder = total == rowOf.length;
+        for (int i = 0; i < rowOf.length && inOrder; i++) {
+            inOrder = rowOf[i] == i;
+        }
+        if (inOrder && !pieces.isEmpty()) {
+            // every slot takes the stack's row of the same index (no padding, as a full batch-1 input): the stack is
+            // the result, without the zero row and the gather
+            NDArray stacked = pieces.size() == 1 ? pieces.get(0) : NDArrays.concat(new NDList(pieces), 0);
+            return stacked.reshape(b, n, d);
+        }
         NDList stack = new NDList();
         stack.addAll(pieces);
         stack.add(m.zeros(new Shape(1, d)));

@@ -223,6 +223,29 @@ class FourMModelTest {
     }
 
     @Test
+    void aReusedCrossProjectionGivesTheDecoderOutputOfThePerPassOneBitForBit() {
+        for (boolean bias : new boolean[] {false, true}) {
+            MlpKind mlp = bias ? MlpKind.GELU : MlpKind.SWIGLU;
+            try (FourMModel model = FourMModel.create(smallConfig(mlp, bias), 4);
+                 FourMModel other = FourMModel.create(smallConfig(mlp, bias), 4);
+                 NDManager m = model.newStepManager()) {
+                MaskedBatch batch = smallBatch(2, false);
+                DecoderInput di = model.embedDecoder(m, batch, ORDER, 11);
+                CrossProjection projection = model.crossProjection(m);
+                for (int pass = 0; pass < 2; pass++) {
+                    EncoderOutput perPass = model.encode(model.embedEncoder(m, batch, 12));
+                    EncoderOutput reusing = model.encode(model.embedEncoder(m, batch, 12), projection);
+                    float[] expected = model.decode(perPass, di.tokens(), di.emb(), di.attentionMask()).toFloatArray();
+                    float[] got = model.decode(reusing, di.tokens(), di.emb(), di.attentionMask()).toFloatArray();
+                    assertThat(got).as("bias %s, pass %d", bias, pass).containsExactly(expected);
+                }
+                assertThatThrownBy(() -> other.encode(other.embedEncoder(m, batch, 12), projection))
+                        .hasMessageContaining("another model");
+            }
+        }
+    }
+
+    @Test
     void explicitQueriesEqualTheBatchEmbedding() {
         try (FourMModel model = FourMModel.create(smallConfig(MlpKind.GELU, true), 4);
              NDManager m = model.newStepManager()) {

@@ -178,22 +178,7 @@ class IncrementalDecoderTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Family.class)
     void scalingTheQueryInTheStepEqualsFoldedWeightsExactly(Family family) {
-        try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
-            MaskedBatch b = batch();
-            EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
-            int steps = 6;
-            try (IncrementalDecoder own = IncrementalDecoder.start(model, eo, steps, true, false, false);
-                 IncrementalDecoder prepared = IncrementalDecoder.start(model, eo, steps, true, true, false)) {
-                assertThat(own.isCompiled()).isTrue();
-                for (int n = 0; n < steps; n++) {
-                    DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
-                            new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
-                    float[] a = own.step(m, q.tokens(), q.emb()).toFloatArray();
-                    float[] c = prepared.step(m, q.tokens(), q.emb()).toFloatArray();
-                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
-                }
-            }
-        }
+        compiledStepsAgreeExactly(family, false, false, true, false);
     }
 
     /**
@@ -204,18 +189,29 @@ class IncrementalDecoderTest {
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Family.class)
     void leanCompiledStepEqualsTheOperationsExactly(Family family) {
+        compiledStepsAgreeExactly(family, false, true, false, false);
+    }
+
+    /**
+     * Two forms of the compiled step ({@code prepared}: scale folded into the query weights; {@code lean}: the fewest
+     * engine operations) give the same floats, bit for bit, over six steps of two sequences.
+     */
+    private static void compiledStepsAgreeExactly(Family family, boolean preparedA, boolean leanA, boolean preparedB,
+                                                  boolean leanB) {
         try (FourMModel model = FourMModel.create(config(family), 11); NDManager m = model.newStepManager()) {
             MaskedBatch b = batch();
             EncoderOutput eo = model.encode(model.embedEncoder(m, b, model.maxValidEncoderTokens(b)));
             int steps = 6;
-            try (IncrementalDecoder lean = IncrementalDecoder.start(model, eo, steps, true, false, true);
-                 IncrementalDecoder ops = IncrementalDecoder.start(model, eo, steps, true, false, false)) {
+            try (IncrementalDecoder first = IncrementalDecoder.start(model, eo, steps, true, preparedA, leanA);
+                 IncrementalDecoder second = IncrementalDecoder.start(model, eo, steps, true, preparedB, leanB)) {
+                assertThat(first.isCompiled()).isTrue();
+                assertThat(second.isCompiled()).isTrue();
                 for (int n = 0; n < steps; n++) {
                     DecoderQuery q = model.decoderQuery(m, "seq", 2, new long[] {n, n},
                             new long[] {1 + (5 * n) % 29, 1 + (3 * n + 7) % 29});
-                    float[] a = lean.step(m, q.tokens(), q.emb()).toFloatArray();
-                    float[] c = ops.step(m, q.tokens(), q.emb()).toFloatArray();
-                    assertThat(a).as("%s, step %d", family, n).containsExactly(c);
+                    float[] x = first.step(m, q.tokens(), q.emb()).toFloatArray();
+                    float[] y = second.step(m, q.tokens(), q.emb()).toFloatArray();
+                    assertThat(x).as("%s, step %d", family, n).containsExactly(y);
                 }
             }
         }

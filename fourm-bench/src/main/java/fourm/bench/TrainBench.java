@@ -109,7 +109,7 @@ public final class TrainBench {
      * @param optimizerSeconds  mean time of the AdamW update (gradient norm included)
      * @param tokensPerSecond   encoder + decoder slots per second
      * @param flopsPerStep      mean model FLOPs of a training step
-     * @param gemmBefore        the GEMM rate measured before the steps
+     * @param gemmBefore        the GEMM rate measured after the warm-up steps, before the timed ones
      * @param gemmAfter         the GEMM rate measured after the steps
      * @param parameters        trainable parameters updated by the optimizer
      * @param cpuSecondsPerStep CPU time of the whole process per timed step (all threads), or NaN where the process
@@ -187,7 +187,7 @@ public final class TrainBench {
     }
 
     /**
-     * Runs the measurement: GEMM, warm-up steps, timed steps, GEMM again.
+     * Runs the measurement: warm-up steps, GEMM, timed steps, GEMM again.
      *
      * @param progress receives one line per phase (for a console)
      */
@@ -201,12 +201,8 @@ public final class TrainBench {
      * profiler's own cost is in the timed steps then.
      */
     public static Result run(Settings s, Consumer<String> progress, java.nio.file.Path profile) {
-        progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32, %d products ...", s.gemmSize(),
-                s.gemmRepeats()));
-        double cpu0 = ProcessCpu.seconds();
-        GemmRate.Measurement before = GemmRate.measure(s.gemmSize(), 2, s.gemmRepeats());
-        double gemmCpu = ProcessCpu.seconds() - cpu0;
-        progress.accept(String.format(java.util.Locale.ROOT, "  %.1f GFLOP/s", before.gflops()));
+        GemmRate.Measurement before;
+        double gemmCpu;
         List<Map.Entry<MaskedBatch, List<String>>> batches = batches(s);
         double[] forward = new double[1];
         double[] backward = new double[1];
@@ -232,6 +228,15 @@ public final class TrainBench {
                     progress.accept("AdamW update: " + (adamw.usesFusedKernel() ? "libtorch's fused kernel"
                             : "DJL operations"));
                 }
+                // the yardstick is measured here, between the warm-up and the timed steps, not at the start of the
+                // process: there the JVM's compiler threads and the engine's first calls still share the two cores,
+                // and the first GEMM measurement of a process came out a quarter to a third below the later ones
+                progress.accept(String.format(java.util.Locale.ROOT, "GEMM %d^3 fp32, %d products ...", s.gemmSize(),
+                        s.gemmRepeats()));
+                double cpu0 = ProcessCpu.seconds();
+                before = GemmRate.measure(s.gemmSize(), 2, s.gemmRepeats());
+                gemmCpu = ProcessCpu.seconds() - cpu0;
+                progress.accept(String.format(java.util.Locale.ROOT, "  %.1f GFLOP/s", before.gflops()));
                 progress.accept("timed: " + s.steps() + " steps ...");
                 double[] phases = new double[3];
                 stepCpu[0] = ProcessCpu.seconds();

@@ -66,7 +66,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "  tokens/s    %8.0f", r.tokensPerSecond()));
         out.println(String.format(Locale.ROOT, "  model       %8.1f GFLOP/s  (%.3g FLOP per step)",
                 r.modelFlopsPerSecond() / 1e9, r.flopsPerStep()));
-        out.println(String.format(Locale.ROOT, "  GEMM %d^3   %8.1f GFLOP/s  (before %.1f, after %.1f)",
+        out.println(String.format(Locale.ROOT, "  GEMM %d^3   %8.1f GFLOP/s  (before the timed steps %.1f, after %.1f)",
                 s.gemmSize(), r.gemmFlopsPerSecond() / 1e9, r.gemmBefore().gflops(), r.gemmAfter().gflops()));
         out.println(String.format(Locale.ROOT, "  ratio       %8.1f %%  of the GEMM rate", 100 * r.ratio()));
         out.println(String.format(Locale.ROOT, "  per CPU s   %8.1f %%  model FLOPs per process CPU second (%.2f CPU s a step)"

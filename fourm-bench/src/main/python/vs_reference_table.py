@@ -93,7 +93,8 @@ def main():
         ref_flops = median([j['flops']['train_flops'] for j in rt])
         ref_model = ref_flops / median([x for j in rt for x in j['step_s']['all']]) / 1e9
         notes.append('GEMM rate of fourm\'s engine in the same run (2048^3 fp32, median of the measurements taken '
-                     'in each training benchmark after its warm-up steps and again after its timed steps): %.1f GFLOP/s; fourm\'s training step runs at %.1f model GFLOP/s, %.0f%% of it; the '
+                     'in each training benchmark after its warm-up steps and again after its timed steps): '
+                     '%.1f GFLOP/s; fourm\'s training step runs at %.1f model GFLOP/s, %.0f%% of it; the '
                      'reference\'s at %.1f GFLOP/s (its own FLOP count, %.3g per step; fourm counts %.3g).'
                      % (gemm, model, 100 * model / gemm, ref_model, ref_flops, flops))
 

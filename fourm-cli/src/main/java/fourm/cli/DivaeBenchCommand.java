@@ -293,8 +293,8 @@ final class DivaeBenchCommand implements Callable<Integer> {
 
     private void report(PatchedUNet unet, Round first, Round second, JsonObject ref, double gemm,
                         GemmRate.Measurement before, GemmRate.Measurement after) {
-        out.printf(Locale.ROOT, "GEMM %d^3: %.1f GFLOP/s (before %.1f, after %.1f)%n", before.size(), gemm / 1e9,
-                before.gflops(), after.gflops());
+        out.printf(Locale.ROOT, "GEMM %d^3: %.1f GFLOP/s (after the first round %.1f, at the end %.1f)%n",
+                before.size(), gemm / 1e9, before.gflops(), after.gflops());
         for (int b : batches) {
             double s = best(first.unetSeconds(), second == null ? null : second.unetSeconds(), b);
             double flops = unet.flops(b, side);
